@@ -1,0 +1,62 @@
+package dev.regula.nn;
+
+/**
+ * Dense matrix products on row-major arrays, the only BLAS routines the engine needs.
+ * <p>
+ * Every matrix argument starts at index 0 of its array (native bindings cannot take an offset into a Java array).
+ * Implementations are deterministic: the same inputs and thread count give bit-identical outputs.
+ * Obtain one with {@link Backends#get()}.
+ */
+public interface Blas {
+
+    /**
+     * The backend's name as recorded in provenance, e.g. {@code openblas-0.3.30} or {@code java}.
+     * @return the name.
+     */
+    String name();
+
+    /**
+     * The number of threads the backend uses for one product.
+     * @return the thread count.
+     */
+    int threads();
+
+    /**
+     * Single-precision {@code C = alpha · op(A) · op(B) + beta · C}, all row-major.
+     * @param transA whether op(A) = Aᵀ (A is stored k×m) or A (stored m×k).
+     * @param transB whether op(B) = Bᵀ (B is stored n×k) or B (stored k×n).
+     * @param m rows of op(A) and C.
+     * @param n columns of op(B) and C.
+     * @param k columns of op(A), rows of op(B).
+     * @param alpha scale of the product.
+     * @param a matrix A.
+     * @param lda row stride of A as stored.
+     * @param b matrix B.
+     * @param ldb row stride of B as stored.
+     * @param beta scale of the existing C (0 ignores its contents, including NaN).
+     * @param c matrix C, overwritten.
+     * @param ldc row stride of C.
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda,
+               float[] b, int ldb, float beta, float[] c, int ldc);
+
+    /**
+     * Double-precision {@code C = alpha · op(A) · op(B) + beta · C}, all row-major; same contract as
+     * {@link #sgemm}. Used for statistics (covariances) where float32 accumulation is not accurate enough.
+     * @param transA whether op(A) = Aᵀ.
+     * @param transB whether op(B) = Bᵀ.
+     * @param m rows of op(A) and C.
+     * @param n columns of op(B) and C.
+     * @param k columns of op(A), rows of op(B).
+     * @param alpha scale of the product.
+     * @param a matrix A.
+     * @param lda row stride of A as stored.
+     * @param b matrix B.
+     * @param ldb row stride of B as stored.
+     * @param beta scale of the existing C (0 ignores its contents).
+     * @param c matrix C, overwritten.
+     * @param ldc row stride of C.
+     */
+    void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int lda,
+               double[] b, int ldb, double beta, double[] c, int ldc);
+}
