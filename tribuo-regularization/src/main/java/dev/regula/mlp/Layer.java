@@ -1,0 +1,195 @@
+package dev.regula.mlp;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.Configurable;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
+import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import dev.regula.nn.Activation;
+import org.jspecify.annotations.Nullable;
+
+import java.io.Serializable;
+
+/**
+ * One hidden dense layer: {@code units} outputs, an activation, optional kernel and bias penalties, an optional
+ * max-norm constraint on each unit's incoming weights, and the rate of (inverted) dropout applied to its outputs
+ * in training. Create with {@link #dense(int)}.
+ */
+public final class Layer implements Configurable, Provenancable<ConfiguredObjectProvenance>, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Config(mandatory = true, description = "Number of units (outputs), at least 1.")
+    private int units;
+
+    @Config(description = "Activation function: RELU, TANH, SIGMOID, ELU or LINEAR.")
+    private Activation activation = Activation.RELU;
+
+    @Config(description = "Penalty on the kernel (Keras kernel_regularizer); none if unset.")
+    private @Nullable Regularizer kernelRegularizer;
+
+    @Config(description = "Penalty on the bias (Keras bias_regularizer); none if unset.")
+    private @Nullable Regularizer biasRegularizer;
+
+    @Config(description = "Max-norm constraint c on each unit's incoming weight vector (Keras MaxNorm(c), applied after every update); 0 = none.")
+    private double maxNorm = 0.0;
+
+    @Config(description = "Rate of inverted dropout applied to this layer's outputs in training, in [0, 1).")
+    private double dropout = 0.0;
+
+    /** For OLCUT. */
+    private Layer() {}
+
+    /**
+     * Starts a dense layer with ReLU activation, no penalty, no constraint and no dropout.
+     * @param units the number of units, at least 1.
+     * @return a builder.
+     */
+    public static Builder dense(int units) {
+        return new Builder(units);
+    }
+
+    @Override
+    public void postConfig() {
+        if (units < 1) {
+            throw new PropertyException("", "units", "units must be at least 1, found " + units);
+        }
+        if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
+            throw new PropertyException("", "maxNorm", "maxNorm must be finite and >= 0 (0 = none), found " + maxNorm);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new PropertyException("", "dropout", "dropout must be in [0, 1), found " + dropout);
+        }
+    }
+
+    /** @return the number of units. */
+    public int getUnits() {
+        return units;
+    }
+
+    /** @return the activation. */
+    public Activation getActivation() {
+        return activation;
+    }
+
+    /** @return the kernel penalty, or null. */
+    public @Nullable Regularizer getKernelRegularizer() {
+        return kernelRegularizer;
+    }
+
+    /** @return the bias penalty, or null. */
+    public @Nullable Regularizer getBiasRegularizer() {
+        return biasRegularizer;
+    }
+
+    /** @return the max-norm constraint, 0 for none. */
+    public double getMaxNorm() {
+        return maxNorm;
+    }
+
+    /** @return the dropout rate after this layer. */
+    public double getDropout() {
+        return dropout;
+    }
+
+    @Override
+    public ConfiguredObjectProvenance getProvenance() {
+        return new ConfiguredObjectProvenanceImpl(this, "Layer");
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Dense(").append(units).append(", ").append(activation);
+        if (kernelRegularizer != null) {
+            sb.append(", kernel=").append(kernelRegularizer);
+        }
+        if (biasRegularizer != null) {
+            sb.append(", bias=").append(biasRegularizer);
+        }
+        if (maxNorm > 0) {
+            sb.append(", maxNorm=").append(maxNorm);
+        }
+        if (dropout > 0) {
+            sb.append(", dropout=").append(dropout);
+        }
+        return sb.append(')').toString();
+    }
+
+    /**
+     * Builder of a {@link Layer}; values are validated by {@link #build()}.
+     */
+    public static final class Builder {
+        private final Layer layer = new Layer();
+
+        private Builder(int units) {
+            layer.units = units;
+        }
+
+        /**
+         * Sets the activation.
+         * @param activation the activation.
+         * @return this builder.
+         */
+        public Builder activation(Activation activation) {
+            layer.activation = activation;
+            return this;
+        }
+
+        /**
+         * Sets the kernel penalty.
+         * @param regularizer the penalty, or null for none.
+         * @return this builder.
+         */
+        public Builder kernelRegularizer(@Nullable Regularizer regularizer) {
+            layer.kernelRegularizer = regularizer;
+            return this;
+        }
+
+        /**
+         * Sets the bias penalty.
+         * @param regularizer the penalty, or null for none.
+         * @return this builder.
+         */
+        public Builder biasRegularizer(@Nullable Regularizer regularizer) {
+            layer.biasRegularizer = regularizer;
+            return this;
+        }
+
+        /**
+         * Sets the max-norm constraint.
+         * @param maxNorm the maximum norm of each unit's incoming weights, 0 for none.
+         * @return this builder.
+         */
+        public Builder maxNorm(double maxNorm) {
+            layer.maxNorm = maxNorm;
+            return this;
+        }
+
+        /**
+         * Sets the dropout rate after this layer.
+         * @param rate the rate in [0, 1).
+         * @return this builder.
+         */
+        public Builder dropout(double rate) {
+            layer.dropout = rate;
+            return this;
+        }
+
+        /**
+         * Validates and returns the layer.
+         * @return the layer.
+         * @throws PropertyException naming the invalid field.
+         */
+        public Layer build() {
+            layer.postConfig();
+            Layer out = new Layer();
+            out.units = layer.units;
+            out.activation = layer.activation;
+            out.kernelRegularizer = layer.kernelRegularizer;
+            out.biasRegularizer = layer.biasRegularizer;
+            out.maxNorm = layer.maxNorm;
+            out.dropout = layer.dropout;
+            return out;
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.regula.mlp;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.regula.mlp.protos.DenseLayerProto;
+import dev.regula.mlp.protos.MLPModelProto;
+import dev.regula.nn.Activation;
+import dev.regula.nn.Backends;
+import dev.regula.nn.Blas;
+import dev.regula.nn.LayerSpec;
+import dev.regula.nn.Network;
+import org.tribuo.Example;
+import org.tribuo.Excuse;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.impl.ModelDataCarrier;
+import org.tribuo.protos.core.ModelDataProto;
+import org.tribuo.protos.core.ModelProto;
+import org.tribuo.provenance.ModelProvenance;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A trained feed-forward classifier: dense layers and a softmax over the labels, produced by {@link MLPTrainer}.
+ * <p>
+ * Immutable and thread-safe. Predictions carry a probability for every label. {@link #predict(Iterable)} runs
+ * examples through the network in batches with BLAS. The model also carries its {@link TrainingHistory}.
+ * Serializes through Tribuo's protobuf format ({@link #serialize()}, {@link Model#deserialize}) and Java serialization.
+ */
+public final class MLPModel extends Model<Label> {
+    private static final long serialVersionUID = 1L;
+
+    /** Protobuf serialization version. */
+    public static final int CURRENT_VERSION = 0;
+
+    private final Network network;
+    private final TrainingHistory history;
+
+    MLPModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
+             ImmutableOutputInfo<Label> outputIDInfo, Network network, TrainingHistory history) {
+        super(name, provenance, featureIDMap, outputIDInfo, true);
+        this.network = network;
+        this.history = history;
+    }
+
+    /** @return the training history (per-epoch metrics, best epoch, stop reason). */
+    public TrainingHistory getHistory() {
+        return history;
+    }
+
+    /** @return a deep copy of the network (layer specs and parameters). */
+    public Network getNetwork() {
+        return network.copy();
+    }
+
+    @Override
+    public Prediction<Label> predict(Example<Label> example) {
+        return predictAll(List.of(example)).get(0);
+    }
+
+    @Override
+    protected List<Prediction<Label>> innerPredict(Iterable<Example<Label>> examples) {
+        List<Example<Label>> list = new ArrayList<>();
+        examples.forEach(list::add);
+        return predictAll(list);
+    }
+
+    private List<Prediction<Label>> predictAll(List<Example<Label>> examples) {
+        int n = examples.size();
+        int d = featureIDMap.size();
+        int c = outputIDInfo.size();
+        float[] x = new float[n * d];
+        int[] active = new int[n];
+        for (int i = 0; i < n; i++) {
+            active[i] = DenseData.fill(examples.get(i), i, "example", featureIDMap, x, i * d);
+        }
+        float[] probs = new float[n * c];
+        network.predictProbabilities(x, n, probs, blas());
+        return toPredictions(probs, examples, active, outputIDInfo);
+    }
+
+    /**
+     * Wraps rows of class probabilities as Tribuo predictions (scores in label-id order, arg-max as the label).
+     * @param probs probabilities, one row of {@code outputs.size()} per example.
+     * @param examples the examples.
+     * @param active the number of known features of each example.
+     * @param outputs the label domain.
+     * @return the predictions.
+     */
+    static List<Prediction<Label>> toPredictions(float[] probs, List<? extends Example<Label>> examples, int[] active,
+                                                 ImmutableOutputInfo<Label> outputs) {
+        int c = outputs.size();
+        String[] names = new String[c];
+        for (Pair<Integer, Label> p : outputs) {
+            names[p.getA()] = p.getB().getLabel();
+        }
+        List<Prediction<Label>> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            Map<String, Label> scores = new LinkedHashMap<>();
+            int best = 0;
+            for (int j = 0; j < c; j++) {
+                float p = probs[i * c + j];
+                scores.put(names[j], new Label(names[j], p));
+                if (p > probs[i * c + best]) {
+                    best = j;
+                }
+            }
+            @SuppressWarnings("unchecked")
+            Example<Label> ex = (Example<Label>) examples.get(i);
+            out.add(new Prediction<>(new Label(names[best], probs[i * c + best]), scores, active[i], ex, true));
+        }
+        return out;
+    }
+
+    private static Blas blas() {
+        return Backends.get();
+    }
+
+    /**
+     * Per label {@link Model#ALL_OUTPUTS}: the input features ranked by the L2 norm of their outgoing weights in
+     * the first layer (how strongly the network listens to each input).
+     * @param n the number of features to return (all if negative).
+     * @return the ranking.
+     */
+    @Override
+    public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
+        float[] k = network.getKernel(0);
+        int units = network.getLayers().get(0).units();
+        List<Pair<String, Double>> list = new ArrayList<>();
+        for (int i = 0; i < featureIDMap.size(); i++) {
+            double sq = 0;
+            for (int j = 0; j < units; j++) {
+                double w = k[i * units + j];
+                sq += w * w;
+            }
+            list.add(new Pair<>(featureIDMap.get(i).getName(), Math.sqrt(sq)));
+        }
+        list.sort(Comparator.comparing((Pair<String, Double> p) -> p.getB()).reversed());
+        int limit = n < 0 ? list.size() : Math.min(n, list.size());
+        Map<String, List<Pair<String, Double>>> map = new HashMap<>();
+        map.put(Model.ALL_OUTPUTS, new ArrayList<>(list.subList(0, limit)));
+        return map;
+    }
+
+    @Override
+    public Optional<Excuse<Label>> getExcuse(Example<Label> example) {
+        return Optional.empty();
+    }
+
+    @Override
+    protected MLPModel copy(String newName, ModelProvenance newProvenance) {
+        return new MLPModel(newName, newProvenance, featureIDMap, outputIDInfo, network.copy(), history);
+    }
+
+    @Override
+    public ModelProto serialize() {
+        ModelDataCarrier<Label> carrier = createDataCarrier();
+        MLPModelProto.Builder b = MLPModelProto.newBuilder()
+                .setMetadata(carrier.serialize().toByteString())
+                .setInputDropout(network.getInputDropout())
+                .setHistory(history.toProto());
+        List<LayerSpec> layers = network.getLayers();
+        for (int l = 0; l < layers.size(); l++) {
+            LayerSpec s = layers.get(l);
+            DenseLayerProto.Builder lb = DenseLayerProto.newBuilder().setInputs(s.inputs()).setUnits(s.units())
+                    .setActivation(s.activation().name()).setDropout(s.dropout()).setKernelL1(s.kernelL1())
+                    .setKernelL2(s.kernelL2()).setBiasL1(s.biasL1()).setBiasL2(s.biasL2()).setMaxNorm(s.maxNorm());
+            for (float v : network.getKernel(l)) {
+                lb.addKernel(v);
+            }
+            for (float v : network.getBias(l)) {
+                lb.addBias(v);
+            }
+            b.addLayers(lb);
+        }
+        return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(MLPModel.class.getName())
+                .setSerializedData(Any.pack(b.build())).build();
+    }
+
+    /**
+     * Deserialization factory, called reflectively by Tribuo's {@code ProtoUtil}.
+     * @param version the serialized version.
+     * @param className the class name (this class).
+     * @param message the serialized {@link MLPModelProto}.
+     * @return the model.
+     * @throws InvalidProtocolBufferException if the message is not a valid MLPModelProto.
+     */
+    public static MLPModel deserializeFromProto(int version, String className, Any message) throws InvalidProtocolBufferException {
+        if (version < 0 || version > CURRENT_VERSION) {
+            throw new IllegalArgumentException("Unknown MLPModel version " + version + ", this code reads up to " + CURRENT_VERSION);
+        }
+        MLPModelProto proto = message.unpack(MLPModelProto.class);
+        ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(ModelDataProto.parseFrom(proto.getMetadata()));
+        if (!carrier.outputDomain().getOutput(0).getClass().equals(Label.class)) {
+            throw new IllegalArgumentException("MLPModel needs a Label output domain, found "
+                    + carrier.outputDomain().getOutput(0).getClass().getName());
+        }
+        @SuppressWarnings("unchecked")
+        ImmutableOutputInfo<Label> outputInfo = (ImmutableOutputInfo<Label>) carrier.outputDomain();
+        List<LayerSpec> specs = new ArrayList<>();
+        List<float[]> kernels = new ArrayList<>();
+        List<float[]> biases = new ArrayList<>();
+        for (DenseLayerProto l : proto.getLayersList()) {
+            specs.add(new LayerSpec(l.getInputs(), l.getUnits(), Activation.valueOf(l.getActivation()), l.getDropout(),
+                    l.getKernelL1(), l.getKernelL2(), l.getBiasL1(), l.getBiasL2(), l.getMaxNorm()));
+            kernels.add(toArray(l.getKernelList()));
+            biases.add(toArray(l.getBiasList()));
+        }
+        Network network = Network.of(proto.getInputDropout(), specs, kernels, biases);
+        if (network.numInputs() != carrier.featureDomain().size() || network.numOutputs() != outputInfo.size()) {
+            throw new IllegalArgumentException("Serialized network shape " + network.numInputs() + "->" + network.numOutputs()
+                    + " does not match the feature/output domains " + carrier.featureDomain().size() + "/" + outputInfo.size());
+        }
+        return new MLPModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputInfo, network,
+                TrainingHistory.fromProto(proto.getHistory()));
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "MLPModel(name=" + name + ", layers=" + network.getLayers().size() + ", parameters="
+                + network.parameterCount() + ", " + history + ")";
+    }
+}

@@ -1,0 +1,191 @@
+package dev.regula.mlp;
+
+import dev.regula.nn.Blas;
+import dev.regula.nn.Network;
+import dev.regula.nn.NetworkTrainer;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.provenance.ModelProvenance;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The dense training and validation matrices of one training run, how minibatches are filled from them, and the
+ * end-of-epoch evaluation.
+ */
+final class TrainingData {
+    final DenseData train;
+    final @Nullable DenseData validation;
+    private final @Nullable List<Example<Label>> validationExamples;
+
+    private TrainingData(DenseData train, @Nullable DenseData validation, @Nullable List<Example<Label>> validationExamples) {
+        this.train = train;
+        this.validation = validation;
+        this.validationExamples = validationExamples;
+    }
+
+    /**
+     * Converts the data and splits off validation rows.
+     * @param examples the training dataset.
+     * @param explicitValidation an explicit validation dataset, or null.
+     * @param validationFraction the fraction of each label's examples to hold out when no explicit set is given.
+     * @param splitRng the random source of the split.
+     */
+    static TrainingData prepare(Dataset<Label> examples, @Nullable Dataset<Label> explicitValidation, double validationFraction,
+                                SplittableRandom splitRng, ImmutableFeatureMap fmap, ImmutableOutputInfo<Label> labels) {
+        List<Example<Label>> all = examples.getData();
+        if (explicitValidation != null) {
+            if (explicitValidation.size() == 0) {
+                throw new IllegalArgumentException("The validation dataset is empty");
+            }
+            List<Example<Label>> val = explicitValidation.getData();
+            return new TrainingData(DenseData.of(all, "training example", fmap, labels, true),
+                    DenseData.of(val, "validation example", fmap, labels, true), val);
+        }
+        if (validationFraction == 0) {
+            return new TrainingData(DenseData.of(all, "training example", fmap, labels, true), null, null);
+        }
+        boolean[] held = stratifiedHoldOut(all, labels, validationFraction, splitRng);
+        List<Example<Label>> tr = new ArrayList<>();
+        List<Example<Label>> va = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            (held[i] ? va : tr).add(all.get(i));
+        }
+        if (tr.isEmpty() || va.isEmpty()) {
+            throw new IllegalArgumentException("validationFraction " + validationFraction + " of " + all.size()
+                    + " examples leaves " + tr.size() + " for training and " + va.size() + " for validation; both need at least one");
+        }
+        return new TrainingData(DenseData.of(tr, "training example", fmap, labels, true),
+                DenseData.of(va, "validation example", fmap, labels, true), va);
+    }
+
+    /**
+     * Marks round(fraction × n_c) random examples of every label c as held out; the draw depends only on the
+     * labels' order in the dataset and the random source.
+     */
+    static boolean[] stratifiedHoldOut(List<Example<Label>> all, ImmutableOutputInfo<Label> labels, double fraction,
+                                       SplittableRandom rng) {
+        List<List<Integer>> byLabel = new ArrayList<>();
+        for (int c = 0; c < labels.size(); c++) {
+            byLabel.add(new ArrayList<>());
+        }
+        for (int i = 0; i < all.size(); i++) {
+            byLabel.get(labels.getID(all.get(i).getOutput())).add(i);
+        }
+        boolean[] held = new boolean[all.size()];
+        for (List<Integer> idx : byLabel) {
+            int[] a = idx.stream().mapToInt(Integer::intValue).toArray();
+            shuffle(a, rng);
+            int k = (int) Math.round(fraction * a.length);
+            for (int j = 0; j < k; j++) {
+                held[a[j]] = true;
+            }
+        }
+        return held;
+    }
+
+    private int[] activeCounts() {
+        int[] active = new int[validationExamples.size()];
+        for (int i = 0; i < active.length; i++) {
+            active[i] = validationExamples.get(i).size();
+        }
+        return active;
+    }
+
+    static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    /** Fisher–Yates shuffle in place. */
+    static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /**
+     * Copies the training rows {@code order[start .. start+max)} into a minibatch.
+     * @return the number of rows written.
+     */
+    int fillBatch(int[] order, int start, int max, float[] batchX, int[] batchY) {
+        int rows = Math.min(max, train.rows - start);
+        int d = train.cols;
+        for (int r = 0; r < rows; r++) {
+            int src = order[start + r];
+            System.arraycopy(train.x, src * d, batchX, r * d, d);
+            batchY[r] = train.y[src];
+        }
+        return rows;
+    }
+
+    /** Builds the epoch's record: training statistics, validation metrics and the monitored value. */
+    EpochRecord evaluate(int epoch, NetworkTrainer steps, Network net, Blas blas, @Nullable Monitor monitor,
+                         ModelProvenance provenance, ImmutableFeatureMap fmap, ImmutableOutputInfo<Label> labels,
+                         double trainSeconds) {
+        long start = System.nanoTime();
+        double loss = steps.epochCrossEntropy() + steps.epochPenalty();
+        double accuracy = steps.epochAccuracy();
+        double valLoss = Double.NaN;
+        double valAccuracy = Double.NaN;
+        double monitorValue = Double.NaN;
+        if (validation != null) {
+            int c = labels.size();
+            float[] probs = new float[validation.rows * c];
+            net.predictProbabilities(validation.x, validation.rows, probs, blas);
+            double ce = 0;
+            int correct = 0;
+            for (int i = 0; i < validation.rows; i++) {
+                int o = i * c;
+                int arg = 0;
+                for (int j = 1; j < c; j++) {
+                    if (probs[o + j] > probs[o + arg]) {
+                        arg = j;
+                    }
+                }
+                if (arg == validation.y[i]) {
+                    correct++;
+                }
+                ce -= Math.log(Math.max(probs[o + validation.y[i]], Float.MIN_NORMAL));
+            }
+            valLoss = ce / validation.rows + steps.penalty();
+            valAccuracy = (double) correct / validation.rows;
+            if (monitor != null && monitor.isTribuoMetric()) {
+                monitorValue = monitor.compute(new LabelEvaluator().evaluate(
+                        new MLPModel("validation-snapshot", provenance, fmap, labels, net,
+                                new TrainingHistory(List.of(), null, 0, StopReason.COMPLETED, "", false, 0)),
+                        MLPModel.toPredictions(probs, validationExamples, activeCounts(), labels), provenance.getDatasetProvenance()));
+            }
+        }
+        if (monitor != null && !monitor.isTribuoMetric()) {
+            switch (monitor) {
+                case LOSS: monitorValue = loss; break;
+                case ACCURACY: monitorValue = accuracy; break;
+                case VAL_LOSS: monitorValue = valLoss; break;
+                case VAL_ACCURACY: monitorValue = valAccuracy; break;
+                default: throw new IllegalStateException("Unhandled monitor " + monitor);
+            }
+        }
+        double seconds = trainSeconds + (System.nanoTime() - start) / 1e9;
+        return new EpochRecord(epoch, loss, steps.epochPenalty(), accuracy, valLoss, valAccuracy, monitorValue,
+                steps.learningRate(), seconds);
+    }
+}

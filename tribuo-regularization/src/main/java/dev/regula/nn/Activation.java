@@ -1,0 +1,141 @@
+package dev.regula.nn;
+
+/**
+ * Element-wise activation functions of hidden layers. Each derivative is written in terms of the activation's
+ * <em>output</em> {@code a = f(z)}, so the backward pass needs only the stored outputs.
+ */
+public enum Activation {
+    /** {@code max(0, z)}; derivative 1 for {@code a > 0}, else 0 (0 at z = 0, as in Keras and PyTorch). */
+    RELU {
+        @Override
+        float apply(float z) {
+            return z > 0f ? z : 0f;
+        }
+
+        @Override
+        float derivative(float a) {
+            return a > 0f ? 1f : 0f;
+        }
+    },
+    /** {@code tanh(z)}; derivative {@code 1 − a²}. */
+    TANH {
+        @Override
+        float apply(float z) {
+            return (float) Math.tanh(z);
+        }
+
+        @Override
+        float derivative(float a) {
+            return 1f - a * a;
+        }
+    },
+    /** {@code 1 / (1 + e^−z)}; derivative {@code a (1 − a)}. */
+    SIGMOID {
+        @Override
+        float apply(float z) {
+            return (float) (1.0 / (1.0 + Math.exp(-z)));
+        }
+
+        @Override
+        float derivative(float a) {
+            return a * (1f - a);
+        }
+    },
+    /** ELU with α = 1 (Keras' default): {@code z} for z &gt; 0, else {@code e^z − 1}; derivative 1 or {@code a + 1}. */
+    ELU {
+        @Override
+        float apply(float z) {
+            return z > 0f ? z : (float) Math.expm1(z);
+        }
+
+        @Override
+        float derivative(float a) {
+            return a > 0f ? 1f : a + 1f;
+        }
+    },
+    /** The identity; derivative 1. */
+    LINEAR {
+        @Override
+        float apply(float z) {
+            return z;
+        }
+
+        @Override
+        float derivative(float a) {
+            return 1f;
+        }
+    };
+
+    /**
+     * The activation of one pre-activation value.
+     * @param z the pre-activation.
+     * @return f(z).
+     */
+    abstract float apply(float z);
+
+    /**
+     * The derivative f'(z) expressed through the output a = f(z).
+     * @param a the activation output.
+     * @return f'(z).
+     */
+    abstract float derivative(float a);
+
+    /**
+     * Fused bias + activation over a row-major batch, in place: {@code z[r][j] = f(z[r][j] + bias[j])}.
+     * @param z the pre-activations, rows × cols, overwritten with the activations.
+     * @param bias the bias, length cols.
+     * @param rows the number of rows.
+     * @param cols the number of columns.
+     */
+    public void forward(float[] z, float[] bias, int rows, int cols) {
+        switch (this) {
+            case RELU:
+                for (int r = 0; r < rows; r++) {
+                    int o = r * cols;
+                    for (int j = 0; j < cols; j++) {
+                        float v = z[o + j] + bias[j];
+                        z[o + j] = v > 0f ? v : 0f;
+                    }
+                }
+                break;
+            case LINEAR:
+                for (int r = 0; r < rows; r++) {
+                    int o = r * cols;
+                    for (int j = 0; j < cols; j++) {
+                        z[o + j] += bias[j];
+                    }
+                }
+                break;
+            default:
+                for (int r = 0; r < rows; r++) {
+                    int o = r * cols;
+                    for (int j = 0; j < cols; j++) {
+                        z[o + j] = apply(z[o + j] + bias[j]);
+                    }
+                }
+        }
+    }
+
+    /**
+     * Multiplies upstream gradients by the derivative, in place: {@code grad[i] *= f'(z_i)}, with the derivative
+     * computed from the outputs {@code a}.
+     * @param a the activation outputs.
+     * @param grad the gradients with respect to the outputs, overwritten with those with respect to z.
+     * @param n the number of elements.
+     */
+    public void backward(float[] a, float[] grad, int n) {
+        switch (this) {
+            case RELU:
+                for (int i = 0; i < n; i++) {
+                    grad[i] = a[i] > 0f ? grad[i] : 0f;
+                }
+                break;
+            case LINEAR:
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    grad[i] *= derivative(a[i]);
+                }
+        }
+    }
+}

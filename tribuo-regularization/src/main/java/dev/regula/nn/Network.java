@@ -1,0 +1,238 @@
+package dev.regula.nn;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A feed-forward network's parameters and its inference pass: dense layers {@code a_l = f_l(a_{l−1}·W_l + b_l)}
+ * followed by a softmax over the last layer's outputs.
+ * <p>
+ * Kernels are stored row-major as {@code inputs × units} (Keras' kernel layout), so a batch of row vectors is
+ * multiplied as {@code A·W}. Dropout is training-only (inverted dropout), so inference is deterministic.
+ * Instances are mutable only through {@link NetworkTrainer}; prediction methods are thread-safe.
+ */
+public final class Network implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final int PREDICT_BATCH = 256;
+
+    private final double inputDropout;
+    private final LayerSpec[] layers;
+    final float[][] kernels;
+    final float[][] biases;
+
+    private Network(double inputDropout, LayerSpec[] layers, float[][] kernels, float[][] biases) {
+        this.inputDropout = inputDropout;
+        this.layers = layers;
+        this.kernels = kernels;
+        this.biases = biases;
+    }
+
+    /**
+     * Creates a network with freshly initialised kernels and zero biases.
+     * @param inputDropout dropout rate on the inputs in training, in [0, 1).
+     * @param layers the layers, hidden first, the (softmax) output layer last; consecutive sizes must chain.
+     * @param init the kernel initialisation.
+     * @param rng the random source for the kernels.
+     * @return the network.
+     */
+    public static Network initialise(double inputDropout, List<LayerSpec> layers, WeightInit init, SplittableRandom rng) {
+        LayerSpec[] specs = layers.toArray(new LayerSpec[0]);
+        validate(inputDropout, specs);
+        float[][] k = new float[specs.length][];
+        float[][] b = new float[specs.length][];
+        for (int l = 0; l < specs.length; l++) {
+            k[l] = new float[specs[l].inputs() * specs[l].units()];
+            init.fill(k[l], specs[l].inputs(), specs[l].units(), rng);
+            b[l] = new float[specs[l].units()];
+        }
+        return new Network(inputDropout, specs, k, b);
+    }
+
+    /**
+     * Creates a network from existing parameters (deserialization); the arrays are copied.
+     * @param inputDropout dropout rate on the inputs in training.
+     * @param layers the layer specs.
+     * @param kernels the kernels, one per layer, {@code inputs × units} row-major.
+     * @param biases the biases, one per layer.
+     * @return the network.
+     */
+    public static Network of(double inputDropout, List<LayerSpec> layers, List<float[]> kernels, List<float[]> biases) {
+        LayerSpec[] specs = layers.toArray(new LayerSpec[0]);
+        validate(inputDropout, specs);
+        if (kernels.size() != specs.length || biases.size() != specs.length) {
+            throw new IllegalArgumentException("Expected " + specs.length + " kernels and biases, found "
+                    + kernels.size() + " and " + biases.size());
+        }
+        float[][] k = new float[specs.length][];
+        float[][] b = new float[specs.length][];
+        for (int l = 0; l < specs.length; l++) {
+            if (kernels.get(l).length != specs[l].inputs() * specs[l].units() || biases.get(l).length != specs[l].units()) {
+                throw new IllegalArgumentException("Layer " + l + " parameters do not match its " + specs[l].inputs()
+                        + "x" + specs[l].units() + " shape");
+            }
+            k[l] = kernels.get(l).clone();
+            b[l] = biases.get(l).clone();
+        }
+        return new Network(inputDropout, specs, k, b);
+    }
+
+    private static void validate(double inputDropout, LayerSpec[] specs) {
+        if (specs.length == 0) {
+            throw new IllegalArgumentException("A network needs at least one layer");
+        }
+        if (!(inputDropout >= 0 && inputDropout < 1)) {
+            throw new IllegalArgumentException("inputDropout must be in [0, 1), found " + inputDropout);
+        }
+        for (int l = 1; l < specs.length; l++) {
+            if (specs[l].inputs() != specs[l - 1].units()) {
+                throw new IllegalArgumentException("Layer " + l + " expects " + specs[l].inputs()
+                        + " inputs but layer " + (l - 1) + " has " + specs[l - 1].units() + " units");
+            }
+        }
+        if (specs[specs.length - 1].dropout() != 0) {
+            throw new IllegalArgumentException("The output layer cannot have dropout");
+        }
+    }
+
+    /**
+     * A deep copy.
+     * @return a copy sharing no mutable state.
+     */
+    public Network copy() {
+        float[][] k = new float[kernels.length][];
+        float[][] b = new float[biases.length][];
+        for (int l = 0; l < kernels.length; l++) {
+            k[l] = kernels[l].clone();
+            b[l] = biases[l].clone();
+        }
+        return new Network(inputDropout, layers.clone(), k, b);
+    }
+
+    /**
+     * Overwrites this network's parameters with another's of the same shape (e.g. an earlier snapshot taken
+     * with {@link #copy()}, when restoring the best weights).
+     * @param other the source.
+     */
+    public void restoreFrom(Network other) {
+        if (!Arrays.equals(layers, other.layers)) {
+            throw new IllegalArgumentException("Cannot restore from a network of a different shape");
+        }
+        for (int l = 0; l < kernels.length; l++) {
+            System.arraycopy(other.kernels[l], 0, kernels[l], 0, kernels[l].length);
+            System.arraycopy(other.biases[l], 0, biases[l], 0, biases[l].length);
+        }
+    }
+
+    /** @return the input dropout rate. */
+    public double getInputDropout() {
+        return inputDropout;
+    }
+
+    /** @return the layer specs, output layer last. */
+    public List<LayerSpec> getLayers() {
+        return List.of(layers);
+    }
+
+    /** @return the number of inputs. */
+    public int numInputs() {
+        return layers[0].inputs();
+    }
+
+    /** @return the number of outputs (classes). */
+    public int numOutputs() {
+        return layers[layers.length - 1].units();
+    }
+
+    /** @return the number of trainable parameters. */
+    public long parameterCount() {
+        long n = 0;
+        for (int l = 0; l < layers.length; l++) {
+            n += kernels[l].length + biases[l].length;
+        }
+        return n;
+    }
+
+    /**
+     * A copy of a layer's kernel.
+     * @param layer the layer index.
+     * @return the kernel, {@code inputs × units} row-major.
+     */
+    public float[] getKernel(int layer) {
+        return kernels[layer].clone();
+    }
+
+    /**
+     * A copy of a layer's bias.
+     * @param layer the layer index.
+     * @return the bias.
+     */
+    public float[] getBias(int layer) {
+        return biases[layer].clone();
+    }
+
+    /**
+     * Inference: class probabilities for a batch of rows (no dropout).
+     * @param x inputs, rows × {@link #numInputs()} row-major.
+     * @param rows the number of rows.
+     * @param out output, rows × {@link #numOutputs()}, overwritten with softmax probabilities.
+     * @param blas the BLAS backend.
+     */
+    public void predictProbabilities(float[] x, int rows, float[] out, Blas blas) {
+        int d = numInputs();
+        int c = numOutputs();
+        int width = 0;
+        for (LayerSpec s : layers) {
+            width = Math.max(width, s.units());
+        }
+        int chunk = Math.min(PREDICT_BATCH, Math.max(rows, 1));
+        float[] in = new float[chunk * d];
+        float[] bufA = new float[chunk * width];
+        float[] bufB = new float[chunk * width];
+        for (int start = 0; start < rows; start += chunk) {
+            int r = Math.min(chunk, rows - start);
+            System.arraycopy(x, start * d, in, 0, r * d);
+            float[] cur = in;
+            for (int l = 0; l < layers.length; l++) {
+                float[] next = (l % 2 == 0) ? bufA : bufB;
+                LayerSpec s = layers[l];
+                blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernels[l], s.units(), 0f, next, s.units());
+                s.activation().forward(next, biases[l], r, s.units());
+                cur = next;
+            }
+            Softmax.inPlace(cur, r, c);
+            System.arraycopy(cur, 0, out, start * c, r * c);
+        }
+    }
+
+    /**
+     * Whether every parameter is finite.
+     * @return true if no parameter is NaN or infinite.
+     */
+    public boolean isFinite() {
+        for (int l = 0; l < layers.length; l++) {
+            for (float v : kernels[l]) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+            for (float v : biases[l]) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Bitwise equality of structure and parameters.
+     * @param other another network.
+     * @return true if both have identical specs and bit-identical parameters.
+     */
+    public boolean sameParameters(Network other) {
+        return Arrays.equals(layers, other.layers) && Arrays.deepEquals(kernels, other.kernels)
+                && Arrays.deepEquals(biases, other.biases) && inputDropout == other.inputDropout;
+    }
+}

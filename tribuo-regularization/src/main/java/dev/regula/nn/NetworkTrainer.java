@@ -1,0 +1,293 @@
+package dev.regula.nn;
+
+import java.util.SplittableRandom;
+
+/**
+ * One minibatch step of training on a {@link Network}: forward pass with inverted dropout, softmax
+ * cross-entropy, backward pass, L1/L2 penalty gradients, optimiser update and max-norm projection.
+ * <p>
+ * All buffers are allocated once for the largest batch; a step allocates nothing. The objective minimised is
+ * Keras': {@code mean_batch(CE) + Σ_layers (l1·Σ|W| + l2·ΣW²)}. Dropout masks come from the given random
+ * source, consumed in a fixed order, so training is deterministic for a fixed seed and BLAS thread count.
+ * Not thread-safe.
+ */
+public final class NetworkTrainer {
+    private final Network net;
+    private final Blas blas;
+    private final Updater updater;
+    private final SplittableRandom dropoutRng;
+    private final LayerSpec[] layers;
+    private final float[][] act;
+    private final float[][] out;
+    private final float[][] mask;
+    private final float[][] delta;
+    private final float[][] params;
+    private final float[][] grads;
+    private final int[] correct = new int[1];
+
+    private double lossSum;
+    private double penaltyWeightedSum;
+    private long seen;
+
+    /**
+     * Prepares training of a network in place.
+     * @param net the network, whose parameters are updated by {@link #step}.
+     * @param maxBatch the largest batch size.
+     * @param blas the BLAS backend.
+     * @param updater the optimiser state, created for {@link #parameterSizes(Network)}.
+     * @param dropoutRng the random source of dropout masks.
+     */
+    public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, SplittableRandom dropoutRng) {
+        this.net = net;
+        this.blas = blas;
+        this.updater = updater;
+        this.dropoutRng = dropoutRng;
+        this.layers = net.getLayers().toArray(new LayerSpec[0]);
+        int n = layers.length;
+        act = new float[n][];
+        out = new float[n][];
+        mask = new float[n][];
+        delta = new float[n][];
+        params = new float[2 * n][];
+        grads = new float[2 * n][];
+        for (int l = 0; l < n; l++) {
+            LayerSpec s = layers[l];
+            act[l] = new float[maxBatch * s.units()];
+            if (s.dropout() > 0) {
+                out[l] = new float[maxBatch * s.units()];
+                mask[l] = new float[maxBatch * s.units()];
+            } else {
+                out[l] = act[l];
+            }
+            if (l < n - 1) {
+                delta[l] = new float[maxBatch * s.units()];
+            }
+            params[2 * l] = net.kernels[l];
+            params[2 * l + 1] = net.biases[l];
+            grads[2 * l] = new float[net.kernels[l].length];
+            grads[2 * l + 1] = new float[net.biases[l].length];
+        }
+    }
+
+    /**
+     * The lengths of the parameter tensors in update order (kernel and bias of each layer), for creating an
+     * {@link Updater}.
+     * @param net the network.
+     * @return the tensor lengths.
+     */
+    public static int[] parameterSizes(Network net) {
+        int n = net.kernels.length;
+        int[] sizes = new int[2 * n];
+        for (int l = 0; l < n; l++) {
+            sizes[2 * l] = net.kernels[l].length;
+            sizes[2 * l + 1] = net.biases[l].length;
+        }
+        return sizes;
+    }
+
+    /**
+     * One training step on a minibatch.
+     * @param x the inputs, rows × inputs row-major; input dropout is applied to it in place.
+     * @param y the labels.
+     * @param rows the batch size, at most the {@code maxBatch} given at construction.
+     * @return the batch objective: mean cross-entropy plus penalty (NaN or infinite if training diverged).
+     */
+    public double step(float[] x, int[] y, int rows) {
+        forward(x, rows);
+        int last = layers.length - 1;
+        double ce = Softmax.crossEntropyGradient(act[last], y, rows, layers[last].units(), correct) / rows;
+        backward(x, rows);
+        double penalty = penaltyAndGradient(true);
+        updater.update(params, grads);
+        applyMaxNorm();
+        lossSum += ce * rows;
+        penaltyWeightedSum += penalty * rows;
+        seen += rows;
+        return ce + penalty;
+    }
+
+    private void forward(float[] x, int rows) {
+        if (net.getInputDropout() > 0) {
+            dropout(x, null, rows * layers[0].inputs(), net.getInputDropout());
+        }
+        float[] cur = x;
+        for (int l = 0; l < layers.length; l++) {
+            LayerSpec s = layers[l];
+            blas.sgemm(false, false, rows, s.units(), s.inputs(), 1f, cur, s.inputs(), net.kernels[l], s.units(), 0f, act[l], s.units());
+            s.activation().forward(act[l], net.biases[l], rows, s.units());
+            if (s.dropout() > 0) {
+                int n = rows * s.units();
+                System.arraycopy(act[l], 0, out[l], 0, n);
+                dropout(out[l], mask[l], n, s.dropout());
+            }
+            cur = out[l];
+        }
+    }
+
+    private void backward(float[] x, int rows) {
+        float[] dz = act[layers.length - 1];
+        for (int l = layers.length - 1; l >= 0; l--) {
+            LayerSpec s = layers[l];
+            float[] input = l == 0 ? x : out[l - 1];
+            blas.sgemm(true, false, s.inputs(), s.units(), rows, 1f, input, s.inputs(), dz, s.units(), 0f, grads[2 * l], s.units());
+            columnSums(dz, rows, s.units(), grads[2 * l + 1]);
+            if (l > 0) {
+                float[] d = delta[l - 1];
+                blas.sgemm(false, true, rows, s.inputs(), s.units(), 1f, dz, s.units(), net.kernels[l], s.units(), 0f, d, s.inputs());
+                int n = rows * s.inputs();
+                float[] m = mask[l - 1];
+                if (m != null) {
+                    for (int i = 0; i < n; i++) {
+                        d[i] *= m[i];
+                    }
+                }
+                layers[l - 1].activation().backward(act[l - 1], d, n);
+                dz = d;
+            }
+        }
+    }
+
+    private static void columnSums(float[] m, int rows, int cols, float[] sums) {
+        java.util.Arrays.fill(sums, 0f);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                sums[j] += m[o + j];
+            }
+        }
+    }
+
+    /**
+     * Inverted dropout in place: each value is kept with probability 1 − rate and scaled by 1 / (1 − rate),
+     * otherwise zeroed. A value is kept iff a uniform 32-bit integer is at least {@code round(rate · 2^32)}, so
+     * rates are exact to 2^−32.
+     */
+    private void dropout(float[] v, float[] maskOut, int n, double rate) {
+        long threshold = Math.round(rate * 4294967296.0);
+        float scale = (float) (1.0 / (1.0 - rate));
+        for (int i = 0; i < n; i += 2) {
+            long bits = dropoutRng.nextLong();
+            float m0 = (bits & 0xFFFFFFFFL) >= threshold ? scale : 0f;
+            v[i] *= m0;
+            if (maskOut != null) {
+                maskOut[i] = m0;
+            }
+            if (i + 1 < n) {
+                float m1 = (bits >>> 32) >= threshold ? scale : 0f;
+                v[i + 1] *= m1;
+                if (maskOut != null) {
+                    maskOut[i + 1] = m1;
+                }
+            }
+        }
+    }
+
+    /**
+     * The current penalty {@code Σ_layers l1·Σ|w| + l2·Σw²} (kernels and biases with their own factors).
+     * @return the penalty of the current weights.
+     */
+    public double penalty() {
+        return penaltyAndGradient(false);
+    }
+
+    private double penaltyAndGradient(boolean addGradient) {
+        double total = 0;
+        for (int l = 0; l < layers.length; l++) {
+            LayerSpec s = layers[l];
+            total += penalty(net.kernels[l], grads[2 * l], s.kernelL1(), s.kernelL2(), addGradient);
+            total += penalty(net.biases[l], grads[2 * l + 1], s.biasL1(), s.biasL2(), addGradient);
+        }
+        return total;
+    }
+
+    private static double penalty(float[] w, float[] g, double l1, double l2, boolean addGradient) {
+        if (l1 == 0 && l2 == 0) {
+            return 0;
+        }
+        float fl1 = (float) l1;
+        float twoL2 = (float) (2 * l2);
+        double abs = 0;
+        double sq = 0;
+        for (int i = 0; i < w.length; i++) {
+            float wi = w[i];
+            abs += Math.abs(wi);
+            sq += wi * wi;
+            if (addGradient) {
+                g[i] += fl1 * Math.signum(wi) + twoL2 * wi;
+            }
+        }
+        return l1 * abs + l2 * sq;
+    }
+
+    /** Keras MaxNorm(c, axis=0): each unit's incoming weights w ← w · clip(‖w‖, 0, c) / (ε + ‖w‖), ε = 1e-7. */
+    private void applyMaxNorm() {
+        for (int l = 0; l < layers.length; l++) {
+            double c = layers[l].maxNorm();
+            if (c == 0) {
+                continue;
+            }
+            int in = layers[l].inputs();
+            int units = layers[l].units();
+            float[] k = net.kernels[l];
+            double[] norms = new double[units];
+            for (int i = 0; i < in; i++) {
+                int o = i * units;
+                for (int j = 0; j < units; j++) {
+                    norms[j] += (double) k[o + j] * k[o + j];
+                }
+            }
+            float[] scale = new float[units];
+            for (int j = 0; j < units; j++) {
+                double norm = Math.sqrt(norms[j]);
+                scale[j] = (float) (Math.min(norm, c) / (1e-7 + norm));
+            }
+            for (int i = 0; i < in; i++) {
+                int o = i * units;
+                for (int j = 0; j < units; j++) {
+                    k[o + j] *= scale[j];
+                }
+            }
+        }
+    }
+
+    /** Clears the running epoch statistics. */
+    public void resetEpochStatistics() {
+        lossSum = 0;
+        penaltyWeightedSum = 0;
+        seen = 0;
+        correct[0] = 0;
+    }
+
+    /** @return the mean cross-entropy over the rows seen since the last reset. */
+    public double epochCrossEntropy() {
+        return lossSum / seen;
+    }
+
+    /** @return the mean penalty over the rows seen since the last reset (each batch weighted by its size). */
+    public double epochPenalty() {
+        return penaltyWeightedSum / seen;
+    }
+
+    /** @return the fraction of rows classified correctly during training steps since the last reset (dropout active). */
+    public double epochAccuracy() {
+        return (double) correct[0] / seen;
+    }
+
+    /** @return the optimiser's current learning rate. */
+    public double learningRate() {
+        return updater.learningRate();
+    }
+
+    /**
+     * The gradient of the last step's objective with respect to every parameter tensor (kernel and bias of each
+     * layer), before the optimiser update. Exposed for gradient checks.
+     * @return copies of the gradients.
+     */
+    public float[][] lastGradients() {
+        float[][] copy = new float[grads.length][];
+        for (int i = 0; i < grads.length; i++) {
+            copy[i] = grads[i].clone();
+        }
+        return copy;
+    }
+}

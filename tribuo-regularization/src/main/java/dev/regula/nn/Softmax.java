@@ -1,0 +1,79 @@
+package dev.regula.nn;
+
+/**
+ * Row-wise softmax and softmax cross-entropy on row-major batches.
+ */
+public final class Softmax {
+    private Softmax() {}
+
+    /**
+     * Replaces each row of logits by its softmax, computed stably (shifted by the row maximum).
+     * @param z the logits, rows × cols, overwritten.
+     * @param rows the number of rows.
+     * @param cols the number of columns.
+     */
+    public static void inPlace(float[] z, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, z[o + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(z[o + j] - max);
+                z[o + j] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            for (int j = 0; j < cols; j++) {
+                z[o + j] *= inv;
+            }
+        }
+    }
+
+    /**
+     * Softmax cross-entropy of a batch: replaces the logits by the gradient of the <em>mean</em> loss,
+     * {@code (softmax(z) − onehot(y)) / rows}, and returns the summed (not averaged) loss
+     * {@code Σ_r −log softmax(z_r)[y_r]}. Also counts rows whose arg-max equals the label.
+     * @param z the logits, rows × cols, overwritten with the gradient.
+     * @param y the labels, in [0, cols).
+     * @param rows the number of rows.
+     * @param cols the number of columns.
+     * @param correct out-parameter: {@code correct[0]} is incremented by the number of correctly classified rows.
+     * @return the summed cross-entropy.
+     */
+    public static double crossEntropyGradient(float[] z, int[] y, int rows, int cols, int[] correct) {
+        double loss = 0;
+        float invRows = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int label = y[r];
+            float max = Float.NEGATIVE_INFINITY;
+            int arg = 0;
+            for (int j = 0; j < cols; j++) {
+                if (z[o + j] > max) {
+                    max = z[o + j];
+                    arg = j;
+                }
+            }
+            if (arg == label) {
+                correct[0]++;
+            }
+            double shiftedLabelLogit = z[o + label] - max;
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(z[o + j] - max);
+                z[o + j] = e;
+                sum += e;
+            }
+            loss += Math.log(sum) - shiftedLabelLogit;
+            float inv = (float) (1.0 / sum);
+            for (int j = 0; j < cols; j++) {
+                z[o + j] *= inv * invRows;
+            }
+            z[o + label] -= invRows;
+        }
+        return loss;
+    }
+}

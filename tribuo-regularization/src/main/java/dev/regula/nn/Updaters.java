@@ -1,0 +1,200 @@
+package dev.regula.nn;
+
+/**
+ * Update rules of the supported optimisers, each a single fused pass over every tensor. The formulas are
+ * Keras 3's (see {@code docs/mlp.md} for the comparison with PyTorch).
+ */
+public final class Updaters {
+    private Updaters() {}
+
+    private static float[][] zerosLike(int[] sizes, float value) {
+        float[][] out = new float[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            out[i] = new float[sizes[i]];
+            if (value != 0f) {
+                java.util.Arrays.fill(out[i], value);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Adam, optionally with decoupled weight decay (AdamW). At step t:
+     * <pre>
+     * w ← w − lr·wd·w                                   (AdamW only, before the moments)
+     * m ← m + (1−β1)(g − m);  v ← v + (1−β2)(g² − v)
+     * w ← w − α·m / (√v + ε),   α = lr·√(1−β2^t) / (1−β1^t)
+     * </pre>
+     * @param sizes tensor lengths.
+     * @param lr learning rate.
+     * @param beta1 first-moment decay.
+     * @param beta2 second-moment decay.
+     * @param epsilon denominator constant.
+     * @param weightDecay decoupled weight decay factor (0 for plain Adam).
+     * @return the updater.
+     */
+    public static Updater adam(int[] sizes, double lr, double beta1, double beta2, double epsilon, double weightDecay) {
+        float[][] m = zerosLike(sizes, 0f);
+        float[][] v = zerosLike(sizes, 0f);
+        return new Updater() {
+            private long t;
+
+            @Override
+            public void update(float[][] params, float[][] grads) {
+                t++;
+                double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+                float a = (float) alpha;
+                float b1 = (float) (1 - beta1);
+                float b2 = (float) (1 - beta2);
+                float eps = (float) epsilon;
+                float decay = (float) (1 - lr * weightDecay);
+                for (int i = 0; i < params.length; i++) {
+                    float[] w = params[i];
+                    float[] g = grads[i];
+                    float[] mi = m[i];
+                    float[] vi = v[i];
+                    if (weightDecay != 0) {
+                        for (int j = 0; j < w.length; j++) {
+                            w[j] *= decay;
+                        }
+                    }
+                    for (int j = 0; j < w.length; j++) {
+                        float gj = g[j];
+                        float mj = mi[j] + b1 * (gj - mi[j]);
+                        float vj = vi[j] + b2 * (gj * gj - vi[j]);
+                        mi[j] = mj;
+                        vi[j] = vj;
+                        w[j] -= a * mj / ((float) Math.sqrt(vj) + eps);
+                    }
+                }
+            }
+
+            @Override
+            public double learningRate() {
+                return lr;
+            }
+        };
+    }
+
+    /**
+     * Stochastic gradient descent with optional (Nesterov) momentum:
+     * <pre>
+     * momentum 0:  w ← w − lr·g
+     * otherwise:   u ← μ·u − lr·g;  w ← w + u   (Nesterov: w ← w + μ·u − lr·g)
+     * </pre>
+     * @param sizes tensor lengths.
+     * @param lr learning rate.
+     * @param momentum momentum μ in [0, 1).
+     * @param nesterov whether to use Nesterov momentum.
+     * @return the updater.
+     */
+    public static Updater sgd(int[] sizes, double lr, double momentum, boolean nesterov) {
+        float[][] u = momentum == 0 ? null : zerosLike(sizes, 0f);
+        float flr = (float) lr;
+        float mu = (float) momentum;
+        return new Updater() {
+            @Override
+            public void update(float[][] params, float[][] grads) {
+                for (int i = 0; i < params.length; i++) {
+                    float[] w = params[i];
+                    float[] g = grads[i];
+                    if (u == null) {
+                        for (int j = 0; j < w.length; j++) {
+                            w[j] -= flr * g[j];
+                        }
+                    } else {
+                        float[] ui = u[i];
+                        for (int j = 0; j < w.length; j++) {
+                            float uj = mu * ui[j] - flr * g[j];
+                            ui[j] = uj;
+                            w[j] += nesterov ? mu * uj - flr * g[j] : uj;
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public double learningRate() {
+                return lr;
+            }
+        };
+    }
+
+    /**
+     * RMSProp (Keras form, uncentred, no momentum):
+     * <pre>
+     * s ← ρ·s + (1−ρ)·g²;  w ← w − lr·g / √(s + ε)
+     * </pre>
+     * @param sizes tensor lengths.
+     * @param lr learning rate.
+     * @param rho decay of the squared-gradient average.
+     * @param epsilon constant inside the square root.
+     * @return the updater.
+     */
+    public static Updater rmsprop(int[] sizes, double lr, double rho, double epsilon) {
+        float[][] s = zerosLike(sizes, 0f);
+        float flr = (float) lr;
+        float r = (float) rho;
+        float r1 = (float) (1 - rho);
+        float eps = (float) epsilon;
+        return new Updater() {
+            @Override
+            public void update(float[][] params, float[][] grads) {
+                for (int i = 0; i < params.length; i++) {
+                    float[] w = params[i];
+                    float[] g = grads[i];
+                    float[] si = s[i];
+                    for (int j = 0; j < w.length; j++) {
+                        float gj = g[j];
+                        float sj = r * si[j] + r1 * gj * gj;
+                        si[j] = sj;
+                        w[j] -= flr * gj / (float) Math.sqrt(sj + eps);
+                    }
+                }
+            }
+
+            @Override
+            public double learningRate() {
+                return lr;
+            }
+        };
+    }
+
+    /**
+     * AdaGrad (Keras form):
+     * <pre>
+     * s ← s + g²  (s starts at the initial accumulator value);  w ← w − lr·g / √(s + ε)
+     * </pre>
+     * @param sizes tensor lengths.
+     * @param lr learning rate.
+     * @param initialAccumulator initial value of s.
+     * @param epsilon constant inside the square root.
+     * @return the updater.
+     */
+    public static Updater adagrad(int[] sizes, double lr, double initialAccumulator, double epsilon) {
+        float[][] s = zerosLike(sizes, (float) initialAccumulator);
+        float flr = (float) lr;
+        float eps = (float) epsilon;
+        return new Updater() {
+            @Override
+            public void update(float[][] params, float[][] grads) {
+                for (int i = 0; i < params.length; i++) {
+                    float[] w = params[i];
+                    float[] g = grads[i];
+                    float[] si = s[i];
+                    for (int j = 0; j < w.length; j++) {
+                        float gj = g[j];
+                        float sj = si[j] + gj * gj;
+                        si[j] = sj;
+                        w[j] -= flr * gj / (float) Math.sqrt(sj + eps);
+                    }
+                }
+            }
+
+            @Override
+            public double learningRate() {
+                return lr;
+            }
+        };
+    }
+}
