@@ -52,8 +52,11 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
     @Config(description = "Minimum change that counts as an improvement (strictly greater), >= 0.")
     private double minDelta = 0.0;
 
-    @Config(description = "Value the monitor must beat for the patience counter to reset; none if unset.")
-    private @Nullable Double baseline = null;
+    @Config(description = "Whether the monitor must beat 'baseline' for the patience counter to reset.")
+    private boolean useBaseline = false;
+
+    @Config(description = "Value the monitor must beat for the patience counter to reset (used if useBaseline).")
+    private double baseline = 0.0;
 
     @Config(description = "Restore the weights of the best epoch at the end of training (whether or not stopping triggered).")
     private boolean restoreBestWeights = false;
@@ -87,8 +90,8 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
         if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
             throw new PropertyException("", "minDelta", "minDelta must be finite and >= 0, found " + minDelta);
         }
-        if (baseline != null && !Double.isFinite(baseline)) {
-            throw new PropertyException("", "baseline", "baseline must be finite when set, found " + baseline);
+        if (!Double.isFinite(baseline)) {
+            throw new PropertyException("", "baseline", "baseline must be finite, found " + baseline);
         }
         if (startFromEpoch < 0) {
             throw new PropertyException("", "startFromEpoch", "startFromEpoch must be >= 0, found " + startFromEpoch);
@@ -115,9 +118,9 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
         return minDelta;
     }
 
-    /** @return the baseline, or null. */
-    public @Nullable Double getBaseline() {
-        return baseline;
+    /** @return the baseline, or NaN if none is used. */
+    public double getBaseline() {
+        return useBaseline ? baseline : Double.NaN;
     }
 
     /** @return whether the best weights are restored at the end. */
@@ -154,7 +157,7 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
     @Override
     public String toString() {
         return "EarlyStopping(monitor=" + monitor + ",mode=" + mode + ",patience=" + patience + ",minDelta=" + minDelta
-                + ",baseline=" + baseline + ",restoreBestWeights=" + restoreBestWeights + ",startFromEpoch=" + startFromEpoch + ")";
+                + ",baseline=" + getBaseline() + ",restoreBestWeights=" + restoreBestWeights + ",startFromEpoch=" + startFromEpoch + ")";
     }
 
     /**
@@ -185,7 +188,7 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
             if (best == null || improves(current, best)) {
                 best = current;
                 bestEpoch = epoch;
-                if (baseline == null || improves(current, baseline)) {
+                if (!useBaseline || improves(current, baseline)) {
                     wait = 0;
                 }
                 return Decision.IMPROVED;
@@ -264,10 +267,11 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
 
         /**
          * Sets the baseline.
-         * @param baseline the value to beat, or null for none.
+         * @param baseline the value to beat, finite.
          * @return this builder.
          */
-        public Builder baseline(@Nullable Double baseline) {
+        public Builder baseline(double baseline) {
+            es.useBaseline = true;
             es.baseline = baseline;
             return this;
         }
@@ -303,6 +307,7 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
             out.mode = es.mode;
             out.patience = es.patience;
             out.minDelta = es.minDelta;
+            out.useBaseline = es.useBaseline;
             out.baseline = es.baseline;
             out.restoreBestWeights = es.restoreBestWeights;
             out.startFromEpoch = es.startFromEpoch;

@@ -92,6 +92,18 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
         return dropout;
     }
 
+    /** A distinct instance with the same configuration (so that OLCUT sees one component per layer). */
+    Layer copy() {
+        Layer out = new Layer();
+        out.units = units;
+        out.activation = activation;
+        out.kernelRegularizer = kernelRegularizer;
+        out.biasRegularizer = biasRegularizer;
+        out.maxNorm = maxNorm;
+        out.dropout = dropout;
+        return out;
+    }
+
     @Override
     public ConfiguredObjectProvenance getProvenance() {
         return new ConfiguredObjectProvenanceImpl(this, "Layer");
@@ -182,14 +194,7 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
          */
         public Layer build() {
             layer.postConfig();
-            Layer out = new Layer();
-            out.units = layer.units;
-            out.activation = layer.activation;
-            out.kernelRegularizer = layer.kernelRegularizer;
-            out.biasRegularizer = layer.biasRegularizer;
-            out.maxNorm = layer.maxNorm;
-            out.dropout = layer.dropout;
-            return out;
+            return layer.copy();
         }
     }
 }

@@ -453,7 +453,7 @@ public final class MLPTrainer implements Trainer<Label> {
          * @return this builder.
          */
         public Builder addLayer(Layer layer) {
-            t.hiddenLayers.add(layer);
+            t.hiddenLayers.add(layer.copy());
             return this;
         }
 
@@ -468,7 +468,7 @@ public final class MLPTrainer implements Trainer<Label> {
                 throw new IllegalArgumentException("count must be >= 1, found " + count);
             }
             for (int i = 0; i < count; i++) {
-                t.hiddenLayers.add(layer);
+                t.hiddenLayers.add(layer.copy());
             }
             return this;
         }

@@ -6,79 +6,45 @@ package dev.regula.nn;
  */
 public enum Activation {
     /** {@code max(0, z)}; derivative 1 for {@code a > 0}, else 0 (0 at z = 0, as in Keras and PyTorch). */
-    RELU {
-        @Override
-        float apply(float z) {
-            return z > 0f ? z : 0f;
-        }
-
-        @Override
-        float derivative(float a) {
-            return a > 0f ? 1f : 0f;
-        }
-    },
+    RELU,
     /** {@code tanh(z)}; derivative {@code 1 − a²}. */
-    TANH {
-        @Override
-        float apply(float z) {
-            return (float) Math.tanh(z);
-        }
-
-        @Override
-        float derivative(float a) {
-            return 1f - a * a;
-        }
-    },
+    TANH,
     /** {@code 1 / (1 + e^−z)}; derivative {@code a (1 − a)}. */
-    SIGMOID {
-        @Override
-        float apply(float z) {
-            return (float) (1.0 / (1.0 + Math.exp(-z)));
-        }
-
-        @Override
-        float derivative(float a) {
-            return a * (1f - a);
-        }
-    },
+    SIGMOID,
     /** ELU with α = 1 (Keras' default): {@code z} for z &gt; 0, else {@code e^z − 1}; derivative 1 or {@code a + 1}. */
-    ELU {
-        @Override
-        float apply(float z) {
-            return z > 0f ? z : (float) Math.expm1(z);
-        }
-
-        @Override
-        float derivative(float a) {
-            return a > 0f ? 1f : a + 1f;
-        }
-    },
+    ELU,
     /** The identity; derivative 1. */
-    LINEAR {
-        @Override
-        float apply(float z) {
-            return z;
-        }
-
-        @Override
-        float derivative(float a) {
-            return 1f;
-        }
-    };
+    LINEAR;
 
     /**
      * The activation of one pre-activation value.
      * @param z the pre-activation.
      * @return f(z).
      */
-    abstract float apply(float z);
+    float apply(float z) {
+        switch (this) {
+            case RELU: return z > 0f ? z : 0f;
+            case TANH: return (float) Math.tanh(z);
+            case SIGMOID: return (float) (1.0 / (1.0 + Math.exp(-z)));
+            case ELU: return z > 0f ? z : (float) Math.expm1(z);
+            default: return z;
+        }
+    }
 
     /**
      * The derivative f'(z) expressed through the output a = f(z).
      * @param a the activation output.
      * @return f'(z).
      */
-    abstract float derivative(float a);
+    float derivative(float a) {
+        switch (this) {
+            case RELU: return a > 0f ? 1f : 0f;
+            case TANH: return 1f - a * a;
+            case SIGMOID: return a * (1f - a);
+            case ELU: return a > 0f ? 1f : a + 1f;
+            default: return 1f;
+        }
+    }
 
     /**
      * Fused bias + activation over a row-major batch, in place: {@code z[r][j] = f(z[r][j] + bias[j])}.
