@@ -73,10 +73,9 @@ import java.util.Objects;
  * otherwise the examples are unlabelled ({@link LabelFactory#UNKNOWN_LABEL}), ready for prediction.
  * <p>
  * <b>Pixels.</b> Images are decoded with Apache Commons Imaging (PNG, BMP, GIF, TIFF and the other formats it
- * reads), format detected from the content. Values are taken on the 8-bit scale (16-bit samples are mapped
- * to [0, 255] by {@code v * 255 / 65535}). In {@link ChannelMode#GRAYSCALE} mode colour pixels become the
- * ITU-R BT.601 luma {@code (299 R + 587 G + 114 B) / 1000}, not rounded, so a gray pixel keeps its exact value;
- * gray images are read from the raster directly (no colour-space conversion). In {@link ChannelMode#RGB} mode the
+ * reads), format detected from the content, into sRGB without any colour-space conversion (so an 8-bit gray
+ * PNG gives exactly its stored values). Values are on the 8-bit scale. In {@link ChannelMode#GRAYSCALE} mode colour pixels become the
+ * ITU-R BT.601 luma {@code (299 R + 587 G + 114 B) / 1000}, not rounded, so a gray pixel keeps its exact value. In {@link ChannelMode#RGB} mode the
  * three sRGB channels are kept (gray images are replicated into them). Alpha is handled by {@link AlphaMode}.
  * Finally every value is multiplied by {@code scale} (default 1/255, giving [0, 1]; use 1 to get the raw
  * 0..255 values {@code IDXDataSource} produces). Features are dense: zero pixels are present with value 0.
@@ -588,7 +587,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
     private double[] decode(byte[] bytes, Row row, Path file, ImageGeometry g) throws ImageDataException {
         BufferedImage image;
         try {
-            image = Imaging.getBufferedImage(bytes);
+            image = ImageCodec.decode(bytes);
         } catch (IOException | RuntimeException e) {
             throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + file
                     + ") is corrupt or unsupported: " + e.getMessage(), e);
@@ -616,7 +615,8 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
         ColorModel cm = image.getColorModel();
         boolean composite = alphaMode == AlphaMode.COMPOSITE_ON_BLACK;
         if (!(cm instanceof IndexColorModel) && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
-            // Read gray samples directly: getRGB would apply a gray-to-sRGB tone curve.
+            // Only for decoders that ignore ImageCodec's factory. Read gray samples directly: getRGB would
+            // apply a gray-to-sRGB tone curve. Samples wider than 8 bits are mapped to [0, 255].
             Raster raster = image.getRaster();
             double grayMax = (1L << cm.getComponentSize(0)) - 1;
             boolean alpha = cm.hasAlpha() && raster.getNumBands() > 1;

@@ -2,13 +2,9 @@ package dev.regula.data;
 
 import com.opencsv.CSVWriter;
 import com.opencsv.ICSVWriter;
-import org.apache.commons.imaging.ImageFormats;
-import org.apache.commons.imaging.Imaging;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -106,30 +102,12 @@ public final class ImageFolderWriter {
      * @throws IOException if the file cannot be written.
      */
     static void writePng(double[] pixels, ImageGeometry geometry, Path file, int position) throws IOException {
-        int w = geometry.getWidth();
-        int h = geometry.getHeight();
-        BufferedImage image;
-        if (geometry.getChannels() == 1) {
-            image = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-            WritableRaster raster = image.getRaster();
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    raster.setSample(x, y, 0, toByte(pixels[geometry.index(x, y, 0)], position));
-                }
-            }
-        } else {
-            image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int r = toByte(pixels[geometry.index(x, y, 0)], position);
-                    int g = toByte(pixels[geometry.index(x, y, 1)], position);
-                    int b = toByte(pixels[geometry.index(x, y, 2)], position);
-                    image.setRGB(x, y, (r << 16) | (g << 8) | b);
-                }
-            }
+        int[] values = new int[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            values[i] = toByte(pixels[i], position);
         }
         try (OutputStream out = Files.newOutputStream(file)) {
-            Imaging.writeImage(image, out, ImageFormats.PNG);
+            ImageCodec.writePng(values, geometry, out);
         }
     }
 
