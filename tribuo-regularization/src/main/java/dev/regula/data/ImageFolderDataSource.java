@@ -160,7 +160,6 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
     private @Nullable ImageFolderDataSourceProvenance provenance;
 
     /** For OLCUT. */
-    @SuppressWarnings("NullAway")
     private ImageFolderDataSource() {}
 
     /**
@@ -219,7 +218,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
         }
 
         /**
-         * @param name the file name column (default {@value #DEFAULT_FILENAME_COLUMN}).
+         * @param name the file name column (default {@value ImageFolderDataSource#DEFAULT_FILENAME_COLUMN}).
          * @return this builder.
          */
         public Builder filenameColumn(String name) {
@@ -228,7 +227,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
         }
 
         /**
-         * @param name the label column, which must then exist (default: {@value #DEFAULT_LABEL_COLUMN} if present,
+         * @param name the label column, which must then exist (default: {@value ImageFolderDataSource#DEFAULT_LABEL_COLUMN} if present,
          *             else unlabelled).
          * @return this builder.
          */
