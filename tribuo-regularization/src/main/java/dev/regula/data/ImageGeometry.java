@@ -102,7 +102,10 @@ public final class ImageGeometry implements Serializable {
     }
 
     /**
-     * The feature name of a flat index, zero-padded like {@code IDXDataSource}.
+     * The feature name of a flat index, zero-padded exactly like Tribuo's {@code IDXDataSource}: the width of
+     * the name is the number of decimal digits of {@link #getSize()} (not of the largest index), so a 28×28
+     * image has names {@code "000"}..{@code "783"} and a 10×10 image has {@code "000"}..{@code "099"}.
+     * Formatting uses {@link String#format(String, Object...)} with the default locale, as {@code IDXDataSource} does.
      * @param flatIndex the flat index in {@code [0, getSize())}.
      * @return the feature name.
      */
@@ -113,8 +116,22 @@ public final class ImageGeometry implements Serializable {
         return String.format("%0" + digits() + "d", flatIndex);
     }
 
+    /**
+     * All feature names in flat-index order, as {@link #featureName(int)} gives them.
+     * @return a new array of length {@link #getSize()}.
+     */
+    public String[] featureNames() {
+        String format = "%0" + digits() + "d";
+        String[] names = new String[getSize()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = String.format(format, i);
+        }
+        return names;
+    }
+
     private int digits() {
-        return String.valueOf(getSize() - 1).length();
+        // IDXDataSource pads to the digit count of the number of features, e.g. 4 digits for 1000 values.
+        return String.valueOf(getSize()).length();
     }
 
     /**

@@ -1,0 +1,292 @@
+package dev.regula.data;
+
+import org.tribuo.Example;
+import org.tribuo.Feature;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.datasource.IDXDataSource;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Helpers around IDX files (the MNIST format) on top of Tribuo's {@link IDXDataSource}, which does the actual
+ * reading: header and geometry inspection, locating the standard file pairs in a folder, writing IDX files and
+ * densifying IDX examples.
+ * <p>
+ * A folder of IDX data holds {@code <split>-images-idx3-ubyte} and {@code <split>-labels-idx1-ubyte}, each
+ * optionally gzipped ({@code .gz}), where the split is {@value #TRAIN} or {@value #TEST}. Gzip is recognised by
+ * its magic bytes when reading headers.
+ * <p>
+ * Remember that {@code IDXDataSource} emits only the non-zero pixels of each image as features, named by the
+ * zero-padded flat pixel index (see {@link ImageGeometry#featureName(int)}); use {@link #densify(Example, ImageGeometry)}
+ * to get the full pixel vector back.
+ */
+public final class IdxFiles {
+    /** The split prefix of training files, {@code train}. */
+    public static final String TRAIN = "train";
+    /** The split prefix of test files, {@code t10k}, as in MNIST and Fashion-MNIST. */
+    public static final String TEST = "t10k";
+
+    private static final String IMAGES_SUFFIX = "-images-idx3-ubyte";
+    private static final String LABELS_SUFFIX = "-labels-idx1-ubyte";
+
+    private IdxFiles() {}
+
+    /**
+     * The header of an IDX file: element type and dimensions.
+     */
+    public static final class Header {
+        private final IDXDataSource.IDXType type;
+        private final int[] shape;
+
+        private Header(IDXDataSource.IDXType type, int[] shape) {
+            this.type = type;
+            this.shape = shape;
+        }
+
+        /** @return the element type. */
+        public IDXDataSource.IDXType getType() {
+            return type;
+        }
+
+        /** @return a copy of the dimensions, the first being the number of items. */
+        public int[] getShape() {
+            return Arrays.copyOf(shape, shape.length);
+        }
+
+        /** @return the number of items (the first dimension). */
+        public int getCount() {
+            return shape[0];
+        }
+
+        @Override
+        public String toString() {
+            return type + Arrays.toString(shape);
+        }
+    }
+
+    /**
+     * Tells whether a file starts with the gzip magic bytes {@code 1f 8b}.
+     * @param file the file.
+     * @return true if the file is gzip compressed.
+     * @throws IOException if the file cannot be read.
+     */
+    public static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
+    /**
+     * Reads the header of an IDX file, gzipped or not.
+     * @param file the IDX file.
+     * @return the header.
+     * @throws ImageDataException if the file is not a valid IDX file.
+     * @throws IOException if the file cannot be read.
+     */
+    public static Header header(Path file) throws IOException {
+        boolean gzip = isGzip(file);
+        try (InputStream raw = Files.newInputStream(file);
+             DataInputStream in = new DataInputStream(new BufferedInputStream(gzip ? new GZIPInputStream(raw) : raw))) {
+            int zero = in.readUnsignedShort();
+            if (zero != 0) {
+                throw new ImageDataException(file, -1, "not an IDX file: the first two bytes must be zero, found 0x"
+                        + Integer.toHexString(zero));
+            }
+            byte typeByte = in.readByte();
+            IDXDataSource.IDXType type;
+            try {
+                type = IDXDataSource.IDXType.convert(typeByte);
+            } catch (IllegalArgumentException e) {
+                throw new ImageDataException(file, -1, "not an IDX file: unknown element type 0x"
+                        + Integer.toHexString(typeByte & 0xff), e);
+            }
+            int dims = in.readUnsignedByte();
+            if (dims < 1) {
+                throw new ImageDataException(file, -1, "not an IDX file: zero dimensions");
+            }
+            int[] shape = new int[dims];
+            for (int i = 0; i < dims; i++) {
+                shape[i] = in.readInt();
+                if (shape[i] < 0) {
+                    throw new ImageDataException(file, -1, "invalid IDX dimension " + i + ": " + shape[i]);
+                }
+            }
+            return new Header(type, shape);
+        } catch (EOFException e) {
+            throw new ImageDataException(file, -1, "truncated IDX header", e);
+        }
+    }
+
+    /**
+     * Reads the image geometry from the header of an IDX images file: {@code (count, rows, columns)} gives
+     * {@code columns x rows x 1}, {@code (count, rows, columns, channels)} gives {@code columns x rows x channels}.
+     * @param imagesFile an IDX file of images, gzipped or not.
+     * @return the geometry of one image.
+     * @throws ImageDataException if the file is not an IDX file of 3 or 4 dimensions.
+     * @throws IOException if the file cannot be read.
+     */
+    public static ImageGeometry geometry(Path imagesFile) throws IOException {
+        int[] shape = header(imagesFile).shape;
+        try {
+            if (shape.length == 3) {
+                return ImageGeometry.of(shape[2], shape[1], 1);
+            } else if (shape.length == 4) {
+                return ImageGeometry.of(shape[2], shape[1], shape[3]);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ImageDataException(imagesFile, -1, "invalid image dimensions " + Arrays.toString(shape), e);
+        }
+        throw new ImageDataException(imagesFile, -1, "an IDX images file needs 3 (count, rows, columns) or 4 "
+                + "(count, rows, columns, channels) dimensions, found " + Arrays.toString(shape));
+    }
+
+    /**
+     * Locates the images file of a split in a folder, preferring the uncompressed name.
+     * @param directory the folder.
+     * @param split {@link #TRAIN}, {@link #TEST} or another prefix.
+     * @return the existing file, {@code <split>-images-idx3-ubyte} or {@code <split>-images-idx3-ubyte.gz}.
+     * @throws NoSuchFileException if neither exists (the message names both).
+     */
+    public static Path imagesFile(Path directory, String split) throws NoSuchFileException {
+        return locate(directory, split + IMAGES_SUFFIX);
+    }
+
+    /**
+     * Locates the labels file of a split in a folder, preferring the uncompressed name.
+     * @param directory the folder.
+     * @param split {@link #TRAIN}, {@link #TEST} or another prefix.
+     * @return the existing file, {@code <split>-labels-idx1-ubyte} or {@code <split>-labels-idx1-ubyte.gz}.
+     * @throws NoSuchFileException if neither exists (the message names both).
+     */
+    public static Path labelsFile(Path directory, String split) throws NoSuchFileException {
+        return locate(directory, split + LABELS_SUFFIX);
+    }
+
+    /**
+     * Tells whether a folder holds both the images and labels files of a split.
+     * @param directory the folder.
+     * @param split the split prefix.
+     * @return true if both files exist (gzipped or not).
+     */
+    public static boolean hasSplit(Path directory, String split) {
+        try {
+            imagesFile(directory, split);
+            labelsFile(directory, split);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Loads a split of a folder of IDX files as a Tribuo {@link IDXDataSource} of labels.
+     * @param directory the folder.
+     * @param split {@link #TRAIN}, {@link #TEST} or another prefix.
+     * @return the data source (read eagerly), whose provenance records both files and their hashes.
+     * @throws IOException if a file is missing or invalid.
+     */
+    public static IDXDataSource<Label> source(Path directory, String split) throws IOException {
+        return new IDXDataSource<>(imagesFile(directory, split), labelsFile(directory, split), new LabelFactory());
+    }
+
+    private static Path locate(Path directory, String name) throws NoSuchFileException {
+        Path plain = directory.resolve(name);
+        if (Files.isRegularFile(plain)) {
+            return plain;
+        }
+        Path gz = directory.resolve(name + ".gz");
+        if (Files.isRegularFile(gz)) {
+            return gz;
+        }
+        throw new NoSuchFileException(plain.toString(), gz.toString(), "neither IDX file exists");
+    }
+
+    /**
+     * Writes images as an unsigned-byte IDX file using Tribuo's {@code IDXDataSource.IDXData}: shape
+     * {@code (count, height, width)} for one channel, {@code (count, height, width, channels)} otherwise.
+     * @param file the output file.
+     * @param geometry the geometry of every image.
+     * @param images the images, each a dense vector of {@code geometry.getSize()} integer values in [0, 255].
+     * @param gzip true to gzip the file.
+     * @throws IllegalArgumentException if an image has the wrong length or a value that is not an integer in [0, 255].
+     * @throws IOException if the file cannot be written.
+     */
+    public static void writeImages(Path file, ImageGeometry geometry, List<double[]> images, boolean gzip) throws IOException {
+        int size = geometry.getSize();
+        double[] data = new double[Math.multiplyExact(images.size(), size)];
+        for (int i = 0; i < images.size(); i++) {
+            double[] image = images.get(i);
+            if (image.length != size) {
+                throw new IllegalArgumentException("Image " + i + " has " + image.length + " values, geometry "
+                        + geometry + " needs " + size);
+            }
+            for (int j = 0; j < size; j++) {
+                checkUbyte(image[j], "image " + i + ", value " + j);
+            }
+            System.arraycopy(image, 0, data, i * size, size);
+        }
+        int[] shape = geometry.getChannels() == 1
+                ? new int[]{images.size(), geometry.getHeight(), geometry.getWidth()}
+                : new int[]{images.size(), geometry.getHeight(), geometry.getWidth(), geometry.getChannels()};
+        IDXDataSource.IDXData.createIDXData(IDXDataSource.IDXType.UBYTE, shape, data).save(file, gzip);
+    }
+
+    /**
+     * Writes class indices as an unsigned-byte IDX labels file of shape {@code (count)}.
+     * @param file the output file.
+     * @param labels the labels, each in [0, 255].
+     * @param gzip true to gzip the file.
+     * @throws IllegalArgumentException if a label is outside [0, 255].
+     * @throws IOException if the file cannot be written.
+     */
+    public static void writeLabels(Path file, int[] labels, boolean gzip) throws IOException {
+        double[] data = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            checkUbyte(labels[i], "label " + i);
+            data[i] = labels[i];
+        }
+        IDXDataSource.IDXData.createIDXData(IDXDataSource.IDXType.UBYTE, new int[]{labels.length}, data).save(file, gzip);
+    }
+
+    private static void checkUbyte(double value, String what) {
+        if (!(value >= 0 && value <= 255 && value == Math.rint(value))) {
+            throw new IllegalArgumentException("IDX unsigned byte data needs integers in [0, 255], " + what + " is " + value);
+        }
+    }
+
+    /**
+     * Expands an example whose features are named by flat pixel index (as IDX examples are, with zero pixels
+     * absent) into the full pixel vector.
+     * @param example the example.
+     * @param geometry the image geometry.
+     * @return a new array of {@code geometry.getSize()} values, zero where the example has no feature.
+     * @throws IllegalArgumentException if a feature name is not a pixel index of the geometry.
+     */
+    public static double[] densify(Example<?> example, ImageGeometry geometry) {
+        double[] out = new double[geometry.getSize()];
+        for (Feature f : example) {
+            int index;
+            try {
+                index = Integer.parseInt(f.getName());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Feature '" + f.getName() + "' is not a pixel index", e);
+            }
+            if (index < 0 || index >= out.length) {
+                throw new IllegalArgumentException("Feature '" + f.getName() + "' is outside image geometry " + geometry);
+            }
+            out[index] = f.getValue();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.regula.data;
+
+import com.opencsv.CSVWriter;
+import com.opencsv.ICSVWriter;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Writes classification predictions as a CSV in the submission format of the reference study:
+ * a header {@code filename,label} then one row per prediction, in order, with the image file name (from the
+ * example metadata {@value ImageFolderDataSource#FILENAME_METADATA} set by {@link ImageFolderDataSource}) and the
+ * predicted label. Optionally one column per class, {@code p_<label>}, holds the predicted probability
+ * (classes in ascending label-name order). Written with OpenCSV (RFC 4180 quoting where needed), UTF-8,
+ * {@code \n} line ends.
+ */
+public final class PredictionWriter {
+    /** Prefix of the per-class probability columns. */
+    public static final String PROBABILITY_PREFIX = "p_";
+
+    private PredictionWriter() {}
+
+    /**
+     * Writes predictions to a file, replacing it.
+     * @param file the CSV file.
+     * @param predictions the predictions, whose examples carry a file name.
+     * @param withProbabilities true to add the per-class probability columns.
+     * @throws IllegalArgumentException if an example has no file name, or probabilities are requested from a
+     *     model that does not produce them, or the predictions disagree on the classes.
+     * @throws IOException if the file cannot be written.
+     */
+    public static void write(Path file, List<Prediction<Label>> predictions, boolean withProbabilities) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            write(w, predictions, withProbabilities);
+        }
+    }
+
+    /**
+     * Writes predictions to a writer (which is flushed, not closed).
+     * @param out the writer.
+     * @param predictions the predictions, whose examples carry a file name.
+     * @param withProbabilities true to add the per-class probability columns.
+     * @throws IllegalArgumentException as {@link #write(Path, List, boolean)}.
+     * @throws IOException if writing fails.
+     */
+    public static void write(Writer out, List<Prediction<Label>> predictions, boolean withProbabilities) throws IOException {
+        List<String> classes = new ArrayList<>();
+        if (withProbabilities && !predictions.isEmpty()) {
+            classes.addAll(new TreeSet<>(predictions.get(0).getOutputScores().keySet()));
+        }
+        List<String[]> rows = new ArrayList<>(predictions.size() + 1);
+        String[] header = new String[2 + classes.size()];
+        header[0] = "filename";
+        header[1] = "label";
+        for (int i = 0; i < classes.size(); i++) {
+            header[2 + i] = PROBABILITY_PREFIX + classes.get(i);
+        }
+        rows.add(header);
+        for (int i = 0; i < predictions.size(); i++) {
+            Prediction<Label> p = predictions.get(i);
+            Optional<Object> name = p.getExample().getMetadataValue(ImageFolderDataSource.FILENAME_METADATA);
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("Prediction " + i + " has no '" + ImageFolderDataSource.FILENAME_METADATA
+                        + "' metadata; predict on examples from ImageFolderDataSource");
+            }
+            String[] row = new String[header.length];
+            row[0] = name.get().toString();
+            row[1] = p.getOutput().getLabel();
+            if (withProbabilities) {
+                if (!p.hasProbabilities()) {
+                    throw new IllegalArgumentException("Prediction " + i + " (" + row[0] + ") has no probabilities; "
+                            + "the model does not generate them");
+                }
+                Map<String, Label> scores = p.getOutputScores();
+                if (!scores.keySet().equals(new TreeSet<>(classes))) {
+                    throw new IllegalArgumentException("Prediction " + i + " (" + row[0] + ") scores classes "
+                            + new TreeSet<>(scores.keySet()) + ", the first prediction scores " + classes);
+                }
+                for (int c = 0; c < classes.size(); c++) {
+                    row[2 + c] = Double.toString(scores.get(classes.get(c)).getScore());
+                }
+            }
+            rows.add(row);
+        }
+        ICSVWriter csv = new CSVWriter(out, ',', ICSVWriter.DEFAULT_QUOTE_CHARACTER, '"', "\n");
+        for (String[] row : rows) {
+            csv.writeNext(row, false);
+        }
+        csv.flush();
+    }
+}
