@@ -2,7 +2,9 @@ package dev.regula.mlp;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.regula.augment.FittedStandardization;
 import dev.regula.mlp.protos.DenseLayerProto;
+import dev.regula.mlp.protos.StandardizationProto;
 import dev.regula.mlp.protos.MLPModelProto;
 import dev.regula.nn.Activation;
 import dev.regula.nn.Backends;
@@ -21,6 +23,7 @@ import org.tribuo.protos.core.ModelDataProto;
 import org.tribuo.protos.core.ModelProto;
 import org.tribuo.provenance.ModelProvenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,14 +46,26 @@ public final class MLPModel extends Model<Label> {
     /** Protobuf serialization version. */
     public static final int CURRENT_VERSION = 0;
 
+    private final @Nullable FittedStandardization inputTransform;
     private final Network network;
     private final TrainingHistory history;
 
     MLPModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
-             ImmutableOutputInfo<Label> outputIDInfo, Network network, TrainingHistory history) {
+             ImmutableOutputInfo<Label> outputIDInfo, @Nullable FittedStandardization inputTransform,
+             Network network, TrainingHistory history) {
         super(name, provenance, featureIDMap, outputIDInfo, true);
+        this.inputTransform = inputTransform;
         this.network = network;
         this.history = history;
+    }
+
+    /**
+     * The fixed input transformation (normalization / ZCA whitening fitted on the training split) applied to the
+     * dense feature vector before the first layer, so that the model predicts on raw examples.
+     * @return the transform, or null if the model has none.
+     */
+    public @Nullable FittedStandardization getInputTransform() {
+        return inputTransform;
     }
 
     /** @return the training history (per-epoch metrics, best epoch, stop reason). */
@@ -85,7 +100,11 @@ public final class MLPModel extends Model<Label> {
             active[i] = DenseData.fill(examples.get(i), i, "example", featureIDMap, x, i * d);
         }
         float[] probs = new float[n * c];
-        network.predictProbabilities(x, n, probs, blas());
+        Blas blas = blas();
+        if (inputTransform != null) {
+            inputTransform.apply(x, x, n, blas);
+        }
+        network.predictProbabilities(x, n, probs, blas);
         return toPredictions(probs, examples, active, outputIDInfo);
     }
 
@@ -159,7 +178,7 @@ public final class MLPModel extends Model<Label> {
 
     @Override
     protected MLPModel copy(String newName, ModelProvenance newProvenance) {
-        return new MLPModel(newName, newProvenance, featureIDMap, outputIDInfo, network.copy(), history);
+        return new MLPModel(newName, newProvenance, featureIDMap, outputIDInfo, inputTransform, network.copy(), history);
     }
 
     @Override
@@ -169,6 +188,15 @@ public final class MLPModel extends Model<Label> {
                 .setMetadata(carrier.serialize().toByteString())
                 .setInputDropout(network.getInputDropout())
                 .setHistory(history.toProto());
+        if (inputTransform != null) {
+            StandardizationProto.Builder sb = StandardizationProto.newBuilder()
+                    .setSamplewiseCenter(inputTransform.isSamplewiseCenter())
+                    .setSamplewiseStdNormalization(inputTransform.isSamplewiseStd());
+            addAll(inputTransform.getMean(), sb::addMean);
+            addAll(inputTransform.getScale(), sb::addScale);
+            addAll(inputTransform.getWhitening(), sb::addWhitening);
+            b.setInputTransform(sb);
+        }
         List<LayerSpec> layers = network.getLayers();
         for (int l = 0; l < layers.size(); l++) {
             LayerSpec s = layers.get(l);
@@ -221,8 +249,26 @@ public final class MLPModel extends Model<Label> {
             throw new IllegalArgumentException("Serialized network shape " + network.numInputs() + "->" + network.numOutputs()
                     + " does not match the feature/output domains " + carrier.featureDomain().size() + "/" + outputInfo.size());
         }
-        return new MLPModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputInfo, network,
+        FittedStandardization transform = null;
+        if (proto.hasInputTransform()) {
+            StandardizationProto t = proto.getInputTransform();
+            transform = FittedStandardization.of(network.numInputs(), t.getSamplewiseCenter(), t.getSamplewiseStdNormalization(),
+                    toArrayOrNull(t.getMeanList()), toArrayOrNull(t.getScaleList()), toArrayOrNull(t.getWhiteningList()));
+        }
+        return new MLPModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputInfo, transform, network,
                 TrainingHistory.fromProto(proto.getHistory()));
+    }
+
+    private static void addAll(float @Nullable [] values, java.util.function.Consumer<Float> sink) {
+        if (values != null) {
+            for (float v : values) {
+                sink.accept(v);
+            }
+        }
+    }
+
+    private static float @Nullable [] toArrayOrNull(List<Float> values) {
+        return values.isEmpty() ? null : toArray(values);
     }
 
     private static float[] toArray(List<Float> values) {
@@ -235,7 +281,7 @@ public final class MLPModel extends Model<Label> {
 
     @Override
     public String toString() {
-        return "MLPModel(name=" + name + ", layers=" + network.getLayers().size() + ", parameters="
+        return "MLPModel(name=" + name + ", inputTransform=" + (inputTransform != null) + ", layers=" + network.getLayers().size() + ", parameters="
                 + network.parameterCount() + ", " + history + ")";
     }
 }

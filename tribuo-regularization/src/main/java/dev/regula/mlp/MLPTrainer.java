@@ -5,6 +5,10 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
+import dev.regula.augment.Augmentation;
+import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.Standardization;
+import dev.regula.data.ImageGeometry;
 import dev.regula.mlp.optimisers.Adam;
 import dev.regula.mlp.optimisers.Optimiser;
 import dev.regula.nn.Activation;
@@ -94,6 +98,18 @@ public final class MLPTrainer implements Trainer<Label> {
     @Config(description = "Early stopping; none if unset.")
     private @Nullable EarlyStopping earlyStopping;
 
+    @Config(description = "Random image transforms drawn afresh for every training example in every epoch "
+            + "(Keras ImageDataGenerator.flow); needs imageGeometry. Validation data is never augmented.")
+    private @Nullable Augmentation augmentation;
+
+    @Config(description = "Image geometry WIDTHxHEIGHTxCHANNELS (e.g. 28x28x1) of the features, which must be "
+            + "named by flat pixel index as IDXDataSource names them; required with augmentation.")
+    private @Nullable String imageGeometry;
+
+    @Config(description = "Input normalization / ZCA whitening fitted on the training split only and baked into the "
+            + "model as a fixed first step, so the model predicts on raw examples.")
+    private @Nullable Standardization standardization;
+
     @Config(description = "BLAS threads; 0 uses every available processor. Results are bit-identical for a fixed count.")
     private int numThreads = 0;
 
@@ -137,6 +153,16 @@ public final class MLPTrainer implements Trainer<Label> {
         }
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new PropertyException("", "validationFraction", "validationFraction must be in [0, 1), found " + validationFraction);
+        }
+        if (augmentation != null && imageGeometry == null) {
+            throw new PropertyException("", "imageGeometry", "imageGeometry (e.g. 28x28x1) is required when augmentation is set");
+        }
+        if (imageGeometry != null) {
+            try {
+                ImageGeometry.parse(imageGeometry);
+            } catch (IllegalArgumentException e) {
+                throw new PropertyException(e, "", "imageGeometry", e.getMessage());
+            }
         }
         if (numThreads < 0) {
             throw new PropertyException("", "numThreads", "numThreads must be >= 0 (0 = all processors), found " + numThreads);
@@ -221,19 +247,24 @@ public final class MLPTrainer implements Trainer<Label> {
         SplittableRandom initRng = localRNG.split();
         SplittableRandom shuffleRng = localRNG.split();
         SplittableRandom dropoutRng = localRNG.split();
+        SplittableRandom augmentRng = localRNG.split();
 
         ImmutableFeatureMap fmap = examples.getFeatureIDMap();
         ImmutableOutputInfo<Label> labels = examples.getOutputIDInfo();
         checkTrainable(examples, labels);
+        int threads = numThreads == 0 ? Runtime.getRuntime().availableProcessors() : numThreads;
+        Blas blas = Backends.get(threads);
         TrainingData data = TrainingData.prepare(examples, validation, validationFraction, splitRng, fmap, labels);
+        FittedStandardization inputTransform = data.standardize(standardization, augmentation == null, blas);
+        if (augmentation != null && !augmentation.isIdentity()) {
+            data.augmentEveryEpoch(augmentation, ImageGeometry.parse(imageGeometry), fmap, augmentRng, blas);
+        }
         Monitor monitor = earlyStopping == null ? null : earlyStopping.getMonitor();
         if (monitor != null && monitor.needsValidation() && data.validation == null) {
             throw new IllegalArgumentException("Early stopping monitors '" + monitor.getKey() + "' but there is no "
                     + "validation data: set validationFraction > 0 or call train(train, validation)");
         }
 
-        int threads = numThreads == 0 ? Runtime.getRuntime().availableProcessors() : numThreads;
-        Blas blas = Backends.get(threads);
         Map<String, Provenance> runProv = new HashMap<>(runProvenance);
         runProv.put(BLAS_PROVENANCE, new StringProvenance(BLAS_PROVENANCE, blas.name()));
         runProv.put(THREADS_PROVENANCE, new IntProvenance(THREADS_PROVENANCE, blas.threads()));
@@ -247,7 +278,7 @@ public final class MLPTrainer implements Trainer<Label> {
         NetworkTrainer steps = new NetworkTrainer(net, minibatchSize, blas, optimiser.createUpdater(
                 NetworkTrainer.parameterSizes(net)), dropoutRng);
         TrainingHistory history = runEpochs(net, steps, data, shuffleRng, blas, monitor, provenance, fmap, labels);
-        return new MLPModel("mlp-model", provenance, fmap, labels, net, history);
+        return new MLPModel("mlp-model", provenance, fmap, labels, inputTransform, net, history);
     }
 
     /** The epoch loop: shuffle, step through minibatches, evaluate, record, and consult early stopping. */
@@ -414,6 +445,16 @@ public final class MLPTrainer implements Trainer<Label> {
         return seed;
     }
 
+    /** @return the per-epoch augmentation, or null. */
+    public @Nullable Augmentation getAugmentation() {
+        return augmentation;
+    }
+
+    /** @return the input standardization, or null. */
+    public @Nullable Standardization getStandardization() {
+        return standardization;
+    }
+
     /** @return the validation fraction. */
     public double getValidationFraction() {
         return validationFraction;
@@ -424,7 +465,8 @@ public final class MLPTrainer implements Trainer<Label> {
         return "MLPTrainer(hiddenLayers=" + hiddenLayers + ",inputDropout=" + inputDropout + ",outputRegularizer="
                 + outputRegularizer + ",optimiser=" + optimiser + ",weightInit=" + weightInit + ",epochs=" + epochs
                 + ",minibatchSize=" + minibatchSize + ",shuffle=" + shuffle + ",seed=" + seed + ",validationFraction="
-                + validationFraction + ",earlyStopping=" + earlyStopping + ",numThreads=" + numThreads + ")";
+                + validationFraction + ",earlyStopping=" + earlyStopping + ",augmentation=" + augmentation
+                + ",imageGeometry=" + imageGeometry + ",standardization=" + standardization + ",numThreads=" + numThreads + ")";
     }
 
     private static final class BatchListenerEntry {
@@ -574,6 +616,28 @@ public final class MLPTrainer implements Trainer<Label> {
         }
 
         /**
+         * Sets per-epoch augmentation of training images.
+         * @param augmentation the random transforms, or null for none.
+         * @param geometry the images' geometry (features must be named by flat pixel index).
+         * @return this builder.
+         */
+        public Builder augmentation(@Nullable Augmentation augmentation, ImageGeometry geometry) {
+            t.augmentation = augmentation;
+            t.imageGeometry = geometry.toString();
+            return this;
+        }
+
+        /**
+         * Sets the input normalization / ZCA whitening, fitted on the training split and baked into the model.
+         * @param standardization the specification, or null for none.
+         * @return this builder.
+         */
+        public Builder standardization(@Nullable Standardization standardization) {
+            t.standardization = standardization;
+            return this;
+        }
+
+        /**
          * Sets the BLAS thread count.
          * @param threads the count, 0 for every available processor.
          * @return this builder.
@@ -625,6 +689,9 @@ public final class MLPTrainer implements Trainer<Label> {
             out.seed = t.seed;
             out.validationFraction = t.validationFraction;
             out.earlyStopping = t.earlyStopping;
+            out.augmentation = t.augmentation;
+            out.imageGeometry = t.imageGeometry;
+            out.standardization = t.standardization;
             out.numThreads = t.numThreads;
             out.postConfig();
             out.epochListeners.addAll(epochListeners);

@@ -1,5 +1,10 @@
 package dev.regula.mlp;
 
+import dev.regula.augment.Augmentation;
+import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.ImageAugmenter;
+import dev.regula.augment.Standardization;
+import dev.regula.data.ImageGeometry;
 import dev.regula.nn.Blas;
 import dev.regula.nn.Network;
 import dev.regula.nn.NetworkTrainer;
@@ -29,6 +34,14 @@ final class TrainingData {
     final DenseData train;
     final @Nullable DenseData validation;
     private final @Nullable List<Example<Label>> validationExamples;
+    private @Nullable FittedStandardization batchTransform;
+    private @Nullable ImageAugmenter augmenter;
+    private @Nullable SplittableRandom augmentRng;
+    private int[] pixelOf = new int[0];
+    private float[] imageIn = new float[0];
+    private float[] imageOut = new float[0];
+    private float[] scratch = new float[0];
+    private @Nullable Blas blas;
 
     private TrainingData(DenseData train, @Nullable DenseData validation, @Nullable List<Example<Label>> validationExamples) {
         this.train = train;
@@ -104,6 +117,42 @@ final class TrainingData {
         return active;
     }
 
+    /**
+     * Fits the standardization on the training rows (never on validation) and applies it: to all training rows now
+     * when {@code transformNow}, otherwise to every minibatch after augmentation. Validation rows are transformed now.
+     * @return the fitted transform, or null if none.
+     */
+    @Nullable FittedStandardization standardize(@Nullable Standardization spec, boolean transformNow, Blas blas) {
+        if (spec == null || spec.isIdentity()) {
+            return null;
+        }
+        FittedStandardization fitted = spec.fit(train.x, train.rows, train.cols, blas);
+        if (validation != null) {
+            fitted.apply(validation.x, validation.x, validation.rows, blas);
+        }
+        if (transformNow) {
+            fitted.apply(train.x, train.x, train.rows, blas);
+        } else {
+            batchTransform = fitted;
+            this.blas = blas;
+        }
+        return fitted;
+    }
+
+    /**
+     * Switches minibatch filling to fresh random transforms of every image in every epoch: each row is scattered
+     * onto the pixel grid (features absent from the feature map stay 0), transformed, and gathered back.
+     */
+    void augmentEveryEpoch(Augmentation augmentation, ImageGeometry geometry, ImmutableFeatureMap fmap,
+                           SplittableRandom rng, Blas blas) {
+        this.augmenter = augmentation.newAugmenter(geometry);
+        this.augmentRng = rng;
+        this.pixelOf = geometry.pixelIndices(fmap);
+        this.imageIn = new float[geometry.getSize()];
+        this.imageOut = new float[geometry.getSize()];
+        this.blas = blas;
+    }
+
     static int[] identity(int n) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
@@ -131,10 +180,32 @@ final class TrainingData {
         int d = train.cols;
         for (int r = 0; r < rows; r++) {
             int src = order[start + r];
-            System.arraycopy(train.x, src * d, batchX, r * d, d);
+            if (augmenter == null) {
+                System.arraycopy(train.x, src * d, batchX, r * d, d);
+            } else {
+                augmentRow(src * d, batchX, r * d);
+            }
             batchY[r] = train.y[src];
         }
+        if (batchTransform != null) {
+            if (scratch.length < rows * d) {
+                scratch = new float[max * d];
+            }
+            batchTransform.apply(batchX, batchX, rows, blas, scratch);
+        }
         return rows;
+    }
+
+    private void augmentRow(int srcOffset, float[] batchX, int dstOffset) {
+        int d = train.cols;
+        java.util.Arrays.fill(imageIn, 0f);
+        for (int j = 0; j < d; j++) {
+            imageIn[pixelOf[j]] = train.x[srcOffset + j];
+        }
+        augmenter.augment(imageIn, 0, imageOut, 0, augmentRng);
+        for (int j = 0; j < d; j++) {
+            batchX[dstOffset + j] = imageOut[pixelOf[j]];
+        }
     }
 
     /** Builds the epoch's record: training statistics, validation metrics and the monitored value. */
@@ -170,7 +241,7 @@ final class TrainingData {
             valAccuracy = (double) correct / validation.rows;
             if (monitor != null && monitor.isTribuoMetric()) {
                 monitorValue = monitor.compute(new LabelEvaluator().evaluate(
-                        new MLPModel("validation-snapshot", provenance, fmap, labels, net,
+                        new MLPModel("validation-snapshot", provenance, fmap, labels, null, net,
                                 new TrainingHistory(List.of(), null, 0, StopReason.COMPLETED, "", false, 0)),
                         MLPModel.toPredictions(probs, validationExamples, activeCounts(), labels), provenance.getDatasetProvenance()));
             }
