@@ -1,0 +1,219 @@
+package dev.regula.experiment;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.property.Property;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import dev.regula.mlp.MLPModel;
+import dev.regula.mlp.MLPTrainer;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.ConfigurableDataSource;
+import org.tribuo.Dataset;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Prediction;
+import org.tribuo.Trainer;
+import org.tribuo.classification.Label;
+import org.tribuo.provenance.DataProvenance;
+import org.tribuo.provenance.ModelProvenance;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Re-creates an {@link MLPModel}'s trainer and training data from its provenance alone and trains again, then
+ * checks that the new model's predictions are bitwise identical to the original's.
+ * <p>
+ * Recipe (Tribuo's {@code ReproUtil} idea for a third-party trainer): the provenance's configured objects are
+ * loaded into an OLCUT {@code ConfigurationManager}; the trainer is looked up and the data source the dataset
+ * provenance names (the outermost decorator, e.g. a {@link StratifiedSplitDataSource} around a
+ * {@code RescalingDataSource} around an {@code IDXDataSource}) is rebuilt; the trainer is called with the recorded
+ * {@code train-invocation-count}, so its RNG is in the same state. A trainer configured with
+ * {@code numThreads = 0} (every processor) is pinned to the BLAS thread count recorded in the run provenance,
+ * since results are bit-identical only for a fixed thread count. Models trained with an explicit validation
+ * dataset, or on a source without configured provenance (e.g. Tribuo's {@code TrainTestSplitter}), cannot be
+ * re-created and are rejected.
+ */
+public final class Reproduction {
+    private final ModelProvenance provenance;
+    private final MLPTrainer trainer;
+    private final ConfigurableDataSource<Label> dataSource;
+    private final int invocationCount;
+
+    /**
+     * The outcome of a reproduction.
+     * @param model the re-trained model.
+     * @param identical true if every prediction has the same label and bitwise-equal scores.
+     * @param differingPredictions the number of examples whose prediction differs.
+     * @param total the number of examples compared.
+     * @param provenanceDiff differences between the original and the new model's provenance (times excluded);
+     *                       e.g. a changed data file shows as a different resource hash.
+     */
+    public record Result(MLPModel model, boolean identical, int differingPredictions, int total, ProvenanceDiff provenanceDiff) {
+    }
+
+    private Reproduction(ModelProvenance provenance, MLPTrainer trainer, ConfigurableDataSource<Label> dataSource,
+                         int invocationCount) {
+        this.provenance = provenance;
+        this.trainer = trainer;
+        this.dataSource = dataSource;
+        this.invocationCount = invocationCount;
+    }
+
+    /**
+     * Recovers the trainer and data source of a model.
+     * @param model the model.
+     * @return the reproduction.
+     * @throws IllegalArgumentException if the provenance cannot be re-created (see the class comment).
+     */
+    public static Reproduction of(MLPModel model) {
+        return of(model.getProvenance());
+    }
+
+    /**
+     * Recovers the trainer and data source from a model provenance.
+     * @param provenance the provenance of an {@link MLPModel}.
+     * @return the reproduction.
+     * @throws IllegalArgumentException if the provenance cannot be re-created (see the class comment).
+     */
+    @SuppressWarnings("unchecked")
+    public static Reproduction of(ModelProvenance provenance) {
+        if (!provenance.getClassName().equals(MLPModel.class.getName())) {
+            throw new IllegalArgumentException("not an MLPModel provenance: " + provenance.getClassName());
+        }
+        Map<String, ? extends Provenance> run = provenance.getInstanceProvenance().getMap();
+        if (run.containsKey(MLPTrainer.VALIDATION_PROVENANCE)) {
+            throw new IllegalArgumentException("the model was trained with an explicit validation dataset, which is not "
+                    + "part of the trainer configuration; only models using validationFraction can be re-created");
+        }
+        DataProvenance sourceProvenance = provenance.getDatasetProvenance().getSourceProvenance();
+        if (!(sourceProvenance instanceof ConfiguredObjectProvenance)) {
+            throw new IllegalArgumentException("the training data came from " + sourceProvenance.getClassName()
+                    + ", which has no configured provenance, so it cannot be rebuilt; use a ConfigurableDataSource "
+                    + "(e.g. StratifiedSplitDataSource instead of TrainTestSplitter)");
+        }
+        List<ConfigurationData> config = ProvenanceUtil.extractConfiguration(provenance);
+        ConfigurationManager cm = new ConfigurationManager();
+        cm.addConfiguration(config);
+        List<String> trainers = cm.listAll(Trainer.class);
+        if (trainers.size() != 1) {
+            throw new IllegalArgumentException("expected one trainer in the provenance, found " + trainers);
+        }
+        String trainerName = trainers.get(0);
+        pinThreads(cm, trainerName, run);
+        MLPTrainer trainer = (MLPTrainer) cm.lookup(trainerName);
+        ConfigurableDataSource<Label> source = null;
+        for (String name : cm.listAll(ConfigurableDataSource.class)) {
+            ConfigurableDataSource<Label> candidate = (ConfigurableDataSource<Label>) cm.lookup(name);
+            if (candidate.getProvenance().equals(sourceProvenance)) {
+                source = candidate;
+                break;
+            }
+        }
+        if (source == null) {
+            throw new IllegalArgumentException("could not rebuild the training data source " + sourceProvenance.getClassName()
+                    + " from the provenance");
+        }
+        Provenance count = provenance.getTrainerProvenance().getInstanceValues().get("train-invocation-count");
+        int invocations = count instanceof IntProvenance ip ? ip.getValue() : 0;
+        return new Reproduction(provenance, trainer, source, invocations);
+    }
+
+    private static void pinThreads(ConfigurationManager cm, String trainerName, Map<String, ? extends Provenance> run) {
+        Optional<ConfigurationData> data = cm.getConfigurationData(trainerName);
+        Provenance recorded = run.get(MLPTrainer.THREADS_PROVENANCE);
+        if (data.isEmpty() || !(recorded instanceof IntProvenance threads)) {
+            return;
+        }
+        Optional<Property> configured = data.get().get("numThreads");
+        boolean allProcessors = configured.isEmpty()
+                || (configured.get() instanceof SimpleProperty sp && sp.getValue().trim().equals("0"));
+        if (allProcessors) {
+            cm.overrideConfigurableProperty(trainerName, "numThreads", new SimpleProperty(Integer.toString(threads.getValue())));
+        }
+    }
+
+    /** @return the rebuilt trainer (its configuration is the original's). */
+    public MLPTrainer getTrainer() {
+        return trainer;
+    }
+
+    /** @return the rebuilt training data source. */
+    public ConfigurableDataSource<Label> getDataSource() {
+        return dataSource;
+    }
+
+    /** @return the train invocation count recorded in the provenance. */
+    public int getInvocationCount() {
+        return invocationCount;
+    }
+
+    /** @return the provenance being reproduced. */
+    public ModelProvenance getProvenance() {
+        return provenance;
+    }
+
+    /**
+     * Trains the rebuilt trainer on the rebuilt data with the recorded invocation count.
+     * @return the new model.
+     */
+    public MLPModel retrain() {
+        return trainer.train(new MutableDataset<>(dataSource), Map.of(), invocationCount);
+    }
+
+    /**
+     * Re-trains and compares predictions with the original model's.
+     * @param original the original model.
+     * @param evaluation the examples to predict, or null to use the rebuilt training data.
+     * @return the result.
+     */
+    public Result reproduce(Model<Label> original, @Nullable Dataset<Label> evaluation) {
+        MLPModel again = retrain();
+        Dataset<Label> data = evaluation != null ? evaluation : new MutableDataset<>(dataSource);
+        int differing = countDifferences(original.predict(data), again.predict(data));
+        return new Result(again, differing == 0, differing, data.size(),
+                ProvenanceDiff.of(original.getProvenance(), again.getProvenance()));
+    }
+
+    /**
+     * Counts the examples whose predictions differ in label or in any score's bits.
+     * @param a the first predictions.
+     * @param b the second predictions, in the same order.
+     * @return the number of differing predictions (every one if the lists differ in length).
+     */
+    public static int countDifferences(List<Prediction<Label>> a, List<Prediction<Label>> b) {
+        if (a.size() != b.size()) {
+            return Math.max(a.size(), b.size());
+        }
+        int differing = 0;
+        for (int i = 0; i < a.size(); i++) {
+            if (!samePrediction(a.get(i), b.get(i))) {
+                differing++;
+            }
+        }
+        return differing;
+    }
+
+    private static boolean samePrediction(Prediction<Label> p, Prediction<Label> q) {
+        if (!p.getOutput().getLabel().equals(q.getOutput().getLabel())
+                || Double.doubleToLongBits(p.getOutput().getScore()) != Double.doubleToLongBits(q.getOutput().getScore())) {
+            return false;
+        }
+        Map<String, Label> ps = p.getOutputScores();
+        Map<String, Label> qs = q.getOutputScores();
+        if (!ps.keySet().equals(qs.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, Label> e : ps.entrySet()) {
+            if (Double.doubleToLongBits(e.getValue().getScore()) != Double.doubleToLongBits(qs.get(e.getKey()).getScore())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
