@@ -1,0 +1,200 @@
+package dev.regula.examples.cli;
+
+import dev.regula.experiment.StudySettings;
+import dev.regula.mlp.EpochRecord;
+import dev.regula.mlp.MLPModel;
+import dev.regula.mlp.MLPTrainer;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Dataset;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.evaluation.LabelEvaluation;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.evaluation.CrossValidation;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code regula grid}: grid search over regularization strengths and any trainer {@code @Config} field. */
+@Command(name = "grid", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Grid search: trains every combination of the given values, scores each on the trainer's "
+                + "validation split (validation accuracy of the kept epoch) or by k-fold cross-validation (--folds, "
+                + "Tribuo's CrossValidation, mean accuracy), prints the table sorted by score and writes grid.csv and "
+                + "the best trainer as an OLCUT configuration file (best-config.xml) for 'train --config' or Java code.",
+                "Only the training data is used; the test set is never looked at."},
+        footer = {"%nExamples:%n  regula grid --l2 1e-5,1e-4,1e-3 --dropout 0,0.25 --epochs 5%n"
+                + "  regula grid --param epochs=5,10 --param optimiser.learningRate=0.0001,0.001 --folds 3%n"
+                + "%nJava: MLPTrainer t = (MLPTrainer) new ConfigurationManager(\"best-config.xml\").lookup(\"mlptrainer-0\");"})
+final class GridCommand extends BaseCommand {
+    @Option(names = "--data", paramLabel = "DIR", description = "Data as for 'study --data' (default: the embedded subset).")
+    @Nullable Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder for grid.csv and best-config.xml (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("grid-out");
+
+    @Option(names = "--l2", split = ",", paramLabel = "LAMBDA", description = "L2 factors on every hidden kernel (0 = none).")
+    List<Double> l2 = List.of(0.0);
+
+    @Option(names = "--l1", split = ",", paramLabel = "LAMBDA", description = "L1 factors on every hidden kernel (0 = none).")
+    List<Double> l1 = List.of(0.0);
+
+    @Option(names = "--dropout", split = ",", paramLabel = "RATE", description = "Dropout rates after every hidden layer (0 = none).")
+    List<Double> dropout = List.of(0.0);
+
+    @Option(names = "--param", paramLabel = "NAME=V1,V2", description = "Values of any trainer @Config field, e.g. "
+            + "epochs=5,10, minibatchSize=64,128, optimiser.learningRate=1e-4,1e-3 (repeatable).")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--folds", paramLabel = "K", description = "Score by K-fold cross-validation instead of the validation split (K >= 2).")
+    int folds;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Start from this OLCUT trainer configuration instead of the network options.")
+    @Nullable Path config;
+
+    @Option(names = "--test-fraction", paramLabel = "FRACTION",
+            description = "Fraction held out (and not used) when the data has no test set (default: ${DEFAULT-VALUE}).")
+    double testFraction = 0.2;
+
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
+
+    /** One point of the grid. */
+    private record Point(double l2, double l1, double dropout, Map<String, String> params) {
+        String describe() {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "l2=%s l1=%s dropout=%s", l2, l1, dropout));
+            params.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            return sb.toString();
+        }
+    }
+
+    /** A scored point. */
+    private record Scored(Point point, MLPTrainer trainer, double score, double seconds) {
+    }
+
+    @Override
+    int execute() throws Exception {
+        if (folds == 1 || folds < 0) {
+            throw new UserException("--folds must be >= 2 (or 0 for the validation split), found " + folds);
+        }
+        DataSet dataSet = DataSet.load(data, testFraction, network.seed);
+        StudySettings settings = network.settings(dataSet.geometry).build();
+        TrainOptions builder = new TrainOptions();
+        MLPTrainer base = config != null ? TrainerConfig.load(config) : builder.builder(settings, 0, 0, 0, dataSet.geometry).build();
+        Map<String, List<String>> axes = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            List<String> values = new ArrayList<>();
+            for (String v : e.getValue().split(",")) {
+                if (!v.isBlank()) {
+                    values.add(v.trim());
+                }
+            }
+            if (values.isEmpty()) {
+                throw new UserException("--param " + e.getKey() + " has no values; write --param " + e.getKey() + "=v1,v2");
+            }
+            TrainerConfig.override(base, Map.of(e.getKey(), values.get(0))); // validates the name early
+            axes.put(e.getKey(), values);
+        }
+        if (config != null && (l2.size() > 1 || l1.size() > 1 || dropout.size() > 1 || l2.get(0) != 0 || l1.get(0) != 0 || dropout.get(0) != 0)) {
+            throw new UserException("--l1/--l2/--dropout cannot be combined with --config; use --param on the configuration's fields");
+        }
+        List<Point> points = points(axes);
+        if (folds == 0 && base.getValidationFraction() == 0) {
+            throw new UserException("the trainer has no validation split (validationFraction = 0); use --validation or --folds");
+        }
+        Files.createDirectories(out);
+        Dataset<Label> train = new MutableDataset<>(dataSet.train);
+        out().println("Data: " + dataSet.description);
+        out().printf(Locale.ROOT, "%d configuration(s), scored by %s%n", points.size(),
+                folds > 0 ? folds + "-fold cross-validation (mean accuracy)" : "validation accuracy");
+        out().flush();
+        List<Scored> scored = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            Point p = points.get(i);
+            MLPTrainer t = config != null ? base : builder.builder(settings, p.l2(), p.l1(), p.dropout(), dataSet.geometry).build();
+            if (!p.params().isEmpty()) {
+                t = TrainerConfig.override(t, p.params());
+            }
+            long start = System.nanoTime();
+            double score = folds > 0 ? crossValidate(t, train) : validationScore(t.train(train));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            scored.add(new Scored(p, t, score, seconds));
+            out().printf(Locale.ROOT, "[%d/%d] %s: %.4f (%.1f s)%n", i + 1, points.size(), p.describe(), score, seconds);
+            out().flush();
+        }
+        scored.sort(Comparator.comparingDouble(Scored::score).reversed());
+        StringBuilder csv = new StringBuilder("rank,l2,l1,dropout");
+        for (String k : axes.keySet()) {
+            csv.append(',').append(k);
+        }
+        csv.append(",score,seconds\n");
+        out().println();
+        out().println("rank  score   configuration");
+        for (int r = 0; r < scored.size(); r++) {
+            Scored s = scored.get(r);
+            csv.append(r + 1).append(',').append(s.point().l2()).append(',').append(s.point().l1()).append(',').append(s.point().dropout());
+            for (String k : axes.keySet()) {
+                csv.append(',').append(s.point().params().get(k));
+            }
+            csv.append(String.format(Locale.ROOT, ",%.4f,%.1f%n", s.score(), s.seconds()));
+            out().printf(Locale.ROOT, "%4d  %.4f  %s%n", r + 1, s.score(), s.point().describe());
+        }
+        Files.writeString(out.resolve("grid.csv"), csv, StandardCharsets.UTF_8);
+        Path best = out.resolve("best-config.xml");
+        TrainerConfig.save(scored.get(0).trainer(), best);
+        out().println("Best: " + scored.get(0).point().describe());
+        out().println("Wrote " + out.resolve("grid.csv").toAbsolutePath() + " and " + best.toAbsolutePath());
+        return 0;
+    }
+
+    private List<Point> points(Map<String, List<String>> axes) {
+        List<Point> points = new ArrayList<>();
+        for (double a : l2) {
+            for (double b : l1) {
+                for (double c : dropout) {
+                    points.add(new Point(a, b, c, Map.of()));
+                }
+            }
+        }
+        for (Map.Entry<String, List<String>> axis : axes.entrySet()) {
+            List<Point> next = new ArrayList<>();
+            for (Point p : points) {
+                for (String v : axis.getValue()) {
+                    Map<String, String> m = new LinkedHashMap<>(p.params());
+                    m.put(axis.getKey(), v);
+                    next.add(new Point(p.l2(), p.l1(), p.dropout(), m));
+                }
+            }
+            points = next;
+        }
+        return points;
+    }
+
+    private static double validationScore(MLPModel model) {
+        EpochRecord r = model.getHistory().getFinalEpoch();
+        return r == null ? Double.NaN : r.valAccuracy();
+    }
+
+    private double crossValidate(MLPTrainer t, Dataset<Label> train) {
+        CrossValidation<Label, LabelEvaluation> cv = new CrossValidation<>(t, train, new LabelEvaluator(), folds, network.seed);
+        double sum = 0;
+        List<Pair<LabelEvaluation, Model<Label>>> results = cv.evaluate();
+        for (Pair<LabelEvaluation, Model<Label>> p : results) {
+            sum += p.getA().accuracy();
+        }
+        return sum / results.size();
+    }
+
+}

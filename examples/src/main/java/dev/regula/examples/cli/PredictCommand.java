@@ -1,0 +1,90 @@
+package dev.regula.examples.cli;
+
+import dev.regula.data.IdxFiles;
+import dev.regula.data.ImageFolderDataSource;
+import dev.regula.data.PredictionWriter;
+import dev.regula.data.ReferenceLayout;
+import dev.regula.data.RescalingDataSource;
+import dev.regula.mlp.MLPModel;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.DataSource;
+import org.tribuo.Example;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code regula predict}: predicts unlabelled images into a submission CSV. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Predicts images with a saved model and writes the submission CSV 'filename,label' "
+                + "(plus p_<label> columns with --probabilities).",
+        footer = {"%nINPUT is one of:%n  an index CSV (e.g. Test.csv); images are looked up in --images, or for the "
+                + "reference Test.csv in Train/Images/test, else next to the CSV%n"
+                + "  the reference root folder holding Test.csv%n"
+                + "  an IDX folder: its t10k-* files (or train-* without them); file names are <n>.png as 'regula convert' writes%n"
+                + "%nExample:%n  regula predict --model study-out/dropout/model.tribuo --input data/Test.csv --out submission.csv"})
+final class PredictCommand extends BaseCommand {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The saved model.")
+    Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "INPUT", description = "Index CSV, reference root or IDX folder.")
+    Path input;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "Folder of the images named in the CSV.")
+    @Nullable Path images;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Submission CSV to write (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("submission.csv");
+
+    @Option(names = "--probabilities", description = "Add one probability column per class.")
+    boolean probabilities;
+
+    @Override
+    int execute() throws Exception {
+        MLPModel m = ModelFiles.read(model);
+        if (!Files.exists(input)) {
+            throw new UserException("input " + input + " does not exist");
+        }
+        List<Example<Label>> examples = new ArrayList<>();
+        for (Example<Label> e : source()) {
+            examples.add(e);
+        }
+        if (Files.isDirectory(input) && !Files.isRegularFile(input.resolve(ReferenceLayout.TEST_INDEX))) {
+            for (int i = 0; i < examples.size(); i++) { // IDX: name rows as 'regula convert' names the PNGs
+                examples.get(i).setMetadataValue(ImageFolderDataSource.FILENAME_METADATA, i + ".png");
+            }
+        }
+        List<Prediction<Label>> predictions = m.predict(examples);
+        Path parent = out.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        PredictionWriter.write(out, predictions, probabilities);
+        out().println("Wrote " + predictions.size() + " predictions to " + out.toAbsolutePath());
+        return 0;
+    }
+
+    private DataSource<Label> source() throws Exception {
+        if (Files.isRegularFile(input)) {
+            Path dir = images;
+            if (dir == null) {
+                Path root = input.toAbsolutePath().getParent();
+                Path reference = ReferenceLayout.testImages(root);
+                dir = input.getFileName().toString().equals(ReferenceLayout.TEST_INDEX) && Files.isDirectory(reference) ? reference : root;
+            }
+            return ImageFolderDataSource.builder(input).imageDirectory(dir).build();
+        }
+        if (Files.isRegularFile(input.resolve(ReferenceLayout.TEST_INDEX))) {
+            return ImageFolderDataSource.referenceTest(input).build();
+        }
+        String split = IdxFiles.hasSplit(input, IdxFiles.TEST) ? IdxFiles.TEST : IdxFiles.hasSplit(input, IdxFiles.TRAIN) ? IdxFiles.TRAIN : null;
+        if (split == null) {
+            throw new UserException("no images found in " + input + ": expected Test.csv (reference layout) or IDX files "
+                    + "(t10k-images-idx3-ubyte[.gz] + t10k-labels-idx1-ubyte[.gz])");
+        }
+        return RescalingDataSource.of(IdxFiles.source(input, split), 1.0 / 255);
+    }
+}

@@ -1,0 +1,236 @@
+package dev.regula.examples.cli;
+
+import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.ImageAugmenter;
+import dev.regula.augment.ImagePreview;
+import dev.regula.data.IdxFiles;
+import dev.regula.data.ImageGeometry;
+import dev.regula.experiment.Study;
+import dev.regula.experiment.StudySettings;
+import dev.regula.experiment.StudyVariant;
+import dev.regula.mlp.MLPModel;
+import dev.regula.mlp.MLPTrainer;
+import dev.regula.mlp.TrainingHistory;
+import dev.regula.nn.Backends;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.evaluation.LabelEvaluation;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/** {@code regula study}: trains the six regularization variants and writes the comparison. */
+@Command(name = "study", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains the reference network (784 → 5×500 ReLU → 10 softmax by default) in six variants — "
+                + "baseline, l2, l1, dropout, augmented_zca, early_stopping — with a shared seeded 70:30 train/validation "
+                + "split, evaluates each on the test set with Tribuo's LabelEvaluator, and writes results.csv, per-variant "
+                + "models, histories, provenance and confusion matrices, learning-curve charts and report.html.",
+                "Results are written as each variant finishes, so an interrupted study keeps what it finished."},
+        footer = {"%nExamples:%n  regula study%n  regula study --data /usr/share/datasets/fashion-mnist --out fmnist-study%n"
+                + "  regula study --variants baseline,dropout --epochs 5 --hidden 256,256"})
+final class StudyCommand extends BaseCommand {
+    /** Name of the marker file identifying a study folder. */
+    static final String MARKER = ".regula-study";
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "IDX folder (train-*, optional t10k-*) or reference CSV + image layout (folder with train.csv "
+                    + "and Images/train/, or its parent with Train/). Default: the embedded Fashion-MNIST subset.")
+    @Nullable Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}); must be new, "
+            + "empty or a previous study folder.")
+    Path out = Path.of("study-out");
+
+    @Option(names = "--variants", split = ",", paramLabel = "NAME",
+            description = "Variants to run, comma-separated (default: all): baseline, l2, l1, dropout, augmented_zca, early_stopping.")
+    List<String> variants = StudyVariant.names();
+
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
+
+    @Option(names = "--l2", paramLabel = "LAMBDA", description = "L2 factor of the l2 variant (default: ${DEFAULT-VALUE}).")
+    double l2 = 1e-4;
+
+    @Option(names = "--l1", paramLabel = "LAMBDA", description = "L1 factor of the l1 variant (default: ${DEFAULT-VALUE}).")
+    double l1 = 1e-4;
+
+    @Option(names = "--dropout", paramLabel = "RATE", description = "Dropout rate of dropout and augmented_zca (default: ${DEFAULT-VALUE}).")
+    double dropout = 0.25;
+
+    @Option(names = "--patience", paramLabel = "EPOCHS", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
+    int patience = 2;
+
+    @Option(names = "--test-fraction", paramLabel = "FRACTION",
+            description = "Fraction held out as the test set when the data has no labelled test set (default: ${DEFAULT-VALUE}).")
+    double testFraction = 0.2;
+
+    @Override
+    int execute() throws IOException {
+        List<StudyVariant> selected = new ArrayList<>();
+        for (String name : new LinkedHashSet<>(variants)) {
+            StudyVariant v = StudyVariant.fromName(name);
+            if (!selected.contains(v)) {
+                selected.add(v);
+            }
+        }
+        selected.sort(null);
+        settingsFor(ImageGeometry.of(28, 28, 1)); // validate the values before reading any data
+        prepareOutput(out);
+        DataSet dataSet = DataSet.load(data, testFraction, network.seed);
+        StudySettings settings = settingsFor(dataSet.geometry);
+        out().println("Data: " + dataSet.description);
+        Dataset<Label> train = new MutableDataset<>(dataSet.train);
+        Dataset<Label> test = new MutableDataset<>(dataSet.test);
+        out().printf(Locale.ROOT, "Training on %d images (%d %% used for validation), testing on %d; %d feature(s), %d classes%n",
+                train.size(), Math.round(settings.getValidationFraction() * 100), test.size(), train.getFeatureMap().size(),
+                train.getOutputInfo().size());
+        out().println("Output: " + out.toAbsolutePath());
+        out().flush();
+
+        Path results = out.resolve("results.csv");
+        Files.writeString(results, VariantResult.CSV_HEADER + "\n", StandardCharsets.UTF_8);
+        writePreview(train, dataSet.geometry, null);
+        boolean terminal = Progress.stdoutIsTerminal();
+        List<VariantResult> done = new ArrayList<>();
+        for (int i = 0; i < selected.size(); i++) {
+            StudyVariant v = selected.get(i);
+            Progress progress = new Progress(out(), terminal, String.format(Locale.ROOT, "[%d/%d] %s", i + 1, selected.size(), v),
+                    settings.getEpochs(), settings.getEpochs() * (selected.size() - i - 1));
+            MLPTrainer trainer = Study.trainerBuilder(v, settings)
+                    .epochListener(progress::onEpoch)
+                    .batchListener(5, progress::onBatch)
+                    .build();
+            long start = System.nanoTime();
+            MLPModel model = trainer.train(train);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, test);
+            VariantResult r = new VariantResult(v, model, evaluation, seconds);
+            done.add(r);
+            ModelFiles.write(model, out.resolve(v.getName()).resolve("model.tribuo"), evaluation);
+            Files.writeString(results, r.csvRow() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            if (v == StudyVariant.AUGMENTED_ZCA) {
+                writePreview(train, dataSet.geometry, model.getInputTransform());
+            }
+            Map<String, TrainingHistory> histories = new LinkedHashMap<>();
+            for (VariantResult d : done) {
+                histories.put(d.variant().getName(), d.model().getHistory());
+            }
+            Charts.write(histories, out);
+            StudyReport.write(out, dataSet, settings, done, selected.subList(i + 1, selected.size()));
+            out().printf(Locale.ROOT, "%s: %s; test accuracy %.4f (train %.4f, validation %.4f), %.1f s%n", v,
+                    model.getHistory().getStopMessage(), r.testAccuracy(), r.trainAccuracy(), r.validationAccuracy(), seconds);
+            out().flush();
+        }
+        out().println();
+        out().println(table(done));
+        out().println("Report: " + out.resolve("report.html").toAbsolutePath());
+        out().flush();
+        return 0;
+    }
+
+    private StudySettings settingsFor(ImageGeometry geometry) {
+        return network.settings(geometry).l2(l2).l1(l1).dropout(dropout).patience(patience).build();
+    }
+
+    /**
+     * Creates the output folder, or accepts an existing one that is empty or carries the study marker.
+     * @param dir the folder.
+     * @throws IOException if it cannot be created.
+     */
+    static void prepareOutput(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                throw new UserException("--out " + dir + " exists and is not a directory");
+            }
+            boolean empty;
+            try (Stream<Path> s = Files.list(dir)) {
+                empty = s.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(dir.resolve(MARKER))) {
+                throw new UserException("--out " + dir + " exists, is not empty and is not a study folder (no " + MARKER
+                        + " file); choose a new or empty folder");
+            }
+        }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MARKER), "Output folder of 'regula study'; the study may overwrite its files.\n",
+                StandardCharsets.UTF_8);
+    }
+
+    /** Original images, two augmented draws and, when available, the ZCA-whitened images. */
+    private void writePreview(Dataset<Label> train, ImageGeometry g, @Nullable FittedStandardization zca) throws IOException {
+        if (g.getChannels() != 1 && g.getChannels() != 3) {
+            return;
+        }
+        int n = Math.min(10, train.size());
+        List<float[]> originals = new ArrayList<>();
+        int k = 0;
+        for (Example<Label> e : train) {
+            if (k++ == n) {
+                break;
+            }
+            double[] px = IdxFiles.densify(e, g);
+            float[] f = new float[px.length];
+            for (int i = 0; i < px.length; i++) {
+                f[i] = (float) px[i];
+            }
+            originals.add(f);
+        }
+        List<List<float[]>> rows = new ArrayList<>();
+        rows.add(originals);
+        ImageAugmenter augmenter = Study.augmentation().newAugmenter(g);
+        SplittableRandom rng = new SplittableRandom(network.seed);
+        for (int draw = 0; draw < 2; draw++) {
+            List<float[]> row = new ArrayList<>();
+            for (float[] img : originals) {
+                float[] dst = new float[img.length];
+                augmenter.augment(img, 0, dst, 0, rng);
+                row.add(dst);
+            }
+            rows.add(row);
+        }
+        if (zca != null && zca.getDimension() == g.getSize()) {
+            List<float[]> row = new ArrayList<>();
+            for (float[] img : originals) {
+                float[] dst = new float[img.length];
+                zca.apply(img, dst, 1, Backends.get(1));
+                row.add(dst);
+            }
+            rows.add(row);
+        }
+        ImagePreview.write(rows, g, 3, out.resolve("samples.png").toFile());
+    }
+
+    /**
+     * Formats the results as a Markdown table.
+     * @param results the results.
+     * @return the table.
+     */
+    static String table(List<VariantResult> results) {
+        StringBuilder sb = new StringBuilder("| variant | epochs run | best epoch | train acc. | val. acc. | gap | test acc. | train s |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (VariantResult r : results) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f | %.4f | %+.4f | %.4f | %.1f |%n", r.variant(),
+                    r.model().getHistory().getEpochsRun(), r.bestEpoch(), r.trainAccuracy(), r.validationAccuracy(),
+                    r.trainAccuracy() - r.validationAccuracy(), r.testAccuracy(), r.seconds()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.regula.examples.cli;
+
+import dev.regula.mlp.MLPModel;
+import dev.regula.mlp.MLPTrainer;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Dataset;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.evaluation.LabelEvaluation;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code regula train}: trains one configuration and saves the model. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Trains one network, from the options or from an OLCUT configuration file (e.g. the best "
+                + "configuration of 'regula grid'), evaluates it on the test set and saves the model (Tribuo protobuf) "
+                + "with provenance.json, history.csv and confusion-matrix.txt next to it.",
+        footer = {"%nExamples:%n  regula train --dropout 0.25 --epochs 10 --model out/model.tribuo%n"
+                + "  regula train --config grid-out/best-config.xml --data /usr/share/datasets/fashion-mnist"})
+final class TrainCommand extends BaseCommand {
+    @Option(names = "--data", paramLabel = "DIR", description = "Data as for 'study --data' (default: the embedded subset).")
+    @Nullable Path data;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "OLCUT configuration file defining one MLPTrainer; network and regularization options are then ignored.")
+    @Nullable Path config;
+
+    @Option(names = "--param", paramLabel = "NAME=VALUE", description = "Set any trainer @Config field, e.g. epochs=5, "
+            + "optimiser.learningRate=0.01 (repeatable).")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: ${DEFAULT-VALUE}).")
+    Path model = Path.of("model.tribuo");
+
+    @Option(names = "--test-fraction", paramLabel = "FRACTION",
+            description = "Fraction held out as the test set when the data has none (default: ${DEFAULT-VALUE}).")
+    double testFraction = 0.2;
+
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
+
+    @Mixin
+    TrainOptions regularization = new TrainOptions();
+
+    @Override
+    int execute() throws Exception {
+        DataSet dataSet = DataSet.load(data, testFraction, network.seed);
+        MLPTrainer trainer = config != null ? TrainerConfig.load(config) : regularization.builder(network, dataSet.geometry).build();
+        if (!params.isEmpty()) {
+            trainer = TrainerConfig.override(trainer, params);
+        }
+        out().println("Data: " + dataSet.description);
+        out().println("Trainer: " + trainer);
+        out().flush();
+        Progress progress = new Progress(out(), Progress.stdoutIsTerminal(), "train", trainer.getEpochs(), 0);
+        trainer.addEpochListener(progress::onEpoch);
+        trainer.addBatchListener(5, progress::onBatch);
+        Dataset<Label> train = new MutableDataset<>(dataSet.train);
+        long start = System.nanoTime();
+        MLPModel m = trainer.train(train);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LabelEvaluation evaluation = new LabelEvaluator().evaluate(m, new MutableDataset<>(dataSet.test));
+        ModelFiles.write(m, model, evaluation);
+        out().printf(Locale.ROOT, "%s; test accuracy %.4f; %.1f s%nSaved %s%n", m.getHistory().getStopMessage(),
+                evaluation.accuracy(), seconds, model.toAbsolutePath());
+        return 0;
+    }
+}
