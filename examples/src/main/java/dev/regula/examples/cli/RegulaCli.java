@@ -13,7 +13,9 @@ import java.io.PrintWriter;
 @Command(name = "regula", mixinStandardHelpOptions = true, version = "regula 0.1.0",
         description = "Regularization for Tribuo: the regularization study, grid search, training, prediction and reproduction.",
         subcommands = {StudyCommand.class, GridCommand.class, TrainCommand.class, PredictCommand.class,
-                ReproduceCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+                ReproduceCommand.class, ConvertCommand.class,
+                BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class RegulaCli implements Runnable {
     /** Exit code of a failed command (bad input, unreadable data, ...). */
     public static final int EXIT_ERROR = 1;
@@ -21,6 +23,9 @@ public final class RegulaCli implements Runnable {
     public static final int EXIT_USAGE = 2;
     /** Exit code of {@code reproduce} when the predictions differ. */
     public static final int EXIT_NOT_REPRODUCED = 3;
+
+    /** The commands print their own per-epoch progress, so {@link #main} keeps the library's INFO lines quiet (held strongly). */
+    private static final java.util.logging.Logger REGULA_LOGGER = java.util.logging.Logger.getLogger("dev.regula");
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -58,8 +63,7 @@ public final class RegulaCli implements Runnable {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        // the commands print their own per-epoch progress; keep the library's INFO lines out of the console
-        java.util.logging.Logger.getLogger("dev.regula").setLevel(java.util.logging.Level.WARNING);
+        REGULA_LOGGER.setLevel(java.util.logging.Level.WARNING);
         System.exit(commandLine().execute(args));
     }
 }

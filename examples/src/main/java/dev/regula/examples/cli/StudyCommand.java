@@ -110,6 +110,7 @@ final class StudyCommand extends BaseCommand {
         writePreview(train, dataSet.geometry, null);
         boolean terminal = Progress.stdoutIsTerminal();
         List<VariantResult> done = new ArrayList<>();
+        List<StudyVariant> failed = new ArrayList<>();
         for (int i = 0; i < selected.size(); i++) {
             StudyVariant v = selected.get(i);
             Progress progress = new Progress(out(), terminal, String.format(Locale.ROOT, "[%d/%d] %s", i + 1, selected.size(), v),
@@ -119,7 +120,16 @@ final class StudyCommand extends BaseCommand {
                     .batchListener(5, progress::onBatch)
                     .build();
             long start = System.nanoTime();
-            MLPModel model = trainer.train(train);
+            MLPModel model;
+            try {
+                model = trainer.train(train);
+            } catch (ArithmeticException | IllegalStateException e) {
+                // a numerical failure (divergence, ZCA decomposition) of one variant: report it, keep the others
+                err().println(spec.qualifiedName() + ": variant " + v + " failed: " + e.getMessage());
+                err().flush();
+                failed.add(v);
+                continue;
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, test);
             VariantResult r = new VariantResult(v, model, evaluation, seconds);
@@ -134,7 +144,7 @@ final class StudyCommand extends BaseCommand {
                 histories.put(d.variant().getName(), d.model().getHistory());
             }
             Charts.write(histories, out);
-            StudyReport.write(out, dataSet, settings, done, selected.subList(i + 1, selected.size()));
+            StudyReport.write(out, dataSet, settings, done, selected.subList(i + 1, selected.size()), failed);
             out().printf(Locale.ROOT, "%s: %s; test accuracy %.4f (train %.4f, validation %.4f), %.1f s%n", v,
                     model.getHistory().getStopMessage(), r.testAccuracy(), r.trainAccuracy(), r.validationAccuracy(), seconds);
             out().flush();
@@ -143,7 +153,7 @@ final class StudyCommand extends BaseCommand {
         out().println(table(done));
         out().println("Report: " + out.resolve("report.html").toAbsolutePath());
         out().flush();
-        return 0;
+        return failed.isEmpty() ? 0 : RegulaCli.EXIT_ERROR;
     }
 
     private StudySettings settingsFor(ImageGeometry geometry) {

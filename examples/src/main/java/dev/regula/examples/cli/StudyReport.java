@@ -27,10 +27,11 @@ final class StudyReport {
      * @param settings the shared settings.
      * @param results the finished variants, in study order.
      * @param pending the variants not finished yet.
+     * @param failed the variants whose training failed.
      * @throws IOException if writing fails.
      */
-    static void write(Path out, DataSet data, StudySettings settings, List<VariantResult> results, List<StudyVariant> pending)
-            throws IOException {
+    static void write(Path out, DataSet data, StudySettings settings, List<VariantResult> results, List<StudyVariant> pending,
+                      List<StudyVariant> failed) throws IOException {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Regula regularization study</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}")
@@ -42,6 +43,9 @@ final class StudyReport {
                 .append(" by <code>regula study</code>.");
         if (!pending.isEmpty()) {
             h.append(" <strong>In progress:</strong> still to run: ").append(html(names(pending))).append('.');
+        }
+        if (!failed.isEmpty()) {
+            h.append(" <strong>Failed</strong> (see the console): ").append(html(names(failed))).append('.');
         }
         h.append("</p>\n<h2>Data and method</h2>\n<ul>\n<li>Data: ").append(html(data.description)).append("</li>\n")
                 .append("<li>Network: ").append(settings.getHiddenUnits().size()).append(" hidden ReLU layers of ")

@@ -1,0 +1,89 @@
+package dev.regula.examples.cli;
+
+import dev.regula.mlp.MLPTrainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static dev.regula.examples.cli.CliTestSupport.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Grid search, the OLCUT configuration round trip and train. */
+class GridCommandTest {
+    private static final Logger REGULA = Logger.getLogger("dev.regula");
+
+    @TempDir
+    static Path tmp;
+    static Path data;
+
+    @BeforeAll
+    static void data() throws IOException {
+        REGULA.setLevel(Level.WARNING);
+        data = CliTestSupport.writeIdx(Files.createDirectories(tmp.resolve("idx")), 300, 0);
+    }
+
+    @Test
+    void picksTheLearningRateThatDoesNotUnderfitAndSavesALoadableConfiguration() throws IOException {
+        Path out = tmp.resolve("grid");
+        CliTestSupport.Run r = run("grid", "--data", data.toString(), "--out", out.toString(), "--hidden", "32",
+                "--epochs", "3", "--threads", "1", "--param", "optimiser.learningRate=1e-7,0.003");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> csv = Files.readAllLines(out.resolve("grid.csv"));
+        assertEquals("rank,l2,l1,dropout,optimiser.learningRate,score,seconds", csv.get(0));
+        assertEquals(3, csv.size());
+        assertTrue(csv.get(1).startsWith("1,0.0,0.0,0.0,0.003,"), csv.toString());
+        double best = Double.parseDouble(csv.get(1).split(",")[5]);
+        double worst = Double.parseDouble(csv.get(2).split(",")[5]);
+        assertTrue(best > worst + 0.2, csv.toString());
+        assertTrue(r.out().contains("Best: l2=0.0 l1=0.0 dropout=0.0 optimiser.learningRate=0.003"), r.out());
+
+        Path config = out.resolve("best-config.xml");
+        MLPTrainer loaded = TrainerConfig.load(config);
+        assertTrue(loaded.toString().contains("learningRate=0.003"), loaded.toString());
+        assertEquals(3, loaded.getEpochs());
+        assertEquals(1, loaded.getHiddenLayers().size());
+
+        Path model = tmp.resolve("trained/model.tribuo");
+        CliTestSupport.Run t = run("train", "--data", data.toString(), "--config", config.toString(), "--model", model.toString());
+        assertEquals(0, t.exitCode(), t.toString());
+        assertTrue(t.out().contains("no labelled test set, so 20 % of each class is held out"), t.out());
+        for (String f : List.of("model.tribuo", "provenance.json", "history.csv", "confusion-matrix.txt")) {
+            assertTrue(Files.isRegularFile(model.resolveSibling(f)), f);
+        }
+        // held out with a configurable split: the trained model is reproducible from its provenance
+        CliTestSupport.Run rep = run("reproduce", "--model", model.toString());
+        assertEquals(0, rep.exitCode(), rep.toString());
+    }
+
+    @Test
+    void scoresByCrossValidationAndPicksMoreEpochs() throws IOException {
+        Path out = tmp.resolve("cv");
+        CliTestSupport.Run r = run("grid", "--data", data.toString(), "--out", out.toString(), "--hidden", "16",
+                "--threads", "1", "--learning-rate", "0.0003", "--folds", "2", "--param", "epochs=1,8", "--dropout", "0.1");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("scored by 2-fold cross-validation"), r.out());
+        List<String> csv = Files.readAllLines(out.resolve("grid.csv"));
+        assertTrue(csv.get(1).startsWith("1,0.0,0.0,0.1,8,"), csv.toString());
+        assertEquals(8, TrainerConfig.load(out.resolve("best-config.xml")).getEpochs());
+    }
+
+    @Test
+    void overridesAnyConfigFieldAndListsValidNames() {
+        MLPTrainer base = MLPTrainer.builder().build();
+        MLPTrainer changed = TrainerConfig.override(base, Map.of("minibatchSize", "32", "shuffle", "false"));
+        assertEquals(32, changed.getMinibatchSize());
+        assertTrue(changed.toString().contains("shuffle=false"));
+        List<String> names = TrainerConfig.validNames(base);
+        assertTrue(names.containsAll(List.of("epochs", "minibatchSize", "seed", "optimiser.learningRate", "weightInit")), names.toString());
+        assertTrue(!names.contains("hiddenLayers"), names.toString());
+    }
+}
