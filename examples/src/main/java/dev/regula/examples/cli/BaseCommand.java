@@ -2,6 +2,7 @@ package dev.regula.examples.cli;
 
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.io.ConfigLoaderException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -56,8 +57,8 @@ abstract class BaseCommand implements Callable<Integer> {
      * @param e the exception.
      * @return the message or null.
      */
-    static String userMessage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+    static @Nullable String userMessage(Throwable e) {
+        for (@Nullable Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UserException || t instanceof PropertyException || t instanceof ConfigLoaderException
                     || t instanceof IllegalArgumentException) {
                 return oneLine(t.getMessage(), t);
@@ -75,7 +76,7 @@ abstract class BaseCommand implements Callable<Integer> {
         return null;
     }
 
-    private static String oneLine(String message, Throwable t) {
+    private static String oneLine(@Nullable String message, Throwable t) {
         String m = message == null ? t.getClass().getSimpleName() : message;
         return m.replace('\n', ' ').replace('\r', ' ').trim();
     }

@@ -9,6 +9,7 @@ import dev.regula.mlp.Layer;
 import dev.regula.mlp.MLPTrainer;
 import dev.regula.mlp.Regularizer;
 import dev.regula.mlp.optimisers.Adam;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Regularization options of {@code train}: one value each. */
@@ -30,7 +31,7 @@ final class TrainOptions {
 
     @Option(names = "--early-stopping", paramLabel = "PATIENCE",
             description = "Stop when val_accuracy has not improved for PATIENCE epochs and restore the best weights.")
-    Integer patience;
+    @Nullable Integer patience;
 
     /**
      * A trainer builder from the network and regularization options.

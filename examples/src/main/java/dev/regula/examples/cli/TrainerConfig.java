@@ -7,6 +7,7 @@ import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import dev.regula.mlp.MLPTrainer;
+import org.jspecify.annotations.Nullable;
 import org.tribuo.Trainer;
 
 import java.io.File;
@@ -168,7 +169,7 @@ final class TrainerConfig {
         return out;
     }
 
-    private static Field field(Class<?> c, String name) {
+    private static @Nullable Field field(Class<?> c, String name) {
         for (Field f : configFields(c)) {
             if (f.getName().equals(name)) {
                 return f;
