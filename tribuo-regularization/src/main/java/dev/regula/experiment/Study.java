@@ -40,10 +40,11 @@ public final class Study {
 
     /**
      * The input standardization of the {@code augmented_zca} variant.
-     * @return ZCA whitening with the default epsilon.
+     * @param epsilon added to the covariance eigenvalues (Keras' {@code zca_epsilon}, default 1e-6).
+     * @return ZCA whitening.
      */
-    public static Standardization zca() {
-        return Standardization.builder().zcaWhitening(true).build();
+    public static Standardization zca(double epsilon) {
+        return Standardization.builder().zcaWhitening(true).zcaEpsilon(epsilon).build();
     }
 
     /**
@@ -76,7 +77,7 @@ public final class Study {
             if (g == null) {
                 throw new IllegalArgumentException("variant augmented_zca needs images, but the data has no image geometry");
             }
-            b.augmentation(augmentation(), g).standardization(zca());
+            b.augmentation(augmentation(), g).standardization(zca(settings.getZcaEpsilon()));
         } else if (variant == StudyVariant.EARLY_STOPPING) {
             b.earlyStopping(EarlyStopping.monitoring("val_accuracy").patience(settings.getPatience())
                     .restoreBestWeights(true).build());

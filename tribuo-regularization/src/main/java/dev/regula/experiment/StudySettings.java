@@ -11,7 +11,7 @@ import java.util.List;
  * The settings shared by every variant of the regularization study, and the strength of each technique.
  * Defaults reproduce the reference study: 5 hidden ReLU layers of 500 units, Adam with Keras defaults
  * (learning rate 0.001), batch 128, 10 epochs, 30 % validation, seed 42, L2/L1 = 1e-4, dropout 0.25,
- * early-stopping patience 2. Create with {@link #builder()}.
+ * early-stopping patience 2, ZCA epsilon 1e-6. Create with {@link #builder()}.
  */
 public final class StudySettings {
     private final List<Integer> hiddenUnits;
@@ -25,6 +25,7 @@ public final class StudySettings {
     private final double l1;
     private final double dropout;
     private final int patience;
+    private final double zcaEpsilon;
     private final @Nullable ImageGeometry geometry;
 
     private StudySettings(Builder b) {
@@ -39,6 +40,7 @@ public final class StudySettings {
         this.l1 = b.l1;
         this.dropout = b.dropout;
         this.patience = b.patience;
+        this.zcaEpsilon = b.zcaEpsilon;
         this.geometry = b.geometry;
     }
 
@@ -102,6 +104,11 @@ public final class StudySettings {
         return patience;
     }
 
+    /** @return the ZCA epsilon of {@code augmented_zca} (Keras' {@code zca_epsilon}). */
+    public double getZcaEpsilon() {
+        return zcaEpsilon;
+    }
+
     /** @return the image geometry (needed by {@code augmented_zca}), or null if unknown. */
     public @Nullable ImageGeometry getGeometry() {
         return geometry;
@@ -112,7 +119,7 @@ public final class StudySettings {
         return "StudySettings(hidden=" + hiddenUnits + ", epochs=" + epochs + ", seed=" + seed + ", threads=" + threads
                 + ", minibatchSize=" + minibatchSize + ", validationFraction=" + validationFraction
                 + ", learningRate=" + learningRate + ", l2=" + l2 + ", l1=" + l1 + ", dropout=" + dropout
-                + ", patience=" + patience + ", geometry=" + geometry + ")";
+                 + ", patience=" + patience + ", zcaEpsilon=" + zcaEpsilon + ", geometry=" + geometry + ")";
     }
 
     /** Builder of {@link StudySettings}; {@link #build()} checks every value. */
@@ -128,6 +135,7 @@ public final class StudySettings {
         private double l1 = 1e-4;
         private double dropout = 0.25;
         private int patience = 2;
+        private double zcaEpsilon = 1e-6;
         private @Nullable ImageGeometry geometry = ImageGeometry.of(28, 28, 1);
 
         private Builder() {}
@@ -243,6 +251,16 @@ public final class StudySettings {
         }
 
         /**
+         * Sets the epsilon added to the covariance eigenvalues by ZCA whitening in {@code augmented_zca}.
+         * @param epsilon the epsilon, &gt; 0 (default 1e-6, Keras' default).
+         * @return this builder.
+         */
+        public Builder zcaEpsilon(double epsilon) {
+            this.zcaEpsilon = epsilon;
+            return this;
+        }
+
+        /**
          * Sets the image geometry used by augmentation.
          * @param geometry the geometry, or null if the features are not images (then {@code augmented_zca} is unavailable).
          * @return this builder.
@@ -276,6 +294,7 @@ public final class StudySettings {
             check(l1 > 0 && Double.isFinite(l1), "l1 must be > 0, found " + l1);
             check(dropout > 0 && dropout < 1, "dropout must be in (0, 1), found " + dropout);
             check(patience >= 0, "patience must be >= 0, found " + patience);
+            check(zcaEpsilon > 0 && Double.isFinite(zcaEpsilon), "ZCA epsilon must be finite and > 0, found " + zcaEpsilon);
             return new StudySettings(this);
         }
 

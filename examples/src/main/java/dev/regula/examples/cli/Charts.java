@@ -62,7 +62,7 @@ final class Charts {
                 yt[r] = train.applyAsDouble(records.get(r));
                 yv[r] = validation.applyAsDouble(records.get(r));
             }
-            Color c = COLORS[i++ % COLORS.length];
+            Color c = COLORS[colorIndex(e.getKey(), i++) % COLORS.length];
             XYSeries st = chart.addSeries(e.getKey() + " train", x, yt);
             st.setLineColor(c);
             st.setMarker(SeriesMarkers.NONE);
@@ -73,6 +73,15 @@ final class Charts {
             sv.setLineStyle(SeriesLines.DASH_DASH);
         }
         return chart;
+    }
+
+    /** A variant keeps its colour whichever subset of variants is drawn. */
+    private static int colorIndex(String name, int position) {
+        try {
+            return dev.regula.experiment.StudyVariant.fromName(name).ordinal();
+        } catch (IllegalArgumentException e) {
+            return position;
+        }
     }
 
     private static void save(XYChart chart, Path base) throws IOException {

@@ -78,6 +78,10 @@ final class StudyCommand extends BaseCommand {
     @Option(names = "--patience", paramLabel = "EPOCHS", description = "Early-stopping patience (default: ${DEFAULT-VALUE}).")
     int patience = 2;
 
+    @Option(names = "--zca-epsilon", paramLabel = "EPSILON",
+            description = "Epsilon of the ZCA whitening of augmented_zca (default: ${DEFAULT-VALUE}, as Keras).")
+    double zcaEpsilon = 1e-6;
+
     @Option(names = "--test-fraction", paramLabel = "FRACTION",
             description = "Fraction held out as the test set when the data has no labelled test set (default: ${DEFAULT-VALUE}).")
     double testFraction = 0.2;
@@ -157,7 +161,7 @@ final class StudyCommand extends BaseCommand {
     }
 
     private StudySettings settingsFor(ImageGeometry geometry) {
-        return network.settings(geometry).l2(l2).l1(l1).dropout(dropout).patience(patience).build();
+        return network.settings(geometry).l2(l2).l1(l1).dropout(dropout).patience(patience).zcaEpsilon(zcaEpsilon).build();
     }
 
     /**
