@@ -4,6 +4,7 @@ import dev.regula.experiment.Reproduction;
 import dev.regula.mlp.MLPModel;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,7 +35,7 @@ final class ReproduceCommand extends BaseCommand {
         out().println("Data: " + reproduction.getDataSource());
         out().println("Invocation count: " + reproduction.getInvocationCount());
         out().flush();
-        MutableDataset<org.tribuo.classification.Label> compareOn = null;
+        @Nullable MutableDataset<Label> compareOn = null;
         if (data != null || embedded) {
             compareOn = new MutableDataset<>(DataSet.load(data, 0.2, 1).test);
         }
