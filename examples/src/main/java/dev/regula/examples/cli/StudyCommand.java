@@ -66,6 +66,11 @@ final class StudyCommand extends BaseCommand {
     @Mixin
     NetworkOptions network = new NetworkOptions();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "OLCUT configuration of an MLPTrainer (e.g. grid's best-config.xml) whose hidden layer widths, "
+                    + "Adam learning rate, batch size, epochs, seed, validation fraction and threads replace the network options.")
+    @Nullable Path config;
+
     @Option(names = "--l2", paramLabel = "LAMBDA", description = "L2 factor of the l2 variant (default: ${DEFAULT-VALUE}).")
     double l2 = 1e-4;
 
@@ -161,7 +166,38 @@ final class StudyCommand extends BaseCommand {
     }
 
     private StudySettings settingsFor(ImageGeometry geometry) {
+        if (config != null) {
+            applyConfig(TrainerConfig.load(config));
+        }
         return network.settings(geometry).l2(l2).l1(l1).dropout(dropout).patience(patience).zcaEpsilon(zcaEpsilon).build();
+    }
+
+    /** Takes the shared settings from a configured trainer; the regularization of the file is not used. */
+    private void applyConfig(MLPTrainer trainer) {
+        List<Integer> units = new ArrayList<>();
+        for (dev.regula.mlp.Layer l : trainer.getHiddenLayers()) {
+            if (l.getActivation() != dev.regula.nn.Activation.RELU) {
+                throw new UserException("--config " + config + ": the study uses ReLU hidden layers, found " + l.getActivation());
+            }
+            units.add(l.getUnits());
+        }
+        com.oracle.labs.mlrg.olcut.provenance.Provenance opt = trainer.getProvenance().getConfiguredParameters().get("optimiser");
+        if (!(opt instanceof com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance op)
+                || !op.getClassName().equals(dev.regula.mlp.optimisers.Adam.class.getName())) {
+            throw new UserException("--config " + config + ": the study uses Adam, the configuration uses "
+                    + (opt instanceof com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance o ? o.getClassName() : opt));
+        }
+        if (op.getConfiguredParameters().get("learningRate") instanceof com.oracle.labs.mlrg.olcut.provenance.primitives.DoubleProvenance lr) {
+            network.learningRate = lr.getValue();
+        }
+        network.hidden = units.isEmpty() ? network.hidden : units;
+        network.epochs = trainer.getEpochs();
+        network.seed = trainer.getSeed();
+        network.batch = trainer.getMinibatchSize();
+        network.validation = trainer.getValidationFraction();
+        int threads = ((com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance)
+                trainer.getProvenance().getConfiguredParameters().get("numThreads")).getValue();
+        network.threads = threads;
     }
 
     /**

@@ -59,6 +59,16 @@ class GridCommandTest {
         for (String f : List.of("model.tribuo", "provenance.json", "history.csv", "confusion-matrix.txt")) {
             assertTrue(Files.isRegularFile(model.resolveSibling(f)), f);
         }
+        // the study takes the network, learning rate and epochs from the configuration
+        Path studyOut = tmp.resolve("study-from-config");
+        CliTestSupport.Run st = run("study", "--data", data.toString(), "--config", config.toString(), "--variants", "dropout,baseline",
+                "--out", studyOut.toString());
+        assertEquals(0, st.exitCode(), st.toString());
+        String html = Files.readString(studyOut.resolve("report.html"));
+        assertTrue(html.contains("1 hidden ReLU layers of [32] units"), html);
+        assertTrue(html.contains("Adam (learning rate 0.003), batch 128, 3 epochs"), html);
+        assertEquals(3, Files.readAllLines(studyOut.resolve("results.csv")).size());
+
         // held out with a configurable split: the trained model is reproducible from its provenance
         CliTestSupport.Run rep = run("reproduce", "--model", model.toString());
         assertEquals(0, rep.exitCode(), rep.toString());
