@@ -13,18 +13,21 @@ import org.tribuo.classification.evaluation.LabelEvaluator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-Logger.getLogger("dev.regula").setLevel(Level.WARNING);
+// Keep a reference: java.util.logging holds loggers weakly, and a collected logger forgets its level.
+var regulaLog = Logger.getLogger("dev.regula");
+regulaLog.setLevel(Level.WARNING);
 
 // IDX pixels are 0..255; the network wants 0..1.
 var train = new MutableDataset<>(RescalingDataSource.of(EmbeddedData.trainSource(), 1.0 / 255));
 var test = new MutableDataset<>(RescalingDataSource.of(EmbeddedData.testSource(), 1.0 / 255));
 
-var trainer = MLPTrainer.builder()
-        .addLayer(Layer.dense(64).kernelRegularizer(Regularizer.l2(1e-4)).dropout(0.2).build())
-        .epochs(2)
-        .seed(42)
-        .epochListener(r -> System.out.printf("epoch %d: loss %.4f, accuracy %.4f%n", r.epoch(), r.loss(), r.accuracy()))
-        .build();
+// JShell runs a line as soon as it is a complete statement, so a chain split over lines ends each line with a dot.
+var trainer = MLPTrainer.builder().
+        addLayer(Layer.dense(64).kernelRegularizer(Regularizer.l2(1e-4)).dropout(0.2).build()).
+        epochs(2).
+        seed(42).
+        epochListener(r -> System.out.printf("epoch %d: loss %.4f, accuracy %.4f%n", r.epoch(), r.loss(), r.accuracy())).
+        build();
 
 MLPModel model = trainer.train(train);
 double accuracy = new LabelEvaluator().evaluate(model, test).accuracy();

@@ -50,6 +50,15 @@ class JShellScriptTest {
     }
 
     @Test
+    void aChainContinuedOnTheNextLineIsANewSnippetAsInTheTool() {
+        try (JShell shell = newShell()) {
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> run(shell, "var b = new StringBuilder()\n    .append(1);\n"));
+            assertTrue(e.getMessage().contains(".append(1);"), e.getMessage());
+        }
+    }
+
+    @Test
     void aSnippetThatThrowsFailsTheRun() {
         try (JShell shell = newShell()) {
             AssertionError e = assertThrows(AssertionError.class, () -> run(shell,
@@ -79,31 +88,42 @@ class JShellScriptTest {
     }
 
     /**
-     * Evaluates a script snippet by snippet, as the jshell tool would, and stops at the first problem.
-     * A line starting with {@code /exit} ends the script; other tool commands are rejected.
+     * Evaluates a script the way the jshell tool reads a file: line by line, evaluating a snippet as soon as the
+     * lines read so far complete one (so a line that starts with {@code .method()} after a complete statement is a
+     * new, invalid snippet, as in the tool). Stops at the first problem. {@code /exit} ends the script; other tool
+     * commands are rejected.
      */
     static void run(JShell shell, String script) {
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-        String remaining = script;
-        while (!remaining.isBlank()) {
-            String trimmed = remaining.stripLeading();
-            if (trimmed.startsWith("/") && !trimmed.startsWith("//") && !trimmed.startsWith("/*")) {
-                String command = trimmed.lines().findFirst().orElse("").strip();
-                if (command.startsWith("/exit")) {
+        StringBuilder pending = new StringBuilder();
+        for (String line : script.split("\\R", -1)) {
+            String trimmed = line.strip();
+            if (pending.toString().isBlank() && trimmed.startsWith("/") && !trimmed.startsWith("//")
+                    && !trimmed.startsWith("/*")) {
+                if (trimmed.startsWith("/exit")) {
                     return;
                 }
-                throw new AssertionError("unsupported jshell command in script: " + command);
+                throw new AssertionError("unsupported jshell command in script: " + trimmed);
             }
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-            if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
-                remaining = info.remaining();
-                continue;
+            pending.append(line).append('\n');
+            String buffer = pending.toString();
+            while (true) {
+                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(buffer);
+                if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                    buffer = "";
+                    break;
+                }
+                if (!info.completeness().isComplete()) {
+                    break;
+                }
+                check(shell, info.source(), shell.eval(info.source()));
+                buffer = info.remaining();
             }
-            if (!info.completeness().isComplete()) {
-                throw new AssertionError("incomplete snippet at end of script: " + remaining.strip());
-            }
-            check(shell, info.source(), shell.eval(info.source()));
-            remaining = info.remaining();
+            pending.setLength(0);
+            pending.append(buffer);
+        }
+        if (!pending.toString().isBlank()) {
+            throw new AssertionError("incomplete snippet at the end of the script: " + pending.toString().strip());
         }
     }
 
