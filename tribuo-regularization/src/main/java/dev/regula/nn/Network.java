@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  */
 public final class Network implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final int PREDICT_BATCH = 256;
+    private static final int PREDICT_BATCH = 1024;
 
     private final double inputDropout;
     private final LayerSpec[] layers;

@@ -1,0 +1,197 @@
+package dev.regula.examples.cli;
+
+import dev.regula.augment.Augmentation;
+import dev.regula.augment.Standardization;
+import dev.regula.data.IdxFiles;
+import dev.regula.data.ImageGeometry;
+import dev.regula.data.RescalingDataSource;
+import dev.regula.mlp.EpochRecord;
+import dev.regula.mlp.Layer;
+import dev.regula.mlp.MLPModel;
+import dev.regula.mlp.MLPTrainer;
+import dev.regula.mlp.optimisers.Adam;
+import dev.regula.nn.Backends;
+import dev.regula.nn.LayerSpec;
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code regula bench}: trains the reference network (784 → 5×500 ReLU → 10, Adam, batch 128) on an IDX dataset
+ * and prints one JSON line of speed figures, for side-by-side comparison with the PyTorch reference script.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Train the reference network on IDX data and print one JSON line of speed figures.")
+public final class BenchCommand implements Callable<Integer> {
+    /** Held strongly: a logger whose level is set must not be garbage collected. */
+    private static final Logger REGULA_LOGGER = Logger.getLogger("dev.regula");
+
+    @Option(names = "--data", required = true, description = "IDX folder with train-* (and optionally t10k-*) files.")
+    private Path data;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Epochs to train (default: ${DEFAULT-VALUE}).")
+    private int epochs;
+
+    @Option(names = "--train", defaultValue = "42000",
+            description = "Number of leading training images used for training (default: ${DEFAULT-VALUE}).")
+    private int trainSize;
+
+    @Option(names = "--validation", defaultValue = "false",
+            description = "Also evaluate the remaining training images as validation data every epoch.")
+    private boolean validation;
+
+    @Option(names = "--threads", defaultValue = "0", description = "BLAS threads, 0 = all processors (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Option(names = "--variant", defaultValue = "baseline",
+            description = "baseline, l2, l1, dropout or augmented_zca (default: ${DEFAULT-VALUE}).")
+    private String variant;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        REGULA_LOGGER.setLevel(Level.WARNING);
+        Dataset<Label> all = new MutableDataset<>(RescalingDataSource.of(IdxFiles.source(data, IdxFiles.TRAIN), 1.0 / 255));
+        if (trainSize < 1 || trainSize > all.size()) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--train must be in [1, " + all.size() + "], found " + trainSize);
+        }
+        MutableDataset<Label> train = subset(all, 0, trainSize);
+        MutableDataset<Label> val = validation && trainSize < all.size() ? subset(all, trainSize, all.size()) : null;
+
+        Layer.Builder hidden = Layer.dense(500);
+        MLPTrainer.Builder b = MLPTrainer.builder().optimiser(new Adam()).epochs(epochs).minibatchSize(128).seed(seed)
+                .numThreads(threads);
+        switch (variant) {
+            case "baseline": break;
+            case "l2": hidden.kernelRegularizer(dev.regula.mlp.Regularizer.l2(1e-4)); break;
+            case "l1": hidden.kernelRegularizer(dev.regula.mlp.Regularizer.l1(1e-4)); break;
+            case "dropout": hidden.dropout(0.25); break;
+            case "augmented_zca":
+                hidden.dropout(0.25);
+                b.augmentation(Augmentation.builder().rotationRange(10).widthShiftRange(0.1).heightShiftRange(0.1)
+                        .zoomRange(0.1).build(), ImageGeometry.of(28, 28, 1))
+                        .standardization(Standardization.builder().zcaWhitening(true).build());
+                break;
+            default:
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "Unknown --variant '" + variant + "'; valid: baseline, l2, l1, dropout, augmented_zca");
+        }
+        b.addLayers(5, hidden.build());
+        List<Double> seconds = new ArrayList<>();
+        b.epochListener((EpochRecord r) -> {
+            seconds.add(r.seconds());
+            System.err.printf(Locale.ROOT, "epoch %d: %.2f s, loss %.4f, accuracy %.4f, val_accuracy %.4f%n",
+                    r.epoch(), r.seconds(), r.loss(), r.accuracy(), r.valAccuracy());
+        });
+        MLPTrainer trainer = b.build();
+        long t0 = System.nanoTime();
+        MLPModel model = val == null ? trainer.train(train) : trainer.train(train, val);
+        double total = (System.nanoTime() - t0) / 1e9;
+
+        double median = median(seconds.size() > 1 ? seconds.subList(1, seconds.size()) : seconds);
+        double flopsPerExample = trainingFlopsPerExample(model.getNetwork().getLayers());
+        double predictPerSecond = Double.NaN;
+        Dataset<Label> test = IdxFiles.hasSplit(data, IdxFiles.TEST)
+                ? new MutableDataset<>(RescalingDataSource.of(IdxFiles.source(data, IdxFiles.TEST), 1.0 / 255)) : null;
+        if (test != null) {
+            model.predict(test); // warm-up
+            long p0 = System.nanoTime();
+            model.predict(test);
+            predictPerSecond = test.size() / ((System.nanoTime() - p0) / 1e9);
+        }
+        String json = String.format(Locale.ROOT,
+                "{\"tool\":\"regula\",\"variant\":\"%s\",\"backend\":\"%s\",\"threads\":%d,\"train_examples\":%d,"
+                        + "\"validation_examples\":%d,\"epochs\":%d,\"seconds_per_epoch_median\":%.3f,\"seconds_per_epoch\":%s,"
+                        + "\"examples_per_second\":%.1f,\"gflops\":%.1f,\"train_seconds_total\":%.2f,"
+                        + "\"predict_examples_per_second\":%.1f,\"final_loss\":%.4f,\"peak_rss_mb\":%d}",
+                variant, Backends.get(threadsUsed()).name(), threadsUsed(), train.size(),
+                val == null ? 0 : val.size(), epochs, median, format(seconds), trainSize / median,
+                trainSize * flopsPerExample / median / 1e9, total, predictPerSecond,
+                model.getHistory().getEpochs().get(model.getHistory().getEpochsRun() - 1).loss(), peakRssMb());
+        System.out.println(json);
+        return 0;
+    }
+
+    private int threadsUsed() {
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
+    /**
+     * GEMM floating-point operations of one training example: forward {@code 2·in·out} per layer, the weight
+     * gradient {@code 2·in·out} per layer, and the input gradient {@code 2·in·out} for every layer but the first.
+     * @param layers the network's layers.
+     * @return the operations per example.
+     */
+    static double trainingFlopsPerExample(List<LayerSpec> layers) {
+        double f = 0;
+        for (int l = 0; l < layers.size(); l++) {
+            double mac = (double) layers.get(l).inputs() * layers.get(l).units();
+            f += (l == 0 ? 4 : 6) * mac;
+        }
+        return f;
+    }
+
+    private static MutableDataset<Label> subset(Dataset<Label> all, int from, int to) {
+        MutableDataset<Label> out = new MutableDataset<>(all.getProvenance(), new LabelFactory());
+        for (int i = from; i < to; i++) {
+            Example<Label> e = all.getExample(i);
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static double median(List<Double> v) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    private static String format(List<Double> v) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < v.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", v.get(i)));
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Peak resident set size of this process in MiB (Linux {@code VmHWM}), or -1 where unavailable. */
+    private static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * Runs the benchmark on its own.
+     * @param args the command-line arguments.
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+}
