@@ -105,12 +105,15 @@ fun runStudy(config: StudyConfig = StudyConfig(), onResult: (StudyResult) -> Uni
     }
 }
 
+/** Held so that its level sticks: java.util.logging keeps loggers only weakly referenced. */
+private val regulaLogger: Logger = Logger.getLogger("dev.regula")
+
 /**
  * Runs the study and prints one line per variant. Arguments (all optional): `trainSize testSize units epochs`.
  * @param args the sizes, in that order.
  */
 fun main(args: Array<String>) {
-    Logger.getLogger("dev.regula").level = Level.WARNING
+    regulaLogger.level = Level.WARNING
     val defaults = StudyConfig()
     val config = StudyConfig(
         trainSize = args.getOrNull(0)?.toInt() ?: defaults.trainSize,

@@ -34,10 +34,13 @@ import kotlin.test.assertTrue
  */
 class KotlinApiTest {
     companion object {
+        /** Held so that its level sticks: java.util.logging keeps loggers only weakly referenced. */
+        private val regulaLogger: Logger = Logger.getLogger("dev.regula")
+
         @JvmStatic
         @BeforeAll
         fun quiet() {
-            Logger.getLogger("dev.regula").level = Level.WARNING
+            regulaLogger.level = Level.WARNING
         }
 
         /** Kotlin's hard keywords plus the soft ones that clash with call syntax (see the interop notes). */

@@ -23,10 +23,13 @@ import kotlin.test.assertTrue
 
 class TrainerDslTest {
     companion object {
+        /** Held so that its level sticks: java.util.logging keeps loggers only weakly referenced. */
+        private val regulaLogger: Logger = Logger.getLogger("dev.regula")
+
         @JvmStatic
         @BeforeAll
         fun quiet() {
-            Logger.getLogger("dev.regula").level = Level.WARNING
+            regulaLogger.level = Level.WARNING
         }
     }
 
