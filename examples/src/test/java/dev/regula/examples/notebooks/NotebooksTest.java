@@ -2,6 +2,7 @@ package dev.regula.examples.notebooks;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,6 +37,8 @@ class NotebooksTest {
     private static Path jar;
     private static Path jupyterPath;
     private static Path out;
+    /** Why the tests are skipped, or null when everything they need is there. */
+    private static String skipReason;
 
     @BeforeAll
     static void prerequisites() throws IOException, InterruptedException {
@@ -62,9 +65,17 @@ class NotebooksTest {
             if ("true".equals(System.getenv("CI"))) {
                 fail(message + " (CI=true, so this is an error rather than a skip)");
             }
-            Assumptions.abort(message);
+            // Reported per test in @BeforeEach, so each shows up as skipped with this reason.
+            skipReason = message;
+            System.err.println("NotebooksTest: skipped. " + message);
+            return;
         }
         Files.createDirectories(out);
+    }
+
+    @BeforeEach
+    void skipWithoutPrerequisites() {
+        Assumptions.assumeTrue(skipReason == null, skipReason);
     }
 
     @ParameterizedTest
