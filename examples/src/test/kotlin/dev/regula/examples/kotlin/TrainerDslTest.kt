@@ -107,7 +107,8 @@ class TrainerDslTest {
         // Range checks come from the Java builders, which name the offending field.
         val epochs = assertFailsWith<PropertyException> { mlpTrainer { epochs = 0 } }
         assertEquals("epochs", epochs.property)
-        val monitor = assertFailsWith<IllegalArgumentException> { mlpTrainer { earlyStopping("val_nonsense") } }
+        val monitor = assertFailsWith<PropertyException> { mlpTrainer { earlyStopping("val_nonsense") } }
+        assertEquals("monitor", monitor.property)
         assertTrue("val_nonsense" in monitor.message.orEmpty())
     }
 
