@@ -71,7 +71,7 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
      * Starts an early-stopping configuration.
      * @param monitor the monitored value's name, e.g. {@code val_accuracy}.
      * @return a builder.
-     * @throws IllegalArgumentException for an unknown monitor name (listing the valid ones).
+     * @throws PropertyException for an unknown monitor name (listing the valid ones), like every other invalid value.
      */
     public static Builder monitoring(String monitor) {
         return new Builder(monitor);
@@ -231,8 +231,8 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
         private final EarlyStopping es = new EarlyStopping();
 
         private Builder(String monitor) {
-            Monitor.fromKey(monitor);
             es.monitor = monitor;
+            es.postConfig();
         }
 
         /**

@@ -420,6 +420,41 @@ public final class MLPTrainer implements Trainer<Label> {
         return new TrainerProvenanceImpl(this);
     }
 
+    /** @return the input dropout rate. */
+    public double getInputDropout() {
+        return inputDropout;
+    }
+
+    /** @return the output layer's kernel penalty, or null. */
+    public @Nullable Regularizer getOutputRegularizer() {
+        return outputRegularizer;
+    }
+
+    /** @return the optimiser configuration. */
+    public Optimiser getOptimiser() {
+        return optimiser;
+    }
+
+    /** @return the kernel initialisation scheme. */
+    public WeightInit getWeightInit() {
+        return weightInit;
+    }
+
+    /** @return whether the training rows are shuffled every epoch. */
+    public boolean getShuffle() {
+        return shuffle;
+    }
+
+    /** @return the configured BLAS thread count (0 = every available processor). */
+    public int getNumThreads() {
+        return numThreads;
+    }
+
+    /** @return the image geometry used for augmentation, or null. */
+    public @Nullable ImageGeometry getImageGeometry() {
+        return imageGeometry == null ? null : ImageGeometry.parse(imageGeometry);
+    }
+
     /** @return the hidden layers (unmodifiable). */
     public List<Layer> getHiddenLayers() {
         return Collections.unmodifiableList(hiddenLayers);
@@ -623,7 +658,7 @@ public final class MLPTrainer implements Trainer<Label> {
          */
         public Builder augmentation(@Nullable Augmentation augmentation, ImageGeometry geometry) {
             t.augmentation = augmentation;
-            t.imageGeometry = geometry.toString();
+            t.imageGeometry = augmentation == null ? null : geometry.toString();
             return this;
         }
 

@@ -117,9 +117,10 @@ class EarlyStoppingTest {
 
     @Test
     void unknownMonitorsAreRejectedWithTheValidNames(@TempDir Path dir) throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EarlyStopping.monitoring("val_err"));
+        PropertyException e = assertThrows(PropertyException.class, () -> EarlyStopping.monitoring("val_err"));
+        assertEquals("monitor", e.getProperty());
         assertTrue(e.getMessage().contains("val_accuracy") && e.getMessage().contains("no error metric"), e.getMessage());
-        IllegalArgumentException acc = assertThrows(IllegalArgumentException.class, () -> EarlyStopping.monitoring("val_acc"));
+        PropertyException acc = assertThrows(PropertyException.class, () -> EarlyStopping.monitoring("val_acc"));
         assertTrue(acc.getMessage().contains("Did you mean 'val_accuracy'"), acc.getMessage());
         // the same check through OLCUT configuration
         String xml = "<config><component name=\"es\" type=\"dev.regula.mlp.EarlyStopping\">"
