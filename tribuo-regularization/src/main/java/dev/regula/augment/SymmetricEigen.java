@@ -155,13 +155,18 @@ public final class SymmetricEigen {
 
     /** Implicit QL on the tridiagonal (d, e), e[i] coupling i and i+1; rotations applied to rows of zt. */
     private static void ql(double[] d, double[] e, double[] zt, int n) {
+        // Largest |d| + |e| seen so far: an off-diagonal element negligible against it is treated as zero. Without
+        // this absolute test, blocks of (numerically) zero eigenvalues — a covariance of fewer rows than columns —
+        // never deflate, because round-off in e is not small relative to eigenvalues that are themselves round-off.
+        double scale = 0;
         for (int l = 0; l < n; l++) {
+            scale = Math.max(scale, Math.abs(d[l]) + Math.abs(e[l]));
             int iterations = 0;
             while (true) {
                 int m = l;
                 while (m < n - 1) {
                     double dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-                    if (Math.abs(e[m]) <= EPS * dd || Math.abs(e[m]) < Double.MIN_NORMAL) {
+                    if (Math.abs(e[m]) <= EPS * dd || Math.abs(e[m]) <= EPS * scale) {
                         break;
                     }
                     m++;
