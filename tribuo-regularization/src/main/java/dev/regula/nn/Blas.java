@@ -41,6 +41,34 @@ public interface Blas {
                float[] b, int ldb, float beta, float[] c, int ldc);
 
     /**
+     * Allocates a buffer for {@link #sgemm(boolean, boolean, int, int, int, float, DeviceBuffer, int, DeviceBuffer,
+     * int, float, DeviceBuffer, int)}.
+     * @param size the capacity in floats.
+     * @return a zero-filled buffer.
+     */
+    DeviceBuffer allocate(int size);
+
+    /**
+     * {@link #sgemm(boolean, boolean, int, int, int, float, float[], int, float[], int, float, float[], int)} on
+     * buffers from {@link #allocate(int)} of this backend: no copies.
+     * @param transA whether op(A) = Aᵀ.
+     * @param transB whether op(B) = Bᵀ.
+     * @param m rows of op(A) and C.
+     * @param n columns of op(B) and C.
+     * @param k columns of op(A), rows of op(B).
+     * @param alpha scale of the product.
+     * @param a matrix A.
+     * @param lda row stride of A as stored.
+     * @param b matrix B.
+     * @param ldb row stride of B as stored.
+     * @param beta scale of the existing C (0 ignores its contents).
+     * @param c matrix C, overwritten.
+     * @param ldc row stride of C.
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, DeviceBuffer a, int lda,
+               DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc);
+
+    /**
      * Double-precision {@code C = alpha · op(A) · op(B) + beta · C}, all row-major; same contract as
      * {@link #sgemm}. Used for statistics (covariances) where float32 accumulation is not accurate enough.
      * @param transA whether op(A) = Aᵀ.

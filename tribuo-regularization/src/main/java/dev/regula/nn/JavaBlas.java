@@ -110,6 +110,42 @@ public final class JavaBlas implements Blas {
         run(m, body);
     }
 
+    @Override
+    public DeviceBuffer allocate(int size) {
+        return new HeapBuffer(size);
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, DeviceBuffer a, int lda,
+                      DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc) {
+        sgemm(transA, transB, m, n, k, alpha, ((HeapBuffer) a).values, lda, ((HeapBuffer) b).values, ldb, beta,
+                ((HeapBuffer) c).values, ldc);
+    }
+
+    /** A buffer on the Java heap. */
+    private static final class HeapBuffer implements DeviceBuffer {
+        final float[] values;
+
+        HeapBuffer(int size) {
+            values = new float[size];
+        }
+
+        @Override
+        public void write(float[] src, int n) {
+            System.arraycopy(src, 0, values, 0, n);
+        }
+
+        @Override
+        public void read(float[] dst, int n) {
+            System.arraycopy(values, 0, dst, 0, n);
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
+    }
+
     /** Transposes a rows×cols matrix with row stride ld into a dense cols×rows one. */
     private static float[] transpose(float[] x, int rows, int cols, int ld) {
         float[] t = new float[rows * cols];

@@ -6,7 +6,11 @@ import java.util.SplittableRandom;
  * One minibatch step of training on a {@link Network}: forward pass with inverted dropout, softmax
  * cross-entropy, backward pass, L1/L2 penalty gradients, optimiser update and max-norm projection.
  * <p>
- * All buffers are allocated once for the largest batch; a step allocates nothing. The objective minimised is
+ * All buffers are allocated once for the largest batch; a step allocates nothing. The operands of the matrix
+ * products (kernels, layer outputs, gradients) live in the backend's {@link DeviceBuffer}s — native memory for
+ * OpenBLAS — and only what the element-wise code touches moves between them and heap arrays: per layer and step,
+ * the pre-activations and layer outputs, the back-propagated deltas, the kernel gradient and, after the update,
+ * the kernel. The objective minimised is
  * Keras': {@code mean_batch(CE) + Σ_layers (l1·Σ|W| + l2·ΣW²)}. Dropout masks come from the given random
  * source, consumed in a fixed order, so training is deterministic for a fixed seed and BLAS thread count.
  * Not thread-safe.
@@ -24,6 +28,10 @@ public final class NetworkTrainer {
     private final float[][] params;
     private final float[][] grads;
     private final int[] correct = new int[1];
+    private final DeviceBuffer inputDev;
+    private final DeviceBuffer[] kernelDev;
+    private final DeviceBuffer[] layerDev;
+    private final DeviceBuffer[] gradDev;
 
     private double lossSum;
     private double penaltyWeightedSum;
@@ -50,7 +58,15 @@ public final class NetworkTrainer {
         delta = new float[n][];
         params = new float[2 * n][];
         grads = new float[2 * n][];
+        inputDev = blas.allocate(maxBatch * layers[0].inputs());
+        kernelDev = new DeviceBuffer[n];
+        layerDev = new DeviceBuffer[n];
+        gradDev = new DeviceBuffer[n];
         for (int l = 0; l < n; l++) {
+            kernelDev[l] = blas.allocate(net.kernels[l].length);
+            kernelDev[l].write(net.kernels[l], net.kernels[l].length);
+            layerDev[l] = blas.allocate(maxBatch * layers[l].units());
+            gradDev[l] = blas.allocate(net.kernels[l].length);
             LayerSpec s = layers[l];
             act[l] = new float[maxBatch * s.units()];
             if (s.dropout() > 0) {
@@ -96,45 +112,65 @@ public final class NetworkTrainer {
         forward(x, rows);
         int last = layers.length - 1;
         double ce = Softmax.crossEntropyGradient(act[last], y, rows, layers[last].units(), correct) / rows;
-        backward(x, rows);
+        backward(rows);
         double penalty = penaltyAndGradient(true);
         updater.update(params, grads);
         applyMaxNorm();
+        for (int l = 0; l < layers.length; l++) {
+            kernelDev[l].write(net.kernels[l], net.kernels[l].length);
+        }
         lossSum += ce * rows;
         penaltyWeightedSum += penalty * rows;
         seen += rows;
         return ce + penalty;
     }
 
+    /** Forward pass: layerDev[l] ends holding layer l's output (the next layer's input), act/out its heap copies. */
     private void forward(float[] x, int rows) {
         if (net.getInputDropout() > 0) {
             dropout(x, null, rows * layers[0].inputs(), net.getInputDropout());
         }
-        float[] cur = x;
+        inputDev.write(x, rows * layers[0].inputs());
+        DeviceBuffer cur = inputDev;
         for (int l = 0; l < layers.length; l++) {
             LayerSpec s = layers[l];
-            blas.sgemm(false, false, rows, s.units(), s.inputs(), 1f, cur, s.inputs(), net.kernels[l], s.units(), 0f, act[l], s.units());
+            int n = rows * s.units();
+            blas.sgemm(false, false, rows, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f,
+                    layerDev[l], s.units());
+            layerDev[l].read(act[l], n);
             s.activation().forward(act[l], net.biases[l], rows, s.units());
             if (s.dropout() > 0) {
-                int n = rows * s.units();
                 System.arraycopy(act[l], 0, out[l], 0, n);
                 dropout(out[l], mask[l], n, s.dropout());
             }
-            cur = out[l];
+            if (l < layers.length - 1) {
+                layerDev[l].write(out[l], n);
+            }
+            cur = layerDev[l];
         }
     }
 
-    private void backward(float[] x, int rows) {
-        float[] dz = act[layers.length - 1];
-        for (int l = layers.length - 1; l >= 0; l--) {
+    /**
+     * Backward pass from the logits' gradient in act[last]. Layer l's delta goes into layerDev[l] once the kernel
+     * gradient of layer l + 1, the last reader of layer l's output, has been computed.
+     */
+    private void backward(int rows) {
+        int last = layers.length - 1;
+        float[] dz = act[last];
+        layerDev[last].write(dz, rows * layers[last].units());
+        for (int l = last; l >= 0; l--) {
             LayerSpec s = layers[l];
-            float[] input = l == 0 ? x : out[l - 1];
-            blas.sgemm(true, false, s.inputs(), s.units(), rows, 1f, input, s.inputs(), dz, s.units(), 0f, grads[2 * l], s.units());
+            DeviceBuffer input = l == 0 ? inputDev : layerDev[l - 1];
+            blas.sgemm(true, false, s.inputs(), s.units(), rows, 1f, input, s.inputs(), layerDev[l], s.units(), 0f,
+                    gradDev[l], s.units());
+            gradDev[l].read(grads[2 * l], grads[2 * l].length);
             columnSums(dz, rows, s.units(), grads[2 * l + 1]);
             if (l > 0) {
                 float[] d = delta[l - 1];
-                blas.sgemm(false, true, rows, s.inputs(), s.units(), 1f, dz, s.units(), net.kernels[l], s.units(), 0f, d, s.inputs());
                 int n = rows * s.inputs();
+                blas.sgemm(false, true, rows, s.inputs(), s.units(), 1f, layerDev[l], s.units(), kernelDev[l], s.units(),
+                        0f, layerDev[l - 1], s.inputs());
+                layerDev[l - 1].read(d, n);
                 float[] m = mask[l - 1];
                 if (m != null) {
                     for (int i = 0; i < n; i++) {
@@ -142,6 +178,7 @@ public final class NetworkTrainer {
                     }
                 }
                 layers[l - 1].activation().backward(act[l - 1], d, n);
+                layerDev[l - 1].write(d, n);
                 dz = d;
             }
         }

@@ -1,5 +1,6 @@
 package dev.regula.nn;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
@@ -48,6 +49,49 @@ public final class OpenBlas implements Blas {
         }
         openblas.cblas_sgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
                 transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    @Override
+    public DeviceBuffer allocate(int size) {
+        return new NativeBuffer(size);
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, DeviceBuffer a, int lda,
+                      DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        openblas.cblas_sgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, ((NativeBuffer) a).pointer, lda,
+                ((NativeBuffer) b).pointer, ldb, beta, ((NativeBuffer) c).pointer, ldc);
+    }
+
+    /** Off-heap memory owned by JavaCPP (released when the buffer is garbage collected). */
+    private static final class NativeBuffer implements DeviceBuffer {
+        final FloatPointer pointer;
+        final int size;
+
+        NativeBuffer(int size) {
+            this.pointer = new FloatPointer(Math.max(size, 1));
+            this.pointer.zero();
+            this.size = size;
+        }
+
+        @Override
+        public void write(float[] src, int n) {
+            pointer.position(0).put(src, 0, n);
+        }
+
+        @Override
+        public void read(float[] dst, int n) {
+            pointer.position(0).get(dst, 0, n);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 
     @Override
