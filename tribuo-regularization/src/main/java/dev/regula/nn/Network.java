@@ -187,22 +187,34 @@ public final class Network implements Serializable {
             width = Math.max(width, s.units());
         }
         int chunk = Math.min(PREDICT_BATCH, Math.max(rows, 1));
+        // Kernels go to the backend's buffers once; per chunk only the rows and the layer outputs move.
+        DeviceBuffer[] kernelDev = new DeviceBuffer[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            kernelDev[l] = blas.allocate(kernels[l].length);
+            kernelDev[l].write(kernels[l], kernels[l].length);
+        }
+        DeviceBuffer inDev = blas.allocate(chunk * d);
+        DeviceBuffer[] bufDev = {blas.allocate(chunk * width), blas.allocate(chunk * width)};
         float[] in = new float[chunk * d];
-        float[] bufA = new float[chunk * width];
-        float[] bufB = new float[chunk * width];
+        float[] act = new float[chunk * width];
         for (int start = 0; start < rows; start += chunk) {
             int r = Math.min(chunk, rows - start);
             System.arraycopy(x, start * d, in, 0, r * d);
-            float[] cur = in;
+            inDev.write(in, r * d);
+            DeviceBuffer cur = inDev;
             for (int l = 0; l < layers.length; l++) {
-                float[] next = (l % 2 == 0) ? bufA : bufB;
                 LayerSpec s = layers[l];
-                blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernels[l], s.units(), 0f, next, s.units());
-                s.activation().forward(next, biases[l], r, s.units());
+                DeviceBuffer next = bufDev[l % 2];
+                blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f, next, s.units());
+                next.read(act, r * s.units());
+                s.activation().forward(act, biases[l], r, s.units());
+                if (l < layers.length - 1) {
+                    next.write(act, r * s.units());
+                }
                 cur = next;
             }
-            Softmax.inPlace(cur, r, c);
-            System.arraycopy(cur, 0, out, start * c, r * c);
+            Softmax.inPlace(act, r, c);
+            System.arraycopy(act, 0, out, start * c, r * c);
         }
     }
 
