@@ -35,7 +35,7 @@ class StudyTest {
         MLPTrainer aug = Study.trainer(StudyVariant.AUGMENTED_ZCA, s);
         assertNotNull(aug.getAugmentation());
         assertTrue(aug.getStandardization().getZcaWhitening());
-        assertEquals(1e-6, aug.getStandardization().getZcaEpsilon());
+        assertEquals(0.1, aug.getStandardization().getZcaEpsilon());
         assertEquals(0.01, Study.trainer(StudyVariant.AUGMENTED_ZCA, StudySettings.builder().zcaEpsilon(0.01).build())
                 .getStandardization().getZcaEpsilon());
         MLPTrainer es = Study.trainer(StudyVariant.EARLY_STOPPING, s);

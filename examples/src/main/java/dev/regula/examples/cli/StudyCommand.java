@@ -84,8 +84,9 @@ final class StudyCommand extends BaseCommand {
     int patience = 2;
 
     @Option(names = "--zca-epsilon", paramLabel = "EPSILON",
-            description = "Epsilon of the ZCA whitening of augmented_zca (default: ${DEFAULT-VALUE}, as Keras).")
-    double zcaEpsilon = 1e-6;
+            description = "Epsilon of the ZCA whitening of augmented_zca (default: ${DEFAULT-VALUE}; Keras' 1e-6 "
+                    + "amplifies near-constant border pixels that augmentation moves content into, see docs/study.md).")
+    double zcaEpsilon = 0.1;
 
     @Option(names = "--test-fraction", paramLabel = "FRACTION",
             description = "Fraction held out as the test set when the data has no labelled test set (default: ${DEFAULT-VALUE}).")
