@@ -2,19 +2,15 @@ package dev.regula.augment;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import com.oracle.labs.mlrg.olcut.provenance.impl.SkeletalConfiguredObjectProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
+import dev.regula.data.ConfiguredSourceProvenance;
 import dev.regula.data.ImageGeometry;
 import org.tribuo.ConfigurableDataSource;
 import org.tribuo.Example;
 import org.tribuo.OutputFactory;
 import org.tribuo.classification.Label;
-import org.tribuo.provenance.ConfiguredDataSourceProvenance;
 import org.tribuo.provenance.DataSourceProvenance;
 
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -234,12 +230,11 @@ public final class AugmentingDataSource implements ConfigurableDataSource<Label>
     }
 
     /** Provenance for {@link AugmentingDataSource}; the inner source and augmentation nest as configured objects. */
-    public static final class AugmentingDataSourceProvenance extends SkeletalConfiguredObjectProvenance
-            implements ConfiguredDataSourceProvenance {
+    public static final class AugmentingDataSourceProvenance extends ConfiguredSourceProvenance {
         private static final long serialVersionUID = 1L;
 
         AugmentingDataSourceProvenance(AugmentingDataSource host) {
-            super(host, "DataSource");
+            super(host);
         }
 
         /**
@@ -247,21 +242,7 @@ public final class AugmentingDataSource implements ConfigurableDataSource<Label>
          * @param map the provenance map.
          */
         public AugmentingDataSourceProvenance(Map<String, Provenance> map) {
-            super(extractProvenanceInfo(map));
-        }
-
-        /**
-         * Separates the class name and host type from the configured parameters.
-         * @param map the provenance map.
-         * @return the extracted information.
-         */
-        protected static ExtractedInfo extractProvenanceInfo(Map<String, Provenance> map) {
-            Map<String, Provenance> configuredParameters = new HashMap<>(map);
-            String className = ObjectProvenance.checkAndExtractProvenance(configuredParameters, CLASS_NAME,
-                    StringProvenance.class, AugmentingDataSourceProvenance.class.getSimpleName()).getValue();
-            String hostTypeStringName = ObjectProvenance.checkAndExtractProvenance(configuredParameters,
-                    HOST_SHORT_NAME, StringProvenance.class, AugmentingDataSourceProvenance.class.getSimpleName()).getValue();
-            return new ExtractedInfo(className, hostTypeStringName, configuredParameters, new HashMap<>());
+            super(map, AugmentingDataSourceProvenance.class);
         }
     }
 }

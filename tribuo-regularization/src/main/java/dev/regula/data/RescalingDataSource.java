@@ -2,21 +2,16 @@ package dev.regula.data;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import com.oracle.labs.mlrg.olcut.provenance.impl.SkeletalConfiguredObjectProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import org.tribuo.ConfigurableDataSource;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 import org.tribuo.OutputFactory;
 import org.tribuo.classification.Label;
 import org.tribuo.impl.ArrayExample;
-import org.tribuo.provenance.ConfiguredDataSourceProvenance;
 import org.tribuo.provenance.DataSourceProvenance;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -113,12 +108,11 @@ public final class RescalingDataSource implements ConfigurableDataSource<Label> 
     /**
      * Provenance of a {@link RescalingDataSource}: its configuration, with the wrapped source's provenance nested.
      */
-    public static final class RescalingDataSourceProvenance extends SkeletalConfiguredObjectProvenance
-            implements ConfiguredDataSourceProvenance {
+    public static final class RescalingDataSourceProvenance extends ConfiguredSourceProvenance {
         private static final long serialVersionUID = 1L;
 
         RescalingDataSourceProvenance(RescalingDataSource host) {
-            super(host, "DataSource");
+            super(host);
         }
 
         /**
@@ -126,16 +120,7 @@ public final class RescalingDataSource implements ConfigurableDataSource<Label> 
          * @param map the provenance map.
          */
         public RescalingDataSourceProvenance(Map<String, Provenance> map) {
-            super(extract(map));
-        }
-
-        private static ExtractedInfo extract(Map<String, Provenance> map) {
-            Map<String, Provenance> params = new HashMap<>(map);
-            String className = ObjectProvenance.checkAndExtractProvenance(params, CLASS_NAME, StringProvenance.class,
-                    RescalingDataSourceProvenance.class.getSimpleName()).getValue();
-            String host = ObjectProvenance.checkAndExtractProvenance(params, HOST_SHORT_NAME, StringProvenance.class,
-                    RescalingDataSourceProvenance.class.getSimpleName()).getValue();
-            return new ExtractedInfo(className, host, params, new HashMap<>());
+            super(map, RescalingDataSourceProvenance.class);
         }
     }
 }

@@ -1,16 +1,13 @@
 package dev.regula.experiment;
 
+import dev.regula.data.ConfiguredSourceProvenance;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import com.oracle.labs.mlrg.olcut.provenance.impl.SkeletalConfiguredObjectProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import org.tribuo.ConfigurableDataSource;
 import org.tribuo.Example;
 import org.tribuo.OutputFactory;
 import org.tribuo.classification.Label;
-import org.tribuo.provenance.ConfiguredDataSourceProvenance;
 import org.tribuo.provenance.DataSourceProvenance;
 
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -162,12 +158,11 @@ public final class StratifiedSplitDataSource implements ConfigurableDataSource<L
     /**
      * Provenance of a {@link StratifiedSplitDataSource}: its configuration, with the split source's provenance nested.
      */
-    public static final class StratifiedSplitProvenance extends SkeletalConfiguredObjectProvenance
-            implements ConfiguredDataSourceProvenance {
+    public static final class StratifiedSplitProvenance extends ConfiguredSourceProvenance {
         private static final long serialVersionUID = 1L;
 
         StratifiedSplitProvenance(StratifiedSplitDataSource host) {
-            super(host, "DataSource");
+            super(host);
         }
 
         /**
@@ -175,16 +170,7 @@ public final class StratifiedSplitDataSource implements ConfigurableDataSource<L
          * @param map the provenance map.
          */
         public StratifiedSplitProvenance(Map<String, Provenance> map) {
-            super(extract(map));
-        }
-
-        private static ExtractedInfo extract(Map<String, Provenance> map) {
-            Map<String, Provenance> params = new HashMap<>(map);
-            String className = ObjectProvenance.checkAndExtractProvenance(params, CLASS_NAME, StringProvenance.class,
-                    StratifiedSplitProvenance.class.getSimpleName()).getValue();
-            String host = ObjectProvenance.checkAndExtractProvenance(params, HOST_SHORT_NAME, StringProvenance.class,
-                    StratifiedSplitProvenance.class.getSimpleName()).getValue();
-            return new ExtractedInfo(className, host, params, new HashMap<>());
+            super(map, StratifiedSplitProvenance.class);
         }
     }
 }
