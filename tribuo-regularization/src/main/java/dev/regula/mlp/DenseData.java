@@ -31,7 +31,8 @@ final class DenseData {
      * @param examples the examples.
      * @param what a description for error messages, e.g. "training example".
      * @param fmap the feature map defining the columns.
-     * @param outputs the label ids; null to skip labels.
+     * @param outputs the label ids.
+     * @param labelled whether to convert the labels too (else {@link #y} is empty).
      * @return the dense data.
      */
     static DenseData of(List<? extends Example<Label>> examples, String what, ImmutableFeatureMap fmap,

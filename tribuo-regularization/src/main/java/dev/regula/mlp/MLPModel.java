@@ -100,7 +100,7 @@ public final class MLPModel extends Model<Label> {
             active[i] = DenseData.fill(examples.get(i), i, "example", featureIDMap, x, i * d);
         }
         float[] probs = new float[n * c];
-        Blas blas = blas();
+        Blas blas = Backends.get();
         if (inputTransform != null) {
             inputTransform.apply(x, x, n, blas);
         }
@@ -139,10 +139,6 @@ public final class MLPModel extends Model<Label> {
             out.add(new Prediction<>(new Label(names[best], probs[i * c + best]), scores, active[i], ex, true));
         }
         return out;
-    }
-
-    private static Blas blas() {
-        return Backends.get();
     }
 
     /**

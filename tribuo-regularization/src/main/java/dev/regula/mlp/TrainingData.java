@@ -13,17 +13,13 @@ import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
-import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.provenance.ModelProvenance;
-import com.oracle.labs.mlrg.olcut.util.Pair;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -198,7 +194,7 @@ final class TrainingData {
 
     private void augmentRow(int srcOffset, float[] batchX, int dstOffset) {
         int d = train.cols;
-        java.util.Arrays.fill(imageIn, 0f);
+        Arrays.fill(imageIn, 0f);
         for (int j = 0; j < d; j++) {
             imageIn[pixelOf[j]] = train.x[srcOffset + j];
         }
