@@ -47,17 +47,19 @@ public enum Activation {
     }
 
     /**
-     * Fused bias + activation over a row-major batch, in place: {@code z[r][j] = f(z[r][j] + bias[j])}.
+     * Fused bias + activation over rows {@code [fromRow, toRow)} of a row-major batch, in place:
+     * {@code z[r][j] = f(z[r][j] + bias[j])}.
      * @param z the pre-activations, rows × cols, overwritten with the activations.
      * @param bias the bias, length cols.
-     * @param rows the number of rows.
+     * @param fromRow the first row.
+     * @param toRow one past the last row.
      * @param cols the number of columns.
      */
-    public void forward(float[] z, float[] bias, int rows, int cols) {
+    public void forward(float[] z, float[] bias, int fromRow, int toRow, int cols) {
         switch (this) {
             case RELU:
                 // Math.max compiles to vector max instructions; a conditional does not vectorize.
-                for (int r = 0; r < rows; r++) {
+                for (int r = fromRow; r < toRow; r++) {
                     int o = r * cols;
                     for (int j = 0; j < cols; j++) {
                         z[o + j] = Math.max(z[o + j] + bias[j], 0f);
@@ -65,7 +67,7 @@ public enum Activation {
                 }
                 break;
             case LINEAR:
-                for (int r = 0; r < rows; r++) {
+                for (int r = fromRow; r < toRow; r++) {
                     int o = r * cols;
                     for (int j = 0; j < cols; j++) {
                         z[o + j] += bias[j];
@@ -73,7 +75,7 @@ public enum Activation {
                 }
                 break;
             default:
-                for (int r = 0; r < rows; r++) {
+                for (int r = fromRow; r < toRow; r++) {
                     int o = r * cols;
                     for (int j = 0; j < cols; j++) {
                         z[o + j] = apply(z[o + j] + bias[j]);
@@ -84,25 +86,26 @@ public enum Activation {
 
     /**
      * Multiplies upstream gradients by the derivative, in place: {@code grad[i] *= f'(z_i)}, with the derivative
-     * computed from the outputs {@code a}.
+     * computed from the outputs {@code a}, for the elements {@code [from, to)}.
      * @param a the activation outputs.
      * @param grad the gradients with respect to the outputs, overwritten with those with respect to z.
-     * @param n the number of elements.
+     * @param from the first element.
+     * @param to one past the last element.
      */
-    public void backward(float[] a, float[] grad, int n) {
+    public void backward(float[] a, float[] grad, int from, int to) {
         switch (this) {
             case RELU:
                 // a >= 0, so min(a · 2^126, 1) is 1 for every normal positive a and 0 for a = 0 (a vectorizable
                 // form of the step function); positive subnormals, which ReLU outputs essentially never are, get
                 // a slope below 1.
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     grad[i] *= Math.min(a[i] * 0x1p126f, 1f);
                 }
                 break;
             case LINEAR:
                 break;
             default:
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     grad[i] *= derivative(a[i]);
                 }
         }

@@ -71,10 +71,7 @@ public final class Backends {
     }
 
     private static Blas openBlas(int threads) {
-        // OpenBLAS has one process-wide pool: re-apply the thread count every time it is handed out.
-        Blas blas = cache.computeIfAbsent("openblas/" + threads, key -> new OpenBlas(threads));
-        org.bytedeco.openblas.global.openblas.blas_set_num_threads(threads);
-        return blas;
+        return cache.computeIfAbsent("openblas/" + threads, key -> new OpenBlas(threads));
     }
 
     /**

@@ -22,6 +22,13 @@ public interface Blas {
     int threads();
 
     /**
+     * The threads this backend splits its products over; callers split their element-wise work over the same
+     * team rather than starting threads of their own.
+     * @return the team, of {@link #threads()} threads.
+     */
+    ThreadTeam team();
+
+    /**
      * Single-precision {@code C = alpha · op(A) · op(B) + beta · C}, all row-major.
      * @param transA whether op(A) = Aᵀ (A is stored k×m) or A (stored m×k).
      * @param transB whether op(B) = Bᵀ (B is stored n×k) or B (stored k×n).

@@ -8,18 +8,24 @@ package dev.regula.nn;
  */
 public interface DeviceBuffer {
     /**
-     * Copies {@code n} values from the start of a heap array into this buffer.
+     * Copies {@code src[offset, offset + length)} into this buffer from position {@code index} on (the shape of
+     * {@link java.nio.FloatBuffer#put(int, float[], int, int)}). Safe to call concurrently for disjoint ranges.
+     * @param index the first position written in this buffer.
      * @param src the source.
-     * @param n the number of values.
+     * @param offset the first position read in {@code src}.
+     * @param length the number of values.
      */
-    void write(float[] src, int n);
+    void write(int index, float[] src, int offset, int length);
 
     /**
-     * Copies the first {@code n} values of this buffer into the start of a heap array.
+     * Copies this buffer's values at {@code [index, index + length)} into {@code dst} from position {@code offset}
+     * on (the shape of {@link java.nio.FloatBuffer#get(int, float[], int, int)}). Safe to call concurrently.
+     * @param index the first position read in this buffer.
      * @param dst the destination.
-     * @param n the number of values.
+     * @param offset the first position written in {@code dst}.
+     * @param length the number of values.
      */
-    void read(float[] dst, int n);
+    void read(int index, float[] dst, int offset, int length);
 
     /** @return the capacity in floats. */
     int size();

@@ -1,21 +1,17 @@
 package dev.regula.nn;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
-
 /**
  * Pure-Java BLAS: correct on every platform, about 20–40× slower than OpenBLAS.
  * <p>
  * Products are computed as i-k-j loops (which the JIT vectorizes) over blocks of rows of C; transposed operands
  * are first copied into row-major scratch so the inner loop always runs over contiguous memory. Rows of C are
- * split among threads, and every element of C is accumulated by one thread in a fixed order, so results do not
+ * split among the threads of a {@link ThreadTeam}, and every element of C is accumulated by one thread in a fixed order, so results do not
  * depend on the thread count.
  */
 public final class JavaBlas implements Blas {
     private static final int ROWS_PER_TASK = 16;
 
-    private final int threads;
-    private final ForkJoinPool pool;
+    private final ThreadTeam team;
 
     /**
      * Creates a pure-Java backend.
@@ -25,8 +21,7 @@ public final class JavaBlas implements Blas {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, found " + threads);
         }
-        this.threads = threads;
-        this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+        this.team = new ThreadTeam(threads);
     }
 
     @Override
@@ -36,7 +31,12 @@ public final class JavaBlas implements Blas {
 
     @Override
     public int threads() {
-        return threads;
+        return team.size();
+    }
+
+    @Override
+    public ThreadTeam team() {
+        return team;
     }
 
     @Override
@@ -131,13 +131,13 @@ public final class JavaBlas implements Blas {
         }
 
         @Override
-        public void write(float[] src, int n) {
-            System.arraycopy(src, 0, values, 0, n);
+        public void write(int index, float[] src, int offset, int length) {
+            System.arraycopy(src, offset, values, index, length);
         }
 
         @Override
-        public void read(float[] dst, int n) {
-            System.arraycopy(values, 0, dst, 0, n);
+        public void read(int index, float[] dst, int offset, int length) {
+            System.arraycopy(values, index, dst, offset, length);
         }
 
         @Override
@@ -175,33 +175,11 @@ public final class JavaBlas implements Blas {
     }
 
     private void run(int m, Rows body) {
-        if (pool == null || m <= ROWS_PER_TASK) {
+        int parts = team.size();
+        if (parts == 1 || m <= ROWS_PER_TASK) {
             body.compute(0, m);
             return;
         }
-        pool.invoke(new RowTask(body, 0, m));
-    }
-
-    private static final class RowTask extends RecursiveAction {
-        private static final long serialVersionUID = 1L;
-        private final transient Rows body;
-        private final int lo;
-        private final int hi;
-
-        RowTask(Rows body, int lo, int hi) {
-            this.body = body;
-            this.lo = lo;
-            this.hi = hi;
-        }
-
-        @Override
-        protected void compute() {
-            if (hi - lo <= ROWS_PER_TASK) {
-                body.compute(lo, hi);
-            } else {
-                int mid = (lo + hi) >>> 1;
-                invokeAll(new RowTask(body, lo, mid), new RowTask(body, mid, hi));
-            }
-        }
+        team.run(part -> body.compute(ThreadTeam.start(part, parts, m, 1), ThreadTeam.start(part + 1, parts, m, 1)));
     }
 }

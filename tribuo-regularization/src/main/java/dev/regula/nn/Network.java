@@ -191,7 +191,7 @@ public final class Network implements Serializable {
         DeviceBuffer[] kernelDev = new DeviceBuffer[layers.length];
         for (int l = 0; l < layers.length; l++) {
             kernelDev[l] = blas.allocate(kernels[l].length);
-            kernelDev[l].write(kernels[l], kernels[l].length);
+            kernelDev[l].write(0, kernels[l], 0, kernels[l].length);
         }
         DeviceBuffer inDev = blas.allocate(chunk * d);
         DeviceBuffer[] bufDev = {blas.allocate(chunk * width), blas.allocate(chunk * width)};
@@ -200,22 +200,35 @@ public final class Network implements Serializable {
         for (int start = 0; start < rows; start += chunk) {
             int r = Math.min(chunk, rows - start);
             System.arraycopy(x, start * d, in, 0, r * d);
-            inDev.write(in, r * d);
+            inDev.write(0, in, 0, r * d);
             DeviceBuffer cur = inDev;
             for (int l = 0; l < layers.length; l++) {
                 LayerSpec s = layers[l];
                 DeviceBuffer next = bufDev[l % 2];
                 blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f, next, s.units());
-                next.read(act, r * s.units());
-                s.activation().forward(act, biases[l], r, s.units());
-                if (l < layers.length - 1) {
-                    next.write(act, r * s.units());
-                }
+                activate(blas.team(), next, act, r, l, l < layers.length - 1);
                 cur = next;
             }
             Softmax.inPlace(act, r, c);
             System.arraycopy(act, 0, out, start * c, r * c);
         }
+    }
+
+    /** Bias + activation of layer l on the team: each part fetches, activates and (unless last) returns its rows. */
+    private void activate(ThreadTeam team, DeviceBuffer buffer, float[] act, int rows, int l, boolean writeBack) {
+        int units = layers[l].units();
+        int parts = team.size();
+        team.run(part -> {
+            int r0 = ThreadTeam.start(part, parts, rows, 1);
+            int r1 = ThreadTeam.start(part + 1, parts, rows, 1);
+            if (r0 < r1) {
+                buffer.read(r0 * units, act, r0 * units, (r1 - r0) * units);
+                layers[l].activation().forward(act, biases[l], r0, r1, units);
+                if (writeBack) {
+                    buffer.write(r0 * units, act, r0 * units, (r1 - r0) * units);
+                }
+            }
+        });
     }
 
     /**

@@ -6,28 +6,40 @@ import java.util.SplittableRandom;
  * One minibatch step of training on a {@link Network}: forward pass with inverted dropout, softmax
  * cross-entropy, backward pass, L1/L2 penalty gradients, optimiser update and max-norm projection.
  * <p>
- * All buffers are allocated once for the largest batch; a step allocates nothing. The operands of the matrix
- * products (kernels, layer outputs, gradients) live in the backend's {@link DeviceBuffer}s — native memory for
- * OpenBLAS — and only what the element-wise code touches moves between them and heap arrays: per layer and step,
- * the pre-activations and layer outputs, the back-propagated deltas, the kernel gradient and, after the update,
- * the kernel. The objective minimised is
- * Keras': {@code mean_batch(CE) + Σ_layers (l1·Σ|W| + l2·ΣW²)}. Dropout masks come from the given random
- * source, consumed in a fixed order, so training is deterministic for a fixed seed and BLAS thread count.
+ * All buffers are allocated once for the largest batch. The operands of the matrix products (kernels, layer
+ * outputs, gradients) live in the backend's {@link DeviceBuffer}s — native memory for OpenBLAS — and only what the
+ * element-wise code touches moves between them and heap arrays: per layer and step, the pre-activations and layer
+ * outputs, the back-propagated deltas, and the kernel gradient in and the updated kernel out, slice by slice in one
+ * pass with the penalty gradient and the optimiser. Each layer is updated as soon as the backward pass no longer
+ * needs its old kernel.
+ * <p>
+ * Every element-wise pass is split over the backend's {@link ThreadTeam}, the same threads that compute the
+ * products: batch rows for activations, dropout and deltas; contiguous kernel ranges (and bias columns) for the
+ * update. Part p of the team draws its dropout masks from its own random stream (part 0 from the given source, the
+ * others from streams split off it at construction), so training is deterministic for a fixed seed and thread
+ * count. The objective minimised is Keras': {@code mean_batch(CE) + Σ_layers (l1·Σ|W| + l2·ΣW²)}.
  * Not thread-safe.
  */
 public final class NetworkTrainer {
+    /** Elements per slice of the fused gradient-fetch, penalty, optimiser and write-back pass (4 arrays × 16 KB). */
+    private static final int UPDATE_SLICE = 4096;
+
     private final Network net;
     private final Blas blas;
     private final Updater updater;
-    private final SplittableRandom dropoutRng;
+    private final ThreadTeam team;
+    private final int parts;
+    private final SplittableRandom[] partRng;
+    private final double[] partPenalty;
     private final LayerSpec[] layers;
     private final float[][] act;
     private final float[][] out;
     private final float[][] mask;
     private final float[][] delta;
-    private final float[][] params;
-    private final float[][] grads;
+    private final float[][] kernelGrad;
+    private final float[][] biasGrad;
     private final int[] correct = new int[1];
+    private final double[] layerPenalty;
     private final DeviceBuffer inputDev;
     private final DeviceBuffer[] kernelDev;
     private final DeviceBuffer[] layerDev;
@@ -43,28 +55,36 @@ public final class NetworkTrainer {
      * @param maxBatch the largest batch size.
      * @param blas the BLAS backend.
      * @param updater the optimiser state, created for {@link #parameterSizes(Network)}.
-     * @param dropoutRng the random source of dropout masks.
+     * @param dropoutRng the random source of dropout masks (further streams for the other team threads are split off it).
      */
     public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, SplittableRandom dropoutRng) {
         this.net = net;
         this.blas = blas;
         this.updater = updater;
-        this.dropoutRng = dropoutRng;
+        this.team = blas.team();
+        this.parts = team.size();
+        this.partRng = new SplittableRandom[parts];
+        partRng[0] = dropoutRng;
+        for (int p = 1; p < parts; p++) {
+            partRng[p] = dropoutRng.split();
+        }
+        this.partPenalty = new double[parts];
         this.layers = net.getLayers().toArray(new LayerSpec[0]);
         int n = layers.length;
         act = new float[n][];
         out = new float[n][];
         mask = new float[n][];
         delta = new float[n][];
-        params = new float[2 * n][];
-        grads = new float[2 * n][];
+        kernelGrad = new float[n][];
+        biasGrad = new float[n][];
+        layerPenalty = new double[n];
         inputDev = blas.allocate(maxBatch * layers[0].inputs());
         kernelDev = new DeviceBuffer[n];
         layerDev = new DeviceBuffer[n];
         gradDev = new DeviceBuffer[n];
         for (int l = 0; l < n; l++) {
             kernelDev[l] = blas.allocate(net.kernels[l].length);
-            kernelDev[l].write(net.kernels[l], net.kernels[l].length);
+            kernelDev[l].write(0, net.kernels[l], 0, net.kernels[l].length);
             layerDev[l] = blas.allocate(maxBatch * layers[l].units());
             gradDev[l] = blas.allocate(net.kernels[l].length);
             LayerSpec s = layers[l];
@@ -78,10 +98,8 @@ public final class NetworkTrainer {
             if (l < n - 1) {
                 delta[l] = new float[maxBatch * s.units()];
             }
-            params[2 * l] = net.kernels[l];
-            params[2 * l + 1] = net.biases[l];
-            grads[2 * l] = new float[net.kernels[l].length];
-            grads[2 * l + 1] = new float[net.biases[l].length];
+            kernelGrad[l] = new float[net.kernels[l].length];
+            biasGrad[l] = new float[net.biases[l].length];
         }
     }
 
@@ -112,12 +130,11 @@ public final class NetworkTrainer {
         forward(x, rows);
         int last = layers.length - 1;
         double ce = Softmax.crossEntropyGradient(act[last], y, rows, layers[last].units(), correct) / rows;
-        backward(rows);
-        double penalty = penaltyAndGradient(true);
-        updater.update(params, grads);
-        applyMaxNorm();
-        for (int l = 0; l < layers.length; l++) {
-            kernelDev[l].write(net.kernels[l], net.kernels[l].length);
+        updater.beginStep();
+        backwardAndUpdate(rows);
+        double penalty = 0;
+        for (double p : layerPenalty) {
+            penalty += p;
         }
         lossSum += ce * rows;
         penaltyWeightedSum += penalty * rows;
@@ -125,91 +142,165 @@ public final class NetworkTrainer {
         return ce + penalty;
     }
 
-    /** Forward pass: layerDev[l] ends holding layer l's output (the next layer's input), act/out its heap copies. */
+    /**
+     * Forward pass: layerDev[l] ends holding layer l's output (the next layer's input), act/out its heap copies.
+     * Each element-wise pass is split by rows over the team; part p draws its dropout masks from its own stream.
+     */
     private void forward(float[] x, int rows) {
-        if (net.getInputDropout() > 0) {
-            dropout(x, null, rows * layers[0].inputs(), net.getInputDropout());
-        }
-        inputDev.write(x, rows * layers[0].inputs());
+        int inputs = layers[0].inputs();
+        double inputDropout = net.getInputDropout();
+        team.run(p -> {
+            int r0 = rowStart(p, rows);
+            int r1 = rowStart(p + 1, rows);
+            if (inputDropout > 0) {
+                dropout(partRng[p], x, null, r0 * inputs, r1 * inputs, inputDropout);
+            }
+            inputDev.write(r0 * inputs, x, r0 * inputs, (r1 - r0) * inputs);
+        });
         DeviceBuffer cur = inputDev;
         for (int l = 0; l < layers.length; l++) {
             LayerSpec s = layers[l];
-            int n = rows * s.units();
-            blas.sgemm(false, false, rows, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f,
-                    layerDev[l], s.units());
-            layerDev[l].read(act[l], n);
-            s.activation().forward(act[l], net.biases[l], rows, s.units());
-            if (s.dropout() > 0) {
-                System.arraycopy(act[l], 0, out[l], 0, n);
-                dropout(out[l], mask[l], n, s.dropout());
-            }
-            if (l < layers.length - 1) {
-                layerDev[l].write(out[l], n);
-            }
+            int units = s.units();
+            blas.sgemm(false, false, rows, units, s.inputs(), 1f, cur, s.inputs(), kernelDev[l], units, 0f,
+                    layerDev[l], units);
+            int layer = l;
+            team.run(p -> {
+                int from = rowStart(p, rows) * units;
+                int to = rowStart(p + 1, rows) * units;
+                layerDev[layer].read(from, act[layer], from, to - from);
+                s.activation().forward(act[layer], net.biases[layer], from / units, to / units, units);
+                if (s.dropout() > 0) {
+                    System.arraycopy(act[layer], from, out[layer], from, to - from);
+                    dropout(partRng[p], out[layer], mask[layer], from, to, s.dropout());
+                }
+                if (layer < layers.length - 1) {
+                    layerDev[layer].write(from, out[layer], from, to - from);
+                }
+            });
             cur = layerDev[l];
         }
     }
 
     /**
-     * Backward pass from the logits' gradient in act[last]. Layer l's delta goes into layerDev[l] once the kernel
-     * gradient of layer l + 1, the last reader of layer l's output, has been computed.
+     * Backward pass from the logits' gradient in act[last], updating each layer as soon as its gradients are
+     * complete. Layer l's delta goes into layerDev[l] once the kernel gradient of layer l + 1, the last reader of
+     * layer l's output, has been computed; layer l's kernel changes only after its input gradient, the last
+     * reader of the old kernel, has been computed.
      */
-    private void backward(int rows) {
+    private void backwardAndUpdate(int rows) {
         int last = layers.length - 1;
         float[] dz = act[last];
-        layerDev[last].write(dz, rows * layers[last].units());
+        layerDev[last].write(0, dz, 0, rows * layers[last].units());
         for (int l = last; l >= 0; l--) {
             LayerSpec s = layers[l];
             DeviceBuffer input = l == 0 ? inputDev : layerDev[l - 1];
             blas.sgemm(true, false, s.inputs(), s.units(), rows, 1f, input, s.inputs(), layerDev[l], s.units(), 0f,
                     gradDev[l], s.units());
-            gradDev[l].read(grads[2 * l], grads[2 * l].length);
-            columnSums(dz, rows, s.units(), grads[2 * l + 1]);
             if (l > 0) {
-                float[] d = delta[l - 1];
-                int n = rows * s.inputs();
                 blas.sgemm(false, true, rows, s.inputs(), s.units(), 1f, layerDev[l], s.units(), kernelDev[l], s.units(),
                         0f, layerDev[l - 1], s.inputs());
-                layerDev[l - 1].read(d, n);
+            }
+            update(l, dz, rows);
+            if (l > 0) {
+                float[] d = delta[l - 1];
                 float[] m = mask[l - 1];
-                if (m != null) {
-                    for (int i = 0; i < n; i++) {
-                        d[i] *= m[i];
+                float[] a = act[l - 1];
+                Activation f = layers[l - 1].activation();
+                DeviceBuffer buffer = layerDev[l - 1];
+                int inputs = s.inputs();
+                team.run(p -> {
+                    int from = rowStart(p, rows) * inputs;
+                    int to = rowStart(p + 1, rows) * inputs;
+                    buffer.read(from, d, from, to - from);
+                    if (m != null) {
+                        for (int i = from; i < to; i++) {
+                            d[i] *= m[i];
+                        }
                     }
-                }
-                layers[l - 1].activation().backward(act[l - 1], d, n);
-                layerDev[l - 1].write(d, n);
+                    f.backward(a, d, from, to);
+                    buffer.write(from, d, from, to - from);
+                });
                 dz = d;
             }
         }
     }
 
-    private static void columnSums(float[] m, int rows, int cols, float[] sums) {
-        java.util.Arrays.fill(sums, 0f);
+    /**
+     * Updates layer l. Each team part takes a contiguous range of the kernel and works through it slice by slice
+     * — fetch the gradient slice, add the penalty gradient, apply the optimiser, copy the new kernel slice back to
+     * the device — so each slice of gradient, kernel and optimiser state is read from memory once; it also sums
+     * its range of bias-gradient columns from {@code dz}. Max-norm needs whole kernel columns, so with it the
+     * kernel is copied back after the update. Records the layer's penalty at the weights before the update.
+     */
+    private void update(int l, float[] dz, int rows) {
+        LayerSpec s = layers[l];
+        float[] w = net.kernels[l];
+        float[] g = kernelGrad[l];
+        float[] b = net.biases[l];
+        float[] gb = biasGrad[l];
+        boolean maxNorm = s.maxNorm() > 0;
+        double[] penalties = partPenalty;
+        team.run(p -> {
+            columnSums(dz, rows, s.units(), gb, ThreadTeam.start(p, parts, s.units(), 16),
+                    ThreadTeam.start(p + 1, parts, s.units(), 16));
+            int end = ThreadTeam.start(p + 1, parts, w.length, 16);
+            double penalty = 0;
+            for (int from = ThreadTeam.start(p, parts, w.length, 16); from < end; from += UPDATE_SLICE) {
+                int to = Math.min(end, from + UPDATE_SLICE);
+                gradDev[l].read(from, g, from, to - from);
+                penalty += penalty(w, g, from, to, s.kernelL1(), s.kernelL2());
+                updater.update(2 * l, w, g, from, to);
+                if (!maxNorm) {
+                    kernelDev[l].write(from, w, from, to - from);
+                }
+            }
+            penalties[p] = penalty;
+        });
+        double penalty = 0;
+        for (double v : penalties) {
+            penalty += v;
+        }
+        if (maxNorm) {
+            applyMaxNorm(l);
+            kernelDev[l].write(0, w, 0, w.length);
+        }
+        penalty += penalty(b, gb, 0, b.length, s.biasL1(), s.biasL2());
+        updater.update(2 * l + 1, b, gb, 0, b.length);
+        layerPenalty[l] = penalty;
+    }
+
+    /** The first row of part p's share of a batch. */
+    private int rowStart(int p, int rows) {
+        return ThreadTeam.start(p, parts, rows, 1);
+    }
+
+    /** Column sums of a row-major matrix over the columns {@code [c0, c1)}. */
+    private static void columnSums(float[] m, int rows, int cols, float[] sums, int c0, int c1) {
+        java.util.Arrays.fill(sums, c0, c1, 0f);
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
-            for (int j = 0; j < cols; j++) {
+            for (int j = c0; j < c1; j++) {
                 sums[j] += m[o + j];
             }
         }
     }
 
     /**
-     * Inverted dropout in place: each value is kept with probability 1 − rate and scaled by 1 / (1 − rate),
-     * otherwise zeroed. A value is kept iff a uniform 32-bit integer is at least {@code round(rate · 2^32)}, so
-     * rates are exact to 2^−32.
+     * Inverted dropout in place on {@code v[from, to)}: each value is kept with probability 1 − rate and scaled by
+     * 1 / (1 − rate), otherwise zeroed. A value is kept iff a uniform 32-bit integer is at least
+     * {@code round(rate · 2^32)}, so rates are exact to 2^−32.
      */
-    private void dropout(float[] v, float[] maskOut, int n, double rate) {
+    private static void dropout(SplittableRandom rng, float[] v, float[] maskOut, int from, int to, double rate) {
         long threshold = Math.round(rate * 4294967296.0);
         float scale = (float) (1.0 / (1.0 - rate));
-        for (int i = 0; i < n; i += 2) {
-            long bits = dropoutRng.nextLong();
+        for (int i = from; i < to; i += 2) {
+            long bits = rng.nextLong();
             float m0 = (bits & 0xFFFFFFFFL) >= threshold ? scale : 0f;
             v[i] *= m0;
             if (maskOut != null) {
                 maskOut[i] = m0;
             }
-            if (i + 1 < n) {
+            if (i + 1 < to) {
                 float m1 = (bits >>> 32) >= threshold ? scale : 0f;
                 v[i + 1] *= m1;
                 if (maskOut != null) {
@@ -220,51 +311,52 @@ public final class NetworkTrainer {
     }
 
     /**
-     * The current penalty {@code Σ_layers l1·Σ|w| + l2·Σw²} (kernels and biases with their own factors).
+     * The current penalty {@code Σ_layers l1·Σ|W| + l2·ΣW²} (kernels and biases with their own factors).
      * @return the penalty of the current weights.
      */
     public double penalty() {
-        return penaltyAndGradient(false);
-    }
-
-    private double penaltyAndGradient(boolean addGradient) {
         double total = 0;
         for (int l = 0; l < layers.length; l++) {
             LayerSpec s = layers[l];
-            total += penalty(net.kernels[l], grads[2 * l], s.kernelL1(), s.kernelL2(), addGradient);
-            total += penalty(net.biases[l], grads[2 * l + 1], s.biasL1(), s.biasL2(), addGradient);
+            float[] k = net.kernels[l];
+            float[] b = net.biases[l];
+            total += penaltyValue(k, 0, k.length, s.kernelL1(), s.kernelL2());
+            total += penaltyValue(b, 0, b.length, s.biasL1(), s.biasL2());
         }
         return total;
     }
 
-    private static double penalty(float[] w, float[] g, double l1, double l2, boolean addGradient) {
+    private static double penaltyValue(float[] w, int from, int to, double l1, double l2) {
+        return (l1 == 0 ? 0 : l1 * sumAbs(w, from, to)) + (l2 == 0 ? 0 : l2 * sumSquares(w, from, to));
+    }
+
+    /** The penalty of {@code w[from, to)}, adding its gradient {@code l1·sign(w) + 2·l2·w} to {@code g[from, to)}. */
+    private static double penalty(float[] w, float[] g, int from, int to, double l1, double l2) {
         if (l1 == 0 && l2 == 0) {
             return 0;
         }
-        if (addGradient) {
-            float fl1 = (float) l1;
-            float twoL2 = (float) (2 * l2);
-            if (l1 == 0) {
-                for (int i = 0; i < w.length; i++) {
-                    g[i] += twoL2 * w[i];
-                }
-            } else {
-                // sign(w) as clamp(w · 2^126, −1, 1): exactly ±1 for every normal w and 0 at w = 0 (TensorFlow's
-                // gradient of |w| there), in a form that vectorizes; subnormal weights get a fractional sign.
-                for (int i = 0; i < w.length; i++) {
-                    float sign = Math.max(-1f, Math.min(1f, w[i] * 0x1p126f));
-                    g[i] += fl1 * sign + twoL2 * w[i];
-                }
+        float fl1 = (float) l1;
+        float twoL2 = (float) (2 * l2);
+        if (l1 == 0) {
+            for (int i = from; i < to; i++) {
+                g[i] += twoL2 * w[i];
+            }
+        } else {
+            // sign(w) as clamp(w · 2^126, −1, 1): exactly ±1 for every normal w and 0 at w = 0 (TensorFlow's
+            // gradient of |w| there), in a form that vectorizes; subnormal weights get a fractional sign.
+            for (int i = from; i < to; i++) {
+                float sign = Math.max(-1f, Math.min(1f, w[i] * 0x1p126f));
+                g[i] += fl1 * sign + twoL2 * w[i];
             }
         }
-        return (l1 == 0 ? 0 : l1 * sumAbs(w)) + (l2 == 0 ? 0 : l2 * sumSquares(w));
+        return penaltyValue(w, from, to, l1, l2);
     }
 
     /** Σ|w| with eight independent partial sums (a single running sum would serialise on the add latency). */
-    private static double sumAbs(float[] w) {
+    private static double sumAbs(float[] w, int from, int to) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int i = 0;
-        for (; i + 8 <= w.length; i += 8) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
             s0 += Math.abs(w[i]);
             s1 += Math.abs(w[i + 1]);
             s2 += Math.abs(w[i + 2]);
@@ -274,17 +366,17 @@ public final class NetworkTrainer {
             s6 += Math.abs(w[i + 6]);
             s7 += Math.abs(w[i + 7]);
         }
-        for (; i < w.length; i++) {
+        for (; i < to; i++) {
             s0 += Math.abs(w[i]);
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** Σw² with eight independent partial sums. */
-    private static double sumSquares(float[] w) {
+    private static double sumSquares(float[] w, int from, int to) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int i = 0;
-        for (; i + 8 <= w.length; i += 8) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
             s0 += (double) w[i] * w[i];
             s1 += (double) w[i + 1] * w[i + 1];
             s2 += (double) w[i + 2] * w[i + 2];
@@ -294,39 +386,34 @@ public final class NetworkTrainer {
             s6 += (double) w[i + 6] * w[i + 6];
             s7 += (double) w[i + 7] * w[i + 7];
         }
-        for (; i < w.length; i++) {
+        for (; i < to; i++) {
             s0 += (double) w[i] * w[i];
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
-    /** Keras MaxNorm(c, axis=0): each unit's incoming weights w ← w · clip(‖w‖, 0, c) / (ε + ‖w‖), ε = 1e-7. */
-    private void applyMaxNorm() {
-        for (int l = 0; l < layers.length; l++) {
-            double c = layers[l].maxNorm();
-            if (c == 0) {
-                continue;
-            }
-            int in = layers[l].inputs();
-            int units = layers[l].units();
-            float[] k = net.kernels[l];
-            double[] norms = new double[units];
-            for (int i = 0; i < in; i++) {
-                int o = i * units;
-                for (int j = 0; j < units; j++) {
-                    norms[j] += (double) k[o + j] * k[o + j];
-                }
-            }
-            float[] scale = new float[units];
+    /** Keras MaxNorm(c, axis=0) on layer l: each unit's incoming weights w ← w · clip(‖w‖, 0, c) / (ε + ‖w‖), ε = 1e-7. */
+    private void applyMaxNorm(int l) {
+        double c = layers[l].maxNorm();
+        int in = layers[l].inputs();
+        int units = layers[l].units();
+        float[] k = net.kernels[l];
+        double[] norms = new double[units];
+        for (int i = 0; i < in; i++) {
+            int o = i * units;
             for (int j = 0; j < units; j++) {
-                double norm = Math.sqrt(norms[j]);
-                scale[j] = (float) (Math.min(norm, c) / (1e-7 + norm));
+                norms[j] += (double) k[o + j] * k[o + j];
             }
-            for (int i = 0; i < in; i++) {
-                int o = i * units;
-                for (int j = 0; j < units; j++) {
-                    k[o + j] *= scale[j];
-                }
+        }
+        float[] scale = new float[units];
+        for (int j = 0; j < units; j++) {
+            double norm = Math.sqrt(norms[j]);
+            scale[j] = (float) (Math.min(norm, c) / (1e-7 + norm));
+        }
+        for (int i = 0; i < in; i++) {
+            int o = i * units;
+            for (int j = 0; j < units; j++) {
+                k[o + j] *= scale[j];
             }
         }
     }
@@ -359,16 +446,4 @@ public final class NetworkTrainer {
         return updater.learningRate();
     }
 
-    /**
-     * The gradient of the last step's objective with respect to every parameter tensor (kernel and bias of each
-     * layer), before the optimiser update. Exposed for gradient checks.
-     * @return copies of the gradients.
-     */
-    public float[][] lastGradients() {
-        float[][] copy = new float[grads.length][];
-        for (int i = 0; i < grads.length; i++) {
-            copy[i] = grads[i].clone();
-        }
-        return copy;
-    }
 }

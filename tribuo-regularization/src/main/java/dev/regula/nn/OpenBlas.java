@@ -1,23 +1,36 @@
 package dev.regula.nn;
 
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
+
+import java.nio.FloatBuffer;
 
 /**
  * Native OpenBLAS through JavaCPP's bundled binaries ({@code org.bytedeco:openblas}); no system library needed.
  * <p>
- * OpenBLAS keeps one process-wide thread pool: the thread count given here is applied with
- * {@code blas_set_num_threads} when the backend is created. OpenBLAS' level-3 routines split the output among
- * threads without splitting the inner dimension, so a fixed thread count gives bit-identical results.
+ * OpenBLAS runs single-threaded ({@code blas_set_num_threads(1)}, a process-wide setting that other users of the
+ * same JavaCPP OpenBLAS in the process also see); this backend splits each product itself over
+ * its {@link ThreadTeam}: the larger of C's two dimensions is cut into one contiguous block per thread, and every
+ * block is an independent single-threaded {@code cblas_sgemm} over the whole inner dimension. Results are therefore
+ * bit-identical for a fixed thread count, and the same team runs the training step's element-wise work, so no
+ * idle BLAS worker spins against it (OpenBLAS' own pool busy-waits between calls, which measurably slowed the
+ * element-wise passes that run between products).
  */
 public final class OpenBlas implements Blas {
-    private final int threads;
+    /** Products smaller than this many multiply-adds run on the calling thread alone. */
+    private static final long SPLIT_MIN_WORK = 1L << 18;
+    /** Column blocks start on multiples of this (a cache line of floats). */
+    private static final int COLUMN_ALIGN = 16;
+
+    private final ThreadTeam team;
     private final String name;
 
     /**
-     * Loads the native library and sets its thread count.
-     * @param threads the number of threads, at least 1.
+     * Loads the native library.
+     * @param threads the number of threads products are split over, at least 1.
      * @throws UnsatisfiedLinkError (or another {@link LinkageError}) if the natives cannot be loaded on this platform.
      */
     public OpenBlas(int threads) {
@@ -25,8 +38,8 @@ public final class OpenBlas implements Blas {
             throw new IllegalArgumentException("threads must be at least 1, found " + threads);
         }
         Loader.load(openblas.class);
-        openblas.blas_set_num_threads(threads);
-        this.threads = threads;
+        openblas.blas_set_num_threads(1);
+        this.team = new ThreadTeam(threads);
         String version = openblas.class.getPackage().getImplementationVersion();
         this.name = version == null ? "openblas" : "openblas-" + version;
     }
@@ -38,7 +51,28 @@ public final class OpenBlas implements Blas {
 
     @Override
     public int threads() {
-        return threads;
+        return team.size();
+    }
+
+    @Override
+    public ThreadTeam team() {
+        return team;
+    }
+
+    @Override
+    public DeviceBuffer allocate(int size) {
+        return new NativeBuffer(size, team.size());
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, DeviceBuffer a, int lda,
+                      DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc) {
+        NativeBuffer na = (NativeBuffer) a;
+        NativeBuffer nb = (NativeBuffer) b;
+        NativeBuffer nc = (NativeBuffer) c;
+        split(transA, transB, m, n, k, lda, ldb, ldc, (part, offA, offB, offC, mm, nn) ->
+                openblas.cblas_sgemm(openblas.CblasRowMajor, op(transA), op(transB), mm, nn, k, alpha,
+                        na.view(0, part, offA), lda, nb.view(1, part, offB), ldb, beta, nc.view(2, part, offC), ldc));
     }
 
     @Override
@@ -47,50 +81,13 @@ public final class OpenBlas implements Blas {
         if (m == 0 || n == 0) {
             return;
         }
-        openblas.cblas_sgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
-                transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    }
-
-    @Override
-    public DeviceBuffer allocate(int size) {
-        return new NativeBuffer(size);
-    }
-
-    @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, DeviceBuffer a, int lda,
-                      DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        openblas.cblas_sgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
-                transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, ((NativeBuffer) a).pointer, lda,
-                ((NativeBuffer) b).pointer, ldb, beta, ((NativeBuffer) c).pointer, ldc);
-    }
-
-    /** Off-heap memory owned by JavaCPP (released when the buffer is garbage collected). */
-    private static final class NativeBuffer implements DeviceBuffer {
-        final FloatPointer pointer;
-        final int size;
-
-        NativeBuffer(int size) {
-            this.pointer = new FloatPointer(Math.max(size, 1));
-            this.pointer.zero();
-            this.size = size;
-        }
-
-        @Override
-        public void write(float[] src, int n) {
-            pointer.position(0).put(src, 0, n);
-        }
-
-        @Override
-        public void read(float[] dst, int n) {
-            pointer.position(0).get(dst, 0, n);
-        }
-
-        @Override
-        public int size() {
-            return size;
+        // A native call on Java arrays copies them in and out anyway; copying once here lets the team split it.
+        try (FloatPointer pa = new FloatPointer(a); FloatPointer pb = new FloatPointer(b); FloatPointer pc = new FloatPointer(c)) {
+            split(transA, transB, m, n, k, lda, ldb, ldc, (part, offA, offB, offC, mm, nn) ->
+                    openblas.cblas_sgemm(openblas.CblasRowMajor, op(transA), op(transB), mm, nn, k, alpha,
+                            new FloatPointer(pa).position(offA), lda, new FloatPointer(pb).position(offB), ldb, beta,
+                            new FloatPointer(pc).position(offC), ldc));
+            pc.get(c);
         }
     }
 
@@ -100,7 +97,98 @@ public final class OpenBlas implements Blas {
         if (m == 0 || n == 0) {
             return;
         }
-        openblas.cblas_dgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
-                transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        try (DoublePointer pa = new DoublePointer(a); DoublePointer pb = new DoublePointer(b); DoublePointer pc = new DoublePointer(c)) {
+            split(transA, transB, m, n, k, lda, ldb, ldc, (part, offA, offB, offC, mm, nn) ->
+                    openblas.cblas_dgemm(openblas.CblasRowMajor, op(transA), op(transB), mm, nn, k, alpha,
+                            new DoublePointer(pa).position(offA), lda, new DoublePointer(pb).position(offB), ldb, beta,
+                            new DoublePointer(pc).position(offC), ldc));
+            pc.get(c);
+        }
+    }
+
+    private static int op(boolean trans) {
+        return trans ? openblas.CblasTrans : openblas.CblasNoTrans;
+    }
+
+    /** One block of a split product: rows {@code mm} × columns {@code nn} of C, operands offset by these amounts. */
+    @FunctionalInterface
+    private interface Block {
+        void compute(int part, long offA, long offB, long offC, int mm, int nn);
+    }
+
+    /**
+     * Splits C (m × n) into one block per team thread along its larger dimension and computes the blocks
+     * together. Row blocks take the matching rows of op(A), column blocks the matching columns of op(B).
+     */
+    private void split(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, Block block) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int parts = team.size();
+        if (parts == 1 || (long) m * n * k < SPLIT_MIN_WORK) {
+            block.compute(0, 0, 0, 0, m, n);
+            return;
+        }
+        boolean byRows = m >= n;
+        int extent = byRows ? m : n;
+        int align = byRows ? 1 : COLUMN_ALIGN;
+        team.run(part -> {
+            int from = ThreadTeam.start(part, parts, extent, align);
+            int to = ThreadTeam.start(part + 1, parts, extent, align);
+            if (from >= to) {
+                return;
+            }
+            if (byRows) {
+                block.compute(part, transA ? from : (long) from * lda, 0, (long) from * ldc, to - from, n);
+            } else {
+                block.compute(part, 0, transB ? (long) from * ldb : from, from, m, to - from);
+            }
+        });
+    }
+
+    /**
+     * Off-heap memory owned by JavaCPP (released when the buffer is garbage collected). Heap copies go through a
+     * direct {@link FloatBuffer} view with absolute bulk operations (thread-safe, no JNI call); products address
+     * the memory through one cached pointer view per operand role and team part, so parts never share a
+     * pointer's mutable position.
+     */
+    private static final class NativeBuffer implements DeviceBuffer {
+        private final FloatPointer pointer;
+        private final FloatBuffer floats;
+        private final FloatPointer[] views;
+        private final int parts;
+        private final int size;
+
+        NativeBuffer(int size, int parts) {
+            this.pointer = new FloatPointer(Math.max(size, 1));
+            this.pointer.zero();
+            this.floats = pointer.asBuffer();
+            this.parts = parts;
+            this.views = new FloatPointer[3 * parts];
+            for (int i = 0; i < views.length; i++) {
+                views[i] = new FloatPointer((Pointer) pointer);
+            }
+            this.size = size;
+        }
+
+        /** The pointer for operand {@code role} (0 A, 1 B, 2 C) of part {@code part}, at {@code offset} floats. */
+        FloatPointer view(int role, int part, long offset) {
+            return views[role * parts + part].position(offset);
+        }
+
+        @Override
+        public void write(int index, float[] src, int offset, int length) {
+            floats.put(index, src, offset, length);
+        }
+
+        @Override
+        public void read(int index, float[] dst, int offset, int length) {
+            floats.get(index, dst, offset, length);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 }

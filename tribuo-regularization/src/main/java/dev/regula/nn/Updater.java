@@ -4,19 +4,40 @@ package dev.regula.nn;
  * The state and update rule of an optimiser over a fixed list of parameter tensors.
  * <p>
  * Gradients are those of the loss to <em>minimise</em> (descent convention, as in Keras and PyTorch), already
- * including any L1/L2 penalty terms. Each call of {@link #update} is one optimisation step.
+ * including any L1/L2 penalty terms. One optimisation step is {@link #beginStep()} followed by
+ * {@link #update(int, float[], float[], int, int)} over every element of every tensor exactly once, in ranges of
+ * any size and any tensor order: the rules are element-wise, so a trainer can update each slice of a tensor while
+ * it is still in cache, right after fetching its gradient.
  */
 public interface Updater {
+    /** Starts an optimisation step (advances the step count that bias corrections use). */
+    void beginStep();
+
     /**
-     * Applies one step to every tensor.
-     * @param params the parameter tensors, updated in place.
-     * @param grads the gradients, one per tensor, same lengths; may be used as scratch.
+     * Updates the elements {@code [from, to)} of one tensor for the current step.
+     * @param tensor the tensor's index in the sizes the updater was created for.
+     * @param param the tensor's values, updated in place.
+     * @param grad its gradient, same length and indexing.
+     * @param from the first element to update.
+     * @param to one past the last element to update.
      */
-    void update(float[][] params, float[][] grads);
+    void update(int tensor, float[] param, float[] grad, int from, int to);
 
     /**
      * The learning rate of the next step (for the training history).
      * @return the learning rate.
      */
     double learningRate();
+
+    /**
+     * One whole step: {@link #beginStep()} then every element of every tensor.
+     * @param params the parameter tensors, updated in place.
+     * @param grads the gradients, one per tensor, same lengths.
+     */
+    default void step(float[][] params, float[][] grads) {
+        beginStep();
+        for (int i = 0; i < params.length; i++) {
+            update(i, params[i], grads[i], 0, params[i].length);
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package dev.regula.nn;
 
 /**
- * Update rules of the supported optimisers, each a single fused pass over every tensor. The formulas are
+ * Update rules of the supported optimisers, each a single fused element-wise pass over any slice of a tensor.
+ * Every array in a loop is indexed by the same {@code j}: on JDK 17 the Adam loop ran 6× slower when its gradient
+ * came from a scratch array indexed with a run-time offset instead. The formulas are
  * Keras 3's (see {@code docs/mlp.md} for the comparison with PyTorch).
  */
 public final class Updaters {
@@ -38,34 +40,34 @@ public final class Updaters {
         float[][] v = zerosLike(sizes, 0f);
         return new Updater() {
             private long t;
+            private float a;
 
             @Override
-            public void update(float[][] params, float[][] grads) {
+            public void beginStep() {
                 t++;
-                double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-                float a = (float) alpha;
+                a = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+            }
+
+            @Override
+            public void update(int tensor, float[] w, float[] g, int from, int to) {
                 float b1 = (float) (1 - beta1);
                 float b2 = (float) (1 - beta2);
                 float eps = (float) epsilon;
-                float decay = (float) (1 - lr * weightDecay);
-                for (int i = 0; i < params.length; i++) {
-                    float[] w = params[i];
-                    float[] g = grads[i];
-                    float[] mi = m[i];
-                    float[] vi = v[i];
-                    if (weightDecay != 0) {
-                        for (int j = 0; j < w.length; j++) {
-                            w[j] *= decay;
-                        }
+                float[] mi = m[tensor];
+                float[] vi = v[tensor];
+                if (weightDecay != 0) {
+                    float decay = (float) (1 - lr * weightDecay);
+                    for (int j = from; j < to; j++) {
+                        w[j] *= decay;
                     }
-                    for (int j = 0; j < w.length; j++) {
-                        float gj = g[j];
-                        float mj = mi[j] + b1 * (gj - mi[j]);
-                        float vj = vi[j] + b2 * (gj * gj - vi[j]);
-                        mi[j] = mj;
-                        vi[j] = vj;
-                        w[j] -= a * mj / ((float) Math.sqrt(vj) + eps);
-                    }
+                }
+                for (int j = from; j < to; j++) {
+                    float gj = g[j];
+                    float mj = mi[j] + b1 * (gj - mi[j]);
+                    float vj = vi[j] + b2 * (gj * gj - vi[j]);
+                    mi[j] = mj;
+                    vi[j] = vj;
+                    w[j] -= a * mj / ((float) Math.sqrt(vj) + eps);
                 }
             }
 
@@ -94,21 +96,21 @@ public final class Updaters {
         float mu = (float) momentum;
         return new Updater() {
             @Override
-            public void update(float[][] params, float[][] grads) {
-                for (int i = 0; i < params.length; i++) {
-                    float[] w = params[i];
-                    float[] g = grads[i];
-                    if (u == null) {
-                        for (int j = 0; j < w.length; j++) {
-                            w[j] -= flr * g[j];
-                        }
-                    } else {
-                        float[] ui = u[i];
-                        for (int j = 0; j < w.length; j++) {
-                            float uj = mu * ui[j] - flr * g[j];
-                            ui[j] = uj;
-                            w[j] += nesterov ? mu * uj - flr * g[j] : uj;
-                        }
+            public void beginStep() {
+            }
+
+            @Override
+            public void update(int tensor, float[] w, float[] g, int from, int to) {
+                if (u == null) {
+                    for (int j = from; j < to; j++) {
+                        w[j] -= flr * g[j];
+                    }
+                } else {
+                    float[] ui = u[tensor];
+                    for (int j = from; j < to; j++) {
+                        float uj = mu * ui[j] - flr * g[j];
+                        ui[j] = uj;
+                        w[j] += nesterov ? mu * uj - flr * g[j] : uj;
                     }
                 }
             }
@@ -139,17 +141,17 @@ public final class Updaters {
         float eps = (float) epsilon;
         return new Updater() {
             @Override
-            public void update(float[][] params, float[][] grads) {
-                for (int i = 0; i < params.length; i++) {
-                    float[] w = params[i];
-                    float[] g = grads[i];
-                    float[] si = s[i];
-                    for (int j = 0; j < w.length; j++) {
-                        float gj = g[j];
-                        float sj = r * si[j] + r1 * gj * gj;
-                        si[j] = sj;
-                        w[j] -= flr * gj / (float) Math.sqrt(sj + eps);
-                    }
+            public void beginStep() {
+            }
+
+            @Override
+            public void update(int tensor, float[] w, float[] g, int from, int to) {
+                float[] si = s[tensor];
+                for (int j = from; j < to; j++) {
+                    float gj = g[j];
+                    float sj = r * si[j] + r1 * gj * gj;
+                    si[j] = sj;
+                    w[j] -= flr * gj / (float) Math.sqrt(sj + eps);
                 }
             }
 
@@ -177,17 +179,17 @@ public final class Updaters {
         float eps = (float) epsilon;
         return new Updater() {
             @Override
-            public void update(float[][] params, float[][] grads) {
-                for (int i = 0; i < params.length; i++) {
-                    float[] w = params[i];
-                    float[] g = grads[i];
-                    float[] si = s[i];
-                    for (int j = 0; j < w.length; j++) {
-                        float gj = g[j];
-                        float sj = si[j] + gj * gj;
-                        si[j] = sj;
-                        w[j] -= flr * gj / (float) Math.sqrt(sj + eps);
-                    }
+            public void beginStep() {
+            }
+
+            @Override
+            public void update(int tensor, float[] w, float[] g, int from, int to) {
+                float[] si = s[tensor];
+                for (int j = from; j < to; j++) {
+                    float gj = g[j];
+                    float sj = si[j] + gj * gj;
+                    si[j] = sj;
+                    w[j] -= flr * gj / (float) Math.sqrt(sj + eps);
                 }
             }
 

@@ -57,4 +57,20 @@ class BackendAgreementTest {
         List<Prediction<Label>> d = withBackend("openblas", () -> onNative.predict(data));
         assertTrue(Helpers.predictionListDistributionEquals(c, d, 1e-5));
     }
+
+    /** Several team threads split products, element-wise passes and dropout streams; reruns must not differ by a bit. */
+    @Test
+    void multiThreadedTrainingIsBitIdenticalRunToRun() {
+        Dataset<Label> data = new MutableDataset<>(new CheckerboardDataSource(300, 2, 4, -1, 1));
+        for (String backend : Backends.nativeAvailable() ? new String[]{"java", "openblas"} : new String[]{"java"}) {
+            for (int threads : new int[]{2, 3}) {
+                MLPTrainer.Builder b = MLPTrainer.builder()
+                        .addLayers(2, Layer.dense(40).dropout(0.2).kernelRegularizer(Regularizer.l1l2(1e-4, 1e-3)).build())
+                        .inputDropout(0.1).optimiser(new Adam(0.01)).epochs(3).minibatchSize(32).seed(4).numThreads(threads);
+                MLPModel first = withBackend(backend, () -> b.build().train(data));
+                MLPModel second = withBackend(backend, () -> b.build().train(data));
+                assertTrue(first.getNetwork().sameParameters(second.getNetwork()), backend + " with " + threads + " threads");
+            }
+        }
+    }
 }

@@ -70,6 +70,64 @@ class BlasTest {
         }
     }
 
+    /**
+     * Products large enough to be split over a team (3 threads: uneven blocks), tall ones by rows and wide ones by
+     * 16-aligned column blocks with a ragged last block, through both the device-buffer and the array entry points.
+     */
+    @ParameterizedTest(name = "{0} transA={1} transB={2} m={3} n={4}")
+    @CsvSource({
+            "openblas,false,false,131,67", "openblas,true,false,131,67", "openblas,false,true,37,203",
+            "openblas,true,true,37,203", "openblas,false,false,37,203", "openblas,true,false,37,203",
+            "java,false,true,131,67", "java,true,true,37,203"})
+    void splitProductsMatchReference(String backend, boolean transA, boolean transB, int m, int n) {
+        if (backend.equals("openblas")) {
+            Assumptions.assumeTrue(Backends.nativeAvailable(), "OpenBLAS natives unavailable");
+        }
+        Blas blas = Backends.get(backend, 3);
+        int k = 71;
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        SplittableRandom rng = new SplittableRandom(8);
+        float[] a = random(rng, (transA ? k : m) * lda);
+        float[] b = random(rng, (transB ? n : k) * ldb);
+        float[] expected = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += (double) (transA ? a[p * lda + i] : a[i * lda + p]) * (transB ? b[j * ldb + p] : b[p * ldb + j]);
+                }
+                expected[i * n + j] = (float) s;
+            }
+        }
+        float[] viaArrays = new float[m * n];
+        blas.sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, viaArrays, n);
+        DeviceBuffer da = blas.allocate(a.length);
+        DeviceBuffer db = blas.allocate(b.length);
+        DeviceBuffer dc = blas.allocate(m * n);
+        da.write(0, a, 0, a.length);
+        db.write(0, b, 0, b.length);
+        blas.sgemm(transA, transB, m, n, k, 1f, da, lda, db, ldb, 0f, dc, n);
+        float[] viaBuffers = new float[m * n];
+        dc.read(0, viaBuffers, 0, viaBuffers.length);
+        for (int i = 0; i < m * n; i++) {
+            assertEquals(expected[i], viaArrays[i], 1e-4, "array C[" + i / n + "," + i % n + "]");
+            assertEquals(expected[i], viaBuffers[i], 1e-4, "buffer C[" + i / n + "," + i % n + "]");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void bufferCopiesHonourBothOffsets() {
+        for (Blas blas : Backends.nativeAvailable()
+                ? new Blas[]{Backends.get("java", 1), Backends.get("openblas", 1)} : new Blas[]{Backends.get("java", 1)}) {
+            DeviceBuffer buf = blas.allocate(10);
+            buf.write(3, new float[]{9, 1, 2, 3, 9}, 1, 3);
+            float[] out = new float[6];
+            buf.read(2, out, 1, 5);
+            assertEquals(java.util.Arrays.toString(new float[]{0, 0, 1, 2, 3, 0}), java.util.Arrays.toString(out), blas.name());
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void rejectsUnknownBackend() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.get("cuda", 1));

@@ -142,7 +142,7 @@ public class KernelBenchmarks {
      */
     @Benchmark
     public float[][] adamUpdate() {
-        adam.update(params, grads);
+        adam.step(params, grads);
         return params;
     }
 
