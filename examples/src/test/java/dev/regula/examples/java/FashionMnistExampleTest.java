@@ -16,8 +16,9 @@ class FashionMnistExampleTest {
     @Test
     void trainsTheReferenceNetworkOnIdxData() throws Exception {
         LOGGER.setLevel(Level.WARNING);
-        // the embedded Fashion-MNIST subset has the same IDX layout as the full set
-        LabelEvaluation eval = FashionMnistExample.run(EmbeddedData.directory(), 1, 3000);
+        // the embedded Fashion-MNIST subset has the same IDX layout as the full set; two epochs of 2,100 images:
+        // one epoch (17 steps) of this dropout network lands anywhere in 0.57–0.64 depending on the masks
+        LabelEvaluation eval = FashionMnistExample.run(EmbeddedData.directory(), 2, 3000);
         assertEquals(EmbeddedData.TEST_SIZE, eval.getPredictions().size());
         assertTrue(eval.accuracy() > 0.6, "accuracy " + eval.accuracy());
     }
