@@ -77,6 +77,13 @@ public final class NetworkTrainer {
         delta = new float[n][];
         kernelGrad = new float[n][];
         biasGrad = new float[n][];
+        int largestKernel = 0;
+        for (int l = 0; l < n; l++) {
+            largestKernel = Math.max(largestKernel, net.kernels[l].length);
+        }
+        // One gradient array for all layers: only the slice being updated is live, and reusing the same memory
+        // every layer keeps it in cache instead of streaming a fresh array per layer to and from DRAM.
+        float[] sharedKernelGrad = new float[largestKernel];
         layerPenalty = new double[n];
         inputDev = blas.allocate(maxBatch * layers[0].inputs());
         kernelDev = new DeviceBuffer[n];
@@ -98,7 +105,7 @@ public final class NetworkTrainer {
             if (l < n - 1) {
                 delta[l] = new float[maxBatch * s.units()];
             }
-            kernelGrad[l] = new float[net.kernels[l].length];
+            kernelGrad[l] = sharedKernelGrad;
             biasGrad[l] = new float[net.biases[l].length];
         }
     }
