@@ -10,8 +10,9 @@ package dev.regula.nn;
  * it is still in cache, right after fetching its gradient.
  */
 public interface Updater {
-    /** Starts an optimisation step (advances the step count that bias corrections use). */
-    void beginStep();
+    /** Starts an optimisation step (advances the step count that bias corrections use); a no-op for rules without one. */
+    default void beginStep() {
+    }
 
     /**
      * Updates the elements {@code [from, to)} of one tensor for the current step.

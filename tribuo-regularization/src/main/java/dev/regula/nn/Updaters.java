@@ -96,10 +96,6 @@ public final class Updaters {
         float mu = (float) momentum;
         return new Updater() {
             @Override
-            public void beginStep() {
-            }
-
-            @Override
             public void update(int tensor, float[] w, float[] g, int from, int to) {
                 if (u == null) {
                     for (int j = from; j < to; j++) {
@@ -141,10 +137,6 @@ public final class Updaters {
         float eps = (float) epsilon;
         return new Updater() {
             @Override
-            public void beginStep() {
-            }
-
-            @Override
             public void update(int tensor, float[] w, float[] g, int from, int to) {
                 float[] si = s[tensor];
                 for (int j = from; j < to; j++) {
@@ -178,10 +170,6 @@ public final class Updaters {
         float flr = (float) lr;
         float eps = (float) epsilon;
         return new Updater() {
-            @Override
-            public void beginStep() {
-            }
-
             @Override
             public void update(int tensor, float[] w, float[] g, int from, int to) {
                 float[] si = s[tensor];

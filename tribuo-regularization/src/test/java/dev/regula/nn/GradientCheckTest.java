@@ -102,10 +102,6 @@ class GradientCheckTest {
     private static Updater recording(float[][] recorded) {
         return new Updater() {
             @Override
-            public void beginStep() {
-            }
-
-            @Override
             public void update(int tensor, float[] param, float[] grad, int from, int to) {
                 System.arraycopy(grad, from, recorded[tensor], from, to - from);
             }
