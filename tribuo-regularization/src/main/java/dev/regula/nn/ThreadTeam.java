@@ -1,5 +1,7 @@
 package dev.regula.nn;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,10 +36,10 @@ public final class ThreadTeam {
     private final Thread[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     private final boolean[] parkedFlags;
     private volatile long generation;
-    private volatile Part task;
+    private volatile @Nullable Part task;
 
     /**
      * Creates a team and starts its workers.
@@ -129,8 +131,12 @@ public final class ThreadTeam {
         long seen = 0;
         while (true) {
             seen = awaitTask(id, seen);
+            Part current = task;
             try {
-                task.run(id);
+                if (current == null) { // cannot happen: run() sets the task before the generation, clears it after all parts
+                    throw new IllegalStateException("Thread team worker " + id + " woke without a task");
+                }
+                current.run(id);
             } catch (RuntimeException | Error e) {
                 failure.compareAndSet(null, e);
             }
