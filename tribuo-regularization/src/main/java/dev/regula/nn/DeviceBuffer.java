@@ -26,7 +26,4 @@ public interface DeviceBuffer {
      * @param length the number of values.
      */
     void read(int index, float[] dst, int offset, int length);
-
-    /** @return the capacity in floats. */
-    int size();
 }

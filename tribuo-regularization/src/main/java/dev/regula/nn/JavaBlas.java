@@ -5,8 +5,8 @@ package dev.regula.nn;
  * <p>
  * Products are computed as i-k-j loops (which the JIT vectorizes) over blocks of rows of C; transposed operands
  * are first copied into row-major scratch so the inner loop always runs over contiguous memory. Rows of C are
- * split among the threads of a {@link ThreadTeam}, and every element of C is accumulated by one thread in a fixed order, so results do not
- * depend on the thread count.
+ * split among the threads of a {@link ThreadTeam}, and every element of C is accumulated by one thread in a fixed
+ * order, so results do not depend on the thread count.
  */
 public final class JavaBlas implements Blas {
     private static final int ROWS_PER_TASK = 16;
@@ -138,11 +138,6 @@ public final class JavaBlas implements Blas {
         @Override
         public void read(int index, float[] dst, int offset, int length) {
             System.arraycopy(values, index, dst, offset, length);
-        }
-
-        @Override
-        public int size() {
-            return values.length;
         }
     }
 

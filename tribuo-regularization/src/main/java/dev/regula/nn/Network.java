@@ -195,12 +195,10 @@ public final class Network implements Serializable {
         }
         DeviceBuffer inDev = blas.allocate(chunk * d);
         DeviceBuffer[] bufDev = {blas.allocate(chunk * width), blas.allocate(chunk * width)};
-        float[] in = new float[chunk * d];
         float[] act = new float[chunk * width];
         for (int start = 0; start < rows; start += chunk) {
             int r = Math.min(chunk, rows - start);
-            System.arraycopy(x, start * d, in, 0, r * d);
-            inDev.write(0, in, 0, r * d);
+            inDev.write(0, x, start * d, r * d);
             DeviceBuffer cur = inDev;
             for (int l = 0; l < layers.length; l++) {
                 LayerSpec s = layers[l];

@@ -157,7 +157,6 @@ public final class OpenBlas implements Blas {
         private final FloatBuffer floats;
         private final FloatPointer[] views;
         private final int parts;
-        private final int size;
 
         NativeBuffer(int size, int parts) {
             this.pointer = new FloatPointer(Math.max(size, 1));
@@ -168,7 +167,6 @@ public final class OpenBlas implements Blas {
             for (int i = 0; i < views.length; i++) {
                 views[i] = new FloatPointer((Pointer) pointer);
             }
-            this.size = size;
         }
 
         /** The pointer for operand {@code role} (0 A, 1 B, 2 C) of part {@code part}, at {@code offset} floats. */
@@ -184,11 +182,6 @@ public final class OpenBlas implements Blas {
         @Override
         public void read(int index, float[] dst, int offset, int length) {
             floats.get(index, dst, offset, length);
-        }
-
-        @Override
-        public int size() {
-            return size;
         }
     }
 }
