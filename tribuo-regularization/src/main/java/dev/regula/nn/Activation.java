@@ -47,39 +47,32 @@ public enum Activation {
     }
 
     /**
-     * Fused bias + activation over rows {@code [fromRow, toRow)} of a row-major batch, in place:
-     * {@code z[r][j] = f(z[r][j] + bias[j])}.
-     * @param z the pre-activations, rows × cols, overwritten with the activations.
-     * @param bias the bias, length cols.
-     * @param fromRow the first row.
-     * @param toRow one past the last row.
-     * @param cols the number of columns.
+     * Fused bias + activation of one row, in place: {@code row[j] = f(row[j] + bias[j])} for {@code j < cols}.
+     * <p>
+     * The row starts at index 0, like the bias, on purpose: on JDK 17 the JIT does not vectorize a loop whose
+     * arrays are indexed with different offsets ({@code z[o + j]} against {@code bias[j]}), and such a loop ran
+     * 3× slower than copying each row into a scratch array, activating it there and copying it back (measured:
+     * 0.58 against 0.18 ns per value on 512 × 500 values). Callers therefore move rows through a scratch row.
+     * @param row the pre-activations, overwritten with the activations.
+     * @param bias the bias, at least cols long.
+     * @param cols the number of values.
      */
-    public void forward(float[] z, float[] bias, int fromRow, int toRow, int cols) {
+    public void forwardRow(float[] row, float[] bias, int cols) {
         switch (this) {
             case RELU:
                 // Math.max compiles to vector max instructions; a conditional does not vectorize.
-                for (int r = fromRow; r < toRow; r++) {
-                    int o = r * cols;
-                    for (int j = 0; j < cols; j++) {
-                        z[o + j] = Math.max(z[o + j] + bias[j], 0f);
-                    }
+                for (int j = 0; j < cols; j++) {
+                    row[j] = Math.max(row[j] + bias[j], 0f);
                 }
                 break;
             case LINEAR:
-                for (int r = fromRow; r < toRow; r++) {
-                    int o = r * cols;
-                    for (int j = 0; j < cols; j++) {
-                        z[o + j] += bias[j];
-                    }
+                for (int j = 0; j < cols; j++) {
+                    row[j] += bias[j];
                 }
                 break;
             default:
-                for (int r = fromRow; r < toRow; r++) {
-                    int o = r * cols;
-                    for (int j = 0; j < cols; j++) {
-                        z[o + j] = apply(z[o + j] + bias[j]);
-                    }
+                for (int j = 0; j < cols; j++) {
+                    row[j] = apply(row[j] + bias[j]);
                 }
         }
     }

@@ -195,7 +195,8 @@ public final class Network implements Serializable {
         }
         DeviceBuffer inDev = blas.allocate(chunk * d);
         DeviceBuffer[] bufDev = {blas.allocate(chunk * width), blas.allocate(chunk * width)};
-        float[] act = new float[chunk * width];
+        float[] act = new float[chunk * numOutputs()];
+        float[][] rowScratch = new float[blas.team().size()][width];
         for (int start = 0; start < rows; start += chunk) {
             int r = Math.min(chunk, rows - start);
             inDev.write(0, x, start * d, r * d);
@@ -204,7 +205,7 @@ public final class Network implements Serializable {
                 LayerSpec s = layers[l];
                 DeviceBuffer next = bufDev[l % 2];
                 blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f, next, s.units());
-                activate(blas.team(), next, act, r, l, l < layers.length - 1);
+                activate(blas.team(), next, act, rowScratch, r, l, l < layers.length - 1);
                 cur = next;
             }
             Softmax.inPlace(act, r, c);
@@ -212,18 +213,23 @@ public final class Network implements Serializable {
         }
     }
 
-    /** Bias + activation of layer l on the team: each part fetches, activates and (unless last) returns its rows. */
-    private void activate(ThreadTeam team, DeviceBuffer buffer, float[] act, int rows, int l, boolean writeBack) {
+    /**
+     * Bias + activation of layer l on the team: each part moves its rows one by one through its scratch row (see
+     * {@link Activation#forwardRow}) and returns them to the device, or, for the last layer, to {@code act}.
+     */
+    private void activate(ThreadTeam team, DeviceBuffer buffer, float[] act, float[][] rowScratch, int rows, int l,
+                          boolean writeBack) {
         int units = layers[l].units();
         int parts = team.size();
         team.run(part -> {
-            int r0 = ThreadTeam.start(part, parts, rows, 1);
-            int r1 = ThreadTeam.start(part + 1, parts, rows, 1);
-            if (r0 < r1) {
-                buffer.read(r0 * units, act, r0 * units, (r1 - r0) * units);
-                layers[l].activation().forward(act, biases[l], r0, r1, units);
+            float[] row = rowScratch[part];
+            for (int r = ThreadTeam.start(part, parts, rows, 1); r < ThreadTeam.start(part + 1, parts, rows, 1); r++) {
+                buffer.read(r * units, row, 0, units);
+                layers[l].activation().forwardRow(row, biases[l], units);
                 if (writeBack) {
-                    buffer.write(r0 * units, act, r0 * units, (r1 - r0) * units);
+                    buffer.write(r * units, row, 0, units);
+                } else {
+                    System.arraycopy(row, 0, act, r * units, units);
                 }
             }
         });
