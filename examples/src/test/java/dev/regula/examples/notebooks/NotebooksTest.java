@@ -33,6 +33,12 @@ class NotebooksTest {
     private static final Path RUNNER = NOTEBOOKS.resolve("run_notebooks.py");
     private static final long TIMEOUT_MINUTES = 10;
 
+    /**
+     * Time allowed for the Python import check. Generous: on a fresh machine the first import of the Jupyter
+     * modules reads them from a cold disk cache, and a 1 s limit once failed CI that way.
+     */
+    private static final long IMPORT_TIMEOUT_SECONDS = 120;
+
     private static Path python;
     private static Path jar;
     private static Path jupyterPath;
@@ -48,7 +54,7 @@ class NotebooksTest {
         out = Path.of(required("regula.notebooksOut"));
         List<String> missing = new ArrayList<>();
         if (!Files.isExecutable(python) || run(List.of(python.toString(), "-c",
-                "import nbformat, nbclient, jupyter_client"), null, 1) != 0) {
+                "import nbformat, nbclient, jupyter_client"), null, IMPORT_TIMEOUT_SECONDS) != 0) {
             missing.add(python + " with nbformat, nbclient and jupyter_client (apt-get install jupyter-nbconvert "
                     + "python3-nbclient jupyter-client)");
         }
