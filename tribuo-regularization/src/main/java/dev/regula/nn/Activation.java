@@ -1,5 +1,7 @@
 package dev.regula.nn;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Element-wise activation functions of hidden layers. Each derivative is written in terms of the activation's
  * <em>output</em> {@code a = f(z)}, so the backward pass needs only the stored outputs.
@@ -74,6 +76,33 @@ public enum Activation {
                 for (int j = 0; j < cols; j++) {
                     row[j] = apply(row[j] + bias[j]);
                 }
+        }
+    }
+
+    /**
+     * Bias + activation of rows {@code [fromRow, toRow)} of a row-major matrix on a device, each row moved through
+     * {@code row} (see {@link #forwardRow}): fetched, activated, then copied to the same place in {@code heapCopy}
+     * when given and written back to the device when asked.
+     * @param buffer the pre-activations, rows × cols.
+     * @param bias the bias, cols long.
+     * @param fromRow the first row.
+     * @param toRow one past the last row.
+     * @param cols the number of columns.
+     * @param row scratch, at least cols long.
+     * @param heapCopy where the activated rows are also copied (same layout as the device matrix), or null.
+     * @param writeBack whether the activated rows replace the pre-activations on the device.
+     */
+    void forwardRows(DeviceBuffer buffer, float[] bias, int fromRow, int toRow, int cols, float[] row,
+                     float @Nullable [] heapCopy, boolean writeBack) {
+        for (int o = fromRow * cols; o < toRow * cols; o += cols) {
+            buffer.read(o, row, 0, cols);
+            forwardRow(row, bias, cols);
+            if (heapCopy != null) {
+                System.arraycopy(row, 0, heapCopy, o, cols);
+            }
+            if (writeBack) {
+                buffer.write(o, row, 0, cols);
+            }
         }
     }
 

@@ -221,18 +221,8 @@ public final class Network implements Serializable {
                           boolean writeBack) {
         int units = layers[l].units();
         int parts = team.size();
-        team.run(part -> {
-            float[] row = rowScratch[part];
-            for (int r = ThreadTeam.start(part, parts, rows, 1); r < ThreadTeam.start(part + 1, parts, rows, 1); r++) {
-                buffer.read(r * units, row, 0, units);
-                layers[l].activation().forwardRow(row, biases[l], units);
-                if (writeBack) {
-                    buffer.write(r * units, row, 0, units);
-                } else {
-                    System.arraycopy(row, 0, act, r * units, units);
-                }
-            }
-        });
+        team.run(part -> layers[l].activation().forwardRows(buffer, biases[l], ThreadTeam.start(part, parts, rows, 1),
+                ThreadTeam.start(part + 1, parts, rows, 1), units, rowScratch[part], writeBack ? null : act, writeBack));
     }
 
     /**

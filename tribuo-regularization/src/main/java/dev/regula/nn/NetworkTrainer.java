@@ -177,19 +177,13 @@ public final class NetworkTrainer {
             int layer = l;
             boolean writeBack = layer < layers.length - 1;
             team.run(p -> {
-                int from = rowStart(p, rows) * units;
-                int to = rowStart(p + 1, rows) * units;
-                // Row by row through a scratch row that starts at index 0 like the bias (see Activation.forwardRow).
-                float[] row = rowScratch[p];
-                for (int o = from; o < to; o += units) {
-                    layerDev[layer].read(o, row, 0, units);
-                    s.activation().forwardRow(row, net.biases[layer], units);
-                    System.arraycopy(row, 0, act[layer], o, units);
-                    if (writeBack && s.dropout() == 0) {
-                        layerDev[layer].write(o, row, 0, units);
-                    }
-                }
+                int r0 = rowStart(p, rows);
+                int r1 = rowStart(p + 1, rows);
+                s.activation().forwardRows(layerDev[layer], net.biases[layer], r0, r1, units, rowScratch[p], act[layer],
+                        writeBack && s.dropout() == 0);
                 if (s.dropout() > 0) {
+                    int from = r0 * units;
+                    int to = r1 * units;
                     System.arraycopy(act[layer], from, out[layer], from, to - from);
                     dropout(partRng[p], out[layer], mask[layer], from, to, s.dropout());
                     if (writeBack) {
