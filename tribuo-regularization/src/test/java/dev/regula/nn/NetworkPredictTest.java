@@ -1,0 +1,89 @@
+package dev.regula.nn;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Batched inference against a plain double-precision forward pass written out here, for every activation, on both
+ * backends and several thread counts, with more rows than one prediction chunk (so chunk boundaries and ragged
+ * per-thread row blocks are covered) and non-zero biases.
+ */
+class NetworkPredictTest {
+
+    @ParameterizedTest(name = "{0} threads={1} {2}")
+    @CsvSource({
+            "java,1,RELU", "java,2,TANH", "java,3,SIGMOID", "java,2,ELU", "java,2,LINEAR",
+            "openblas,1,RELU", "openblas,2,RELU", "openblas,3,TANH", "openblas,2,SIGMOID", "openblas,2,ELU"})
+    void probabilitiesMatchAPlainForwardPass(String backend, int threads, Activation activation) {
+        if (backend.equals("openblas")) {
+            Assumptions.assumeTrue(Backends.nativeAvailable(), "OpenBLAS natives unavailable");
+        }
+        Blas blas = Backends.get(backend, threads);
+        int[] sizes = {9, 7, 5, 4};
+        List<LayerSpec> specs = new ArrayList<>();
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            Activation f = l + 2 == sizes.length ? Activation.LINEAR : activation;
+            specs.add(new LayerSpec(sizes[l], sizes[l + 1], f, 0, 0, 0, 0, 0, 0));
+        }
+        Network net = Network.initialise(0, specs, WeightInit.GLOROT_UNIFORM, new SplittableRandom(5));
+        SplittableRandom rng = new SplittableRandom(17);
+        for (float[] b : net.biases) {
+            for (int j = 0; j < b.length; j++) {
+                b[j] = (float) (rng.nextDouble() - 0.5);
+            }
+        }
+        int rows = 1024 + 77;
+        float[] x = new float[rows * sizes[0]];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        float[] out = new float[rows * 4];
+        net.predictProbabilities(x, rows, out, blas);
+        for (int r = 0; r < rows; r++) {
+            double[] expected = reference(net, specs, x, r, sizes[0]);
+            for (int c = 0; c < expected.length; c++) {
+                assertEquals(expected[c], out[r * 4 + c], 1e-5, "row " + r + ", class " + c);
+            }
+        }
+    }
+
+    /** Softmax of the network's output for one row, computed in double with explicit loops. */
+    private static double[] reference(Network net, List<LayerSpec> specs, float[] x, int row, int inputs) {
+        double[] a = new double[inputs];
+        for (int i = 0; i < inputs; i++) {
+            a[i] = x[row * inputs + i];
+        }
+        for (int l = 0; l < specs.size(); l++) {
+            LayerSpec s = specs.get(l);
+            double[] z = new double[s.units()];
+            for (int j = 0; j < s.units(); j++) {
+                double sum = net.biases[l][j];
+                for (int i = 0; i < s.inputs(); i++) {
+                    sum += a[i] * net.kernels[l][i * s.units() + j];
+                }
+                z[j] = s.activation().apply((float) sum);
+            }
+            a = z;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : a) {
+            max = Math.max(max, v);
+        }
+        double total = 0;
+        for (int j = 0; j < a.length; j++) {
+            a[j] = Math.exp(a[j] - max);
+            total += a[j];
+        }
+        for (int j = 0; j < a.length; j++) {
+            a[j] /= total;
+        }
+        return a;
+    }
+}
