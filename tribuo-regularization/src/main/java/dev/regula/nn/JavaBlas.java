@@ -4,8 +4,8 @@ package dev.regula.nn;
  * Pure-Java BLAS: correct on every platform, about 3× slower than OpenBLAS on the reference network's products.
  * <p>
  * Products are computed as i-k-j loops over blocks of rows of C, accumulating each row of C in a scratch row
- * against rows of op(B) held as separate arrays, so the inner loop runs over contiguous memory with one index
- * and the JIT vectorizes it; a transposed A is first copied into row-major scratch. Rows of C are
+ * against rows of op(B) held as separate arrays (op(A) is held the same way), so the inner loop runs over
+ * contiguous memory with one index and the JIT vectorizes it. Rows of C are
  * split among the threads of a {@link ThreadTeam}, and every element of C is accumulated by one thread in a fixed
  * order, so results do not depend on the thread count.
  */
@@ -43,9 +43,8 @@ public final class JavaBlas implements Blas {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda,
                       float[] b, int ldb, float beta, float[] c, int ldc) {
-        // Work in float, on row-major op(A) (m×k) and op(B) (k×n) with each row of op(B) an array of its own.
-        float[] aa = transA ? transpose(a, k, m, lda) : a;
-        int aStride = transA ? k : lda;
+        // Work in float, on op(A) (m×k) and op(B) (k×n) with each of their rows an array of its own.
+        float[][] aRows = rowsOf(a, transA, m, k, lda);
         float[][] bRows = rowsOf(b, transB, k, n, ldb);
         Rows body = (lo, hi) -> {
             float[] acc = new float[n];
@@ -61,9 +60,9 @@ public final class JavaBlas implements Blas {
                         }
                     }
                 }
-                int ai = i * aStride;
+                float[] ai = aRows[i];
                 for (int p = 0; p < k; p++) {
-                    float av = alpha * aa[ai + p];
+                    float av = alpha * ai[p];
                     if (av == 0f) {
                         continue;
                     }
@@ -81,8 +80,7 @@ public final class JavaBlas implements Blas {
     @Override
     public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int lda,
                       double[] b, int ldb, double beta, double[] c, int ldc) {
-        double[] aa = transA ? transpose(a, k, m, lda) : a;
-        int aStride = transA ? k : lda;
+        double[][] aRows = rowsOf(a, transA, m, k, lda);
         double[][] bRows = rowsOf(b, transB, k, n, ldb);
         Rows body = (lo, hi) -> {
             double[] acc = new double[n];
@@ -98,9 +96,9 @@ public final class JavaBlas implements Blas {
                         }
                     }
                 }
-                int ai = i * aStride;
+                double[] ai = aRows[i];
                 for (int p = 0; p < k; p++) {
-                    double av = alpha * aa[ai + p];
+                    double av = alpha * ai[p];
                     if (av == 0d) {
                         continue;
                     }
@@ -147,59 +145,37 @@ public final class JavaBlas implements Blas {
     }
 
     /**
-     * The k rows of op(B) (k×n) as separate arrays. The inner loop then indexes the accumulator and the B row with
-     * the same index: on JDK 17 the JIT does not vectorize {@code c[ci + j] += av * b[bp + j]}, whose arrays carry
-     * different offsets (measured 6 against 13 GFLOP/s on 128×500×500, see {@link Activation#forwardRow}).
+     * The rows of op(X) (rows × cols) as separate arrays; X is stored rows × cols, or cols × rows when transposed,
+     * with row stride ld. The inner loop then indexes the accumulator and the B row with the same index: on JDK 17
+     * the JIT does not vectorize {@code c[ci + j] += av * b[bp + j]}, whose arrays carry different offsets (measured
+     * 6 against 13 GFLOP/s on 128×500×500, see {@link Activation#forwardRow}).
      */
-    private static float[][] rowsOf(float[] b, boolean transB, int k, int n, int ldb) {
-        float[][] rows = new float[k][n];
-        for (int p = 0; p < k; p++) {
-            if (transB) {
-                for (int j = 0; j < n; j++) {
-                    rows[p][j] = b[j * ldb + p];
+    private static float[][] rowsOf(float[] x, boolean trans, int rows, int cols, int ld) {
+        float[][] out = new float[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            if (trans) {
+                for (int j = 0; j < cols; j++) {
+                    out[r][j] = x[j * ld + r];
                 }
             } else {
-                System.arraycopy(b, p * ldb, rows[p], 0, n);
+                System.arraycopy(x, r * ld, out[r], 0, cols);
             }
         }
-        return rows;
+        return out;
     }
 
-    private static double[][] rowsOf(double[] b, boolean transB, int k, int n, int ldb) {
-        double[][] rows = new double[k][n];
-        for (int p = 0; p < k; p++) {
-            if (transB) {
-                for (int j = 0; j < n; j++) {
-                    rows[p][j] = b[j * ldb + p];
+    private static double[][] rowsOf(double[] x, boolean trans, int rows, int cols, int ld) {
+        double[][] out = new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            if (trans) {
+                for (int j = 0; j < cols; j++) {
+                    out[r][j] = x[j * ld + r];
                 }
             } else {
-                System.arraycopy(b, p * ldb, rows[p], 0, n);
+                System.arraycopy(x, r * ld, out[r], 0, cols);
             }
         }
-        return rows;
-    }
-
-    /** Transposes a rows×cols matrix with row stride ld into a dense cols×rows one. */
-    private static float[] transpose(float[] x, int rows, int cols, int ld) {
-        float[] t = new float[rows * cols];
-        for (int r = 0; r < rows; r++) {
-            int base = r * ld;
-            for (int col = 0; col < cols; col++) {
-                t[col * rows + r] = x[base + col];
-            }
-        }
-        return t;
-    }
-
-    private static double[] transpose(double[] x, int rows, int cols, int ld) {
-        double[] t = new double[rows * cols];
-        for (int r = 0; r < rows; r++) {
-            int base = r * ld;
-            for (int col = 0; col < cols; col++) {
-                t[col * rows + r] = x[base + col];
-            }
-        }
-        return t;
+        return out;
     }
 
     @FunctionalInterface
