@@ -17,7 +17,6 @@ import org.tribuo.Example;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,9 +36,11 @@ import java.util.logging.Logger;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Train the reference network on IDX data and print one JSON line of speed figures.")
-public final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends BaseCommand {
     /** Held strongly: a logger whose level is set must not be garbage collected. */
     private static final Logger REGULA_LOGGER = Logger.getLogger("dev.regula");
+    /** The variants, named as in the PyTorch reference script. */
+    private static final List<String> VARIANTS = List.of("baseline", "l2", "l1", "dropout", "augmented_zca");
 
     @Option(names = "--data", required = true, description = "IDX folder with train-* (and optionally t10k-*) files.")
     private Path data;
@@ -67,12 +67,20 @@ public final class BenchCommand implements Callable<Integer> {
     private long seed;
 
     @Override
-    public Integer call() throws IOException {
+    int execute() throws IOException {
+        if (epochs < 1) {
+            throw new UserException("--epochs must be >= 1, found " + epochs);
+        }
+        if (threads < 0) {
+            throw new UserException("--threads must be >= 0 (0 = all processors), found " + threads);
+        }
+        if (!VARIANTS.contains(variant)) {
+            throw new UserException("unknown --variant '" + variant + "'; valid: " + String.join(", ", VARIANTS));
+        }
         REGULA_LOGGER.setLevel(Level.WARNING);
         Dataset<Label> all = new MutableDataset<>(RescalingDataSource.of(IdxFiles.source(data, IdxFiles.TRAIN), 1.0 / 255));
         if (trainSize < 1 || trainSize > all.size()) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--train must be in [1, " + all.size() + "], found " + trainSize);
+            throw new UserException("--train must be in [1, " + all.size() + "] for " + data + ", found " + trainSize);
         }
         MutableDataset<Label> train = subset(all, 0, trainSize);
         MutableDataset<Label> val = validation && trainSize < all.size() ? subset(all, trainSize, all.size()) : null;
@@ -92,14 +100,13 @@ public final class BenchCommand implements Callable<Integer> {
                         .standardization(Standardization.builder().zcaWhitening(true).build());
                 break;
             default:
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "Unknown --variant '" + variant + "'; valid: baseline, l2, l1, dropout, augmented_zca");
+                throw new IllegalStateException("variant " + variant + " passed validation but has no configuration");
         }
         b.addLayers(5, hidden.build());
         List<Double> seconds = new ArrayList<>();
         b.epochListener((EpochRecord r) -> {
             seconds.add(r.seconds());
-            System.err.printf(Locale.ROOT, "epoch %d: %.2f s, loss %.4f, accuracy %.4f, val_accuracy %.4f%n",
+            err().printf(Locale.ROOT, "epoch %d: %.2f s, loss %.4f, accuracy %.4f, val_accuracy %.4f%n",
                     r.epoch(), r.seconds(), r.loss(), r.accuracy(), r.valAccuracy());
         });
         MLPTrainer trainer = b.build();
@@ -107,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
         MLPModel model = val == null ? trainer.train(train) : trainer.train(train, val);
         double total = (System.nanoTime() - t0) / 1e9;
 
-        double median = median(seconds.size() > 1 ? seconds.subList(1, seconds.size()) : seconds);
+        double median = medianAfterFirst(seconds);
         double flopsPerExample = trainingFlopsPerExample(model.getNetwork().getLayers());
         double predictPerSecond = Double.NaN;
         double networkPerSecond = Double.NaN;
@@ -130,7 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
                 val == null ? 0 : val.size(), epochs, median, format(seconds), trainSize / median,
                 trainSize * flopsPerExample / median / 1e9, total, predictPerSecond, networkPerSecond,
                 model.getHistory().getEpochs().get(model.getHistory().getEpochsRun() - 1).loss(), peakRssMb());
-        System.out.println(json);
+        out().println(json);
+        out().flush();
         return 0;
     }
 
@@ -154,13 +162,14 @@ public final class BenchCommand implements Callable<Integer> {
         float[] out = new float[test.size() * net.numOutputs()];
         dev.regula.nn.Blas blas = Backends.get(threadsUsed());
         net.predictProbabilities(x, test.size(), out, blas); // warm-up
-        double best = Double.MAX_VALUE;
-        for (int rep = 0; rep < 3; rep++) {
+        // The median of five timed passes, the statistic examples/bench/torch_predict.py reports for PyTorch.
+        List<Double> seconds = new ArrayList<>();
+        for (int rep = 0; rep < 5; rep++) {
             long t0 = System.nanoTime();
             net.predictProbabilities(x, test.size(), out, blas);
-            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            seconds.add((System.nanoTime() - t0) / 1e9);
         }
-        return test.size() / best;
+        return test.size() / median(seconds);
     }
 
     private int threadsUsed() {
@@ -191,6 +200,16 @@ public final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
+    /**
+     * The median epoch time without the first epoch (which includes JIT compilation), as the PyTorch script reports
+     * its own; a single epoch is its own median.
+     * @param seconds the epoch times in order.
+     * @return the median.
+     */
+    static double medianAfterFirst(List<Double> seconds) {
+        return median(seconds.size() > 1 ? seconds.subList(1, seconds.size()) : seconds);
+    }
+
     private static double median(List<Double> v) {
         double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(a);
@@ -217,13 +236,5 @@ public final class BenchCommand implements Callable<Integer> {
             return -1;
         }
         return -1;
-    }
-
-    /**
-     * Runs the benchmark on its own.
-     * @param args the command-line arguments.
-     */
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
 }
