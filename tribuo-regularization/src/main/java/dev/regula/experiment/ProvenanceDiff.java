@@ -67,7 +67,7 @@ public final class ProvenanceDiff {
      * Compares two provenances.
      * @param oldProvenance the first (reference) provenance.
      * @param newProvenance the second provenance.
-     * @param includeVolatile true to also compare {@link #VOLATILE_KEYS} (times), which always differ between runs.
+     * @param includeVolatile true to also compare {@link #VOLATILE_KEYS} (times and the host name), which differ between runs.
      * @return the differences, in the order the fields appear.
      */
     public static ProvenanceDiff of(ObjectProvenance oldProvenance, ObjectProvenance newProvenance, boolean includeVolatile) {

@@ -328,8 +328,12 @@ public final class MLPTrainer implements Trainer<Label> {
         boolean restored = false;
         if (reason == StopReason.DIVERGED) {
             if (best == null) {
-                throw new IllegalStateException("Training diverged: " + message + ". No finite model to keep "
-                        + "(enable early stopping to keep the best weights); try a lower learning rate or smaller penalties.");
+                String why = earlyStopping == null
+                        ? "enable early stopping to keep the best weights"
+                        : "early stopping had not yet counted an epoch (it counts epochs after startFromEpoch = "
+                                + earlyStopping.getStartFromEpoch() + ")";
+                throw new IllegalStateException("Training diverged: " + message + ". No finite model to keep ("
+                        + why + "); try a lower learning rate or smaller penalties.");
             }
             logger.warning("Training diverged (" + message + "); keeping the weights of epoch " + tracker.getBestEpoch());
             net.restoreFrom(best);

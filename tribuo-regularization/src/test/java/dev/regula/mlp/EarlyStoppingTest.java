@@ -242,6 +242,14 @@ class EarlyStoppingTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> b.earlyStopping(null).build().train(crescents(200, 2)));
         assertTrue(e.getMessage().contains("diverged"), e.getMessage());
+        assertTrue(e.getMessage().contains("enable early stopping to keep the best weights"), e.getMessage());
+        // with early stopping that has not counted an epoch before the loss explodes: the same error, and it says why
+        IllegalStateException early = assertThrows(IllegalStateException.class, () -> b.earlyStopping(
+                EarlyStopping.monitoring("val_loss").patience(100).startFromEpoch(8).build()).build().train(crescents(200, 2)));
+        assertTrue(early.getMessage().contains("loss became NaN at epoch 6"), early.getMessage());
+        assertTrue(early.getMessage().contains("early stopping had not yet counted an epoch (it counts epochs after "
+                + "startFromEpoch = 8)"), early.getMessage());
+        assertFalse(early.getMessage().contains("enable early stopping"), early.getMessage());
     }
 
     @Test
