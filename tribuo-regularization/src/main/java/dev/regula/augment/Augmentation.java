@@ -31,6 +31,12 @@ import java.io.Serializable;
 public final class Augmentation implements Configurable, Provenancable<ConfiguredObjectProvenance>, Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Upper bound of the shift ranges (pixels), the zoom and brightness factors and |cval|: far beyond any useful
+     * value, and small enough that transformed pixels summed by a layer stay finite in float32.
+     */
+    public static final double MAX_RANGE = 1e6;
+
     @Config(description = "Maximum rotation in degrees; the angle is drawn from U(-r, r). In [0, 360].")
     private double rotationRange = 0.0;
 
@@ -79,11 +85,11 @@ public final class Augmentation implements Configurable, Provenancable<Configure
         if (!(rotationRange >= 0 && rotationRange <= 360)) {
             throw new PropertyException("", "rotationRange", "rotationRange must be in [0, 360] degrees, found " + rotationRange);
         }
-        if (!(widthShiftRange >= 0) || Double.isInfinite(widthShiftRange)) {
-            throw new PropertyException("", "widthShiftRange", "widthShiftRange must be finite and >= 0, found " + widthShiftRange);
+        if (!(widthShiftRange >= 0 && widthShiftRange <= MAX_RANGE)) {
+            throw new PropertyException("", "widthShiftRange", "widthShiftRange must be finite, >= 0 and <= " + MAX_RANGE + ", found " + widthShiftRange);
         }
-        if (!(heightShiftRange >= 0) || Double.isInfinite(heightShiftRange)) {
-            throw new PropertyException("", "heightShiftRange", "heightShiftRange must be finite and >= 0, found " + heightShiftRange);
+        if (!(heightShiftRange >= 0 && heightShiftRange <= MAX_RANGE)) {
+            throw new PropertyException("", "heightShiftRange", "heightShiftRange must be finite, >= 0 and <= " + MAX_RANGE + ", found " + heightShiftRange);
         }
         if (!(shearRange >= 0 && shearRange < 90)) {
             throw new PropertyException("", "shearRange", "shearRange must be in [0, 90) degrees, found " + shearRange);
@@ -91,22 +97,22 @@ public final class Augmentation implements Configurable, Provenancable<Configure
         if (!(zoomRangeLow > 0) || Double.isInfinite(zoomRangeLow)) {
             throw new PropertyException("", "zoomRangeLow", "zoomRangeLow must be finite and > 0, found " + zoomRangeLow);
         }
-        if (!(zoomRangeHigh >= zoomRangeLow) || Double.isInfinite(zoomRangeHigh)) {
-            throw new PropertyException("", "zoomRangeHigh", "zoomRangeHigh must be finite and >= zoomRangeLow ("
-                    + zoomRangeLow + "), found " + zoomRangeHigh);
+        if (!(zoomRangeHigh >= zoomRangeLow && zoomRangeHigh <= MAX_RANGE)) {
+            throw new PropertyException("", "zoomRangeHigh", "zoomRangeHigh must be >= zoomRangeLow (" + zoomRangeLow
+                    + ") and <= " + MAX_RANGE + ", found " + zoomRangeHigh);
         }
         if (!(brightnessLow >= 0) || Double.isInfinite(brightnessLow)) {
             throw new PropertyException("", "brightnessLow", "brightnessLow must be finite and >= 0, found " + brightnessLow);
         }
-        if (!(brightnessHigh >= brightnessLow) || Double.isInfinite(brightnessHigh)) {
-            throw new PropertyException("", "brightnessHigh", "brightnessHigh must be finite and >= brightnessLow ("
-                    + brightnessLow + "), found " + brightnessHigh);
+        if (!(brightnessHigh >= brightnessLow && brightnessHigh <= MAX_RANGE)) {
+            throw new PropertyException("", "brightnessHigh", "brightnessHigh must be >= brightnessLow (" + brightnessLow
+                    + ") and <= " + MAX_RANGE + ", found " + brightnessHigh);
         }
         if (fillMode == null) {
             throw new PropertyException("", "fillMode", "fillMode must be one of CONSTANT, NEAREST, REFLECT, WRAP, GRID_WRAP");
         }
-        if (!Double.isFinite(cval)) {
-            throw new PropertyException("", "cval", "cval must be finite, found " + cval);
+        if (!(Math.abs(cval) <= MAX_RANGE)) {
+            throw new PropertyException("", "cval", "cval must be finite and in [-" + MAX_RANGE + ", " + MAX_RANGE + "], found " + cval);
         }
     }
 

@@ -258,10 +258,12 @@ public final class ImageAugmenter {
                 break;
             }
             default: {
-                int x0 = (int) Math.floor(sx);
-                int y0 = (int) Math.floor(sy);
-                fx = (float) (sx - x0);
-                fy = (float) (sy - y0);
+                double rx = reduce(sx, w);
+                double ry = reduce(sy, h);
+                int x0 = (int) Math.floor(rx);
+                int y0 = (int) Math.floor(ry);
+                fx = (float) (rx - x0);
+                fy = (float) (ry - y0);
                 xa = mapIndex(x0, w);
                 xb = mapIndex(x0 + 1, w);
                 ya = mapIndex(y0, h);
@@ -297,6 +299,27 @@ public final class ImageAugmenter {
             return period;
         }
         return r;
+    }
+
+    /**
+     * Brings a coordinate far outside the image back into int range without changing the sample it selects, so
+     * that the integer cast in {@link #border} cannot saturate (which made the interpolation weight huge).
+     * Coordinates within ±2^30 are returned unchanged.
+     */
+    private double reduce(double v, int n) {
+        if (Math.abs(v) < (1 << 30)) {
+            return v;
+        }
+        switch (fillMode) {
+            case NEAREST:
+                return v < 0 ? -1 : n;
+            case REFLECT:
+                return v - 2.0 * n * Math.floor(v / (2.0 * n));
+            case GRID_WRAP:
+                return v - (double) n * Math.floor(v / n);
+            default:
+                throw new IllegalStateException("Unexpected fill mode " + fillMode);
+        }
     }
 
     /** Maps an integer index outside [0, n) for NEAREST, REFLECT and GRID_WRAP. */

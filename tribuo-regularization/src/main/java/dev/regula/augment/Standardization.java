@@ -31,6 +31,12 @@ public final class Standardization implements Configurable, Provenancable<Config
     /** Rows per block when accumulating the covariance. */
     private static final int BLOCK_ROWS = 1024;
 
+    /** Largest number of entries of the d×d ZCA matrices (one Java array). */
+    static final long MAX_ZCA_ENTRIES = Integer.MAX_VALUE - 8;
+
+    /** Largest feature count d whose d×d ZCA matrices fit in one Java array. */
+    static final int MAX_ZCA_DIMENSION = (int) Math.sqrt((double) MAX_ZCA_ENTRIES);
+
     @Config(description = "Subtract each sample's mean (over all its pixels and channels).")
     private boolean samplewiseCenter = false;
 
@@ -58,8 +64,10 @@ public final class Standardization implements Configurable, Provenancable<Config
      */
     @Override
     public void postConfig() {
-        if (!(zcaEpsilon > 0) || Double.isInfinite(zcaEpsilon)) {
-            throw new PropertyException("", "zcaEpsilon", "zcaEpsilon must be finite and > 0, found " + zcaEpsilon);
+        if (!(zcaEpsilon >= Float.MIN_NORMAL) || Double.isInfinite(zcaEpsilon)) {
+            // W holds 1/sqrt(lambda + eps) in float32: below this, directions with lambda = 0 overflow to infinity.
+            throw new PropertyException("", "zcaEpsilon", "zcaEpsilon must be finite and > 0, at least " + Float.MIN_NORMAL
+                    + " (the whitening matrix is float32), found " + zcaEpsilon);
         }
         if (samplewiseStdNormalization && !samplewiseCenter) {
             logger.warning("samplewiseStdNormalization implies samplewiseCenter; centring each sample as well.");
@@ -146,6 +154,22 @@ public final class Standardization implements Configurable, Provenancable<Config
         if (rows < 1 || cols < 1 || x.length < (long) rows * cols) {
             throw new IllegalArgumentException("Need at least one row of " + cols + " values; found rows=" + rows
                     + ", array length " + x.length);
+        }
+        if (zcaWhitening && (long) cols * cols > MAX_ZCA_ENTRIES) {
+            throw new IllegalArgumentException("zcaWhitening needs a d x d covariance and whitening matrix, and d = " + cols
+                    + " features gives " + ((long) cols * cols) + " entries, more than the " + MAX_ZCA_ENTRIES
+                    + " one Java array holds (largest supported d: " + MAX_ZCA_DIMENSION + "); use featurewise "
+                    + "normalization, smaller images or patch-wise whitening instead");
+        }
+        // Covariance, eigenvectors, scaled eigenvectors and W in double live at once, plus row copies for the product.
+        long zcaBytes = 5L * cols * cols * Double.BYTES;
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (zcaWhitening && zcaBytes > available) {
+            throw new IllegalArgumentException("zcaWhitening on d = " + cols + " features needs about "
+                    + (zcaBytes >> 20) + " MiB for its d x d matrices, more than the " + (available >> 20)
+                    + " MiB left of the JVM's maximum heap (" + (rt.maxMemory() >> 20)
+                    + " MiB); raise -Xmx or use featurewise normalization");
         }
         boolean sc = effectiveSamplewiseCenter();
         boolean ss = samplewiseStdNormalization;
@@ -244,6 +268,10 @@ public final class Standardization implements Configurable, Provenancable<Config
      * @return W, d×d row-major, in double.
      */
     public static double[] zcaMatrix(double[] cov, int d, double epsilon, Blas blas) {
+        if (d < 1 || (long) d * d > MAX_ZCA_ENTRIES || cov.length < (long) d * d) {
+            throw new IllegalArgumentException("Need a d x d covariance with 1 <= d <= " + MAX_ZCA_DIMENSION
+                    + ", found d=" + d + ", length " + cov.length);
+        }
         SymmetricEigen eig = SymmetricEigen.decompose(cov, d);
         double[] lambda = eig.eigenvalues();
         double[] ut = eig.vectorRows(); // row i = u_i

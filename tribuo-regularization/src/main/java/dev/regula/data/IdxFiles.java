@@ -95,7 +95,14 @@ public final class IdxFiles {
      * @throws IOException if the file cannot be read.
      */
     public static Header header(Path file) throws IOException {
-        boolean gzip = isGzip(file);
+        boolean gzip;
+        try {
+            gzip = isGzip(file);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ImageDataException(file, -1, "cannot read IDX file: " + e, e);
+        }
         try (InputStream raw = Files.newInputStream(file);
              DataInputStream in = new DataInputStream(new BufferedInputStream(gzip ? new GZIPInputStream(raw) : raw))) {
             int zero = in.readUnsignedShort();
@@ -125,6 +132,77 @@ public final class IdxFiles {
             return new Header(type, shape);
         } catch (EOFException e) {
             throw new ImageDataException(file, -1, "truncated IDX header", e);
+        } catch (ImageDataException | NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ImageDataException(file, -1, (gzip ? "corrupt gzip data: " : "cannot read IDX file: ") + e, e);
+        }
+    }
+
+    /**
+     * Reads the header of an IDX file and checks that the file holds exactly the data the header declares, so
+     * that a truncated, padded or corrupt file is reported with its name before Tribuo reads it.
+     * @param file the IDX file, gzipped or not.
+     * @return the header.
+     * @throws ImageDataException if the header is invalid, the data is shorter or longer than declared, or the
+     *     gzip data is corrupt.
+     * @throws IOException if the file cannot be read.
+     */
+    public static Header validate(Path file) throws IOException {
+        Header h = header(file);
+        long values = 1;
+        for (int d : h.shape) {
+            values *= d; // at most 255 factors below 2^31: checked against the limit after each step
+            if (values > Integer.MAX_VALUE - 8) {
+                throw new ImageDataException(file, -1, "IDX header " + h + " declares more than " + (Integer.MAX_VALUE - 8)
+                        + " values, more than one Java array (and Tribuo's IDXDataSource) can hold");
+            }
+        }
+        long expected = values * elementBytes(h.type);
+        long headerBytes = 4 + 4L * h.shape.length;
+        long actual;
+        boolean gzip = isGzip(file);
+        if (!gzip) {
+            actual = Files.size(file) - headerBytes;
+        } else {
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
+                in.skipNBytes(headerBytes);
+                actual = 0;
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    actual += n;
+                }
+            } catch (EOFException e) {
+                throw new ImageDataException(file, -1, "truncated gzip data (an incomplete download?): " + e, e);
+            } catch (IOException e) {
+                throw new ImageDataException(file, -1, "corrupt gzip data: " + e, e);
+            }
+        }
+        if (actual < expected) {
+            throw new ImageDataException(file, -1, "truncated IDX file: header " + h + " declares " + expected
+                    + " data bytes but the file holds " + actual);
+        }
+        if (actual > expected) {
+            throw new ImageDataException(file, -1, "IDX file has " + (actual - expected) + " bytes after the " + expected
+                    + " data bytes its header " + h + " declares");
+        }
+        return h;
+    }
+
+    private static int elementBytes(IDXDataSource.IDXType type) {
+        switch (type) {
+            case UBYTE:
+            case BYTE:
+                return 1;
+            case SHORT:
+                return 2;
+            case INT:
+            case FLOAT:
+                return 4;
+            case DOUBLE:
+                return 8;
+            default:
+                throw new IllegalStateException("Unknown IDX type " + type);
         }
     }
 
@@ -197,7 +275,77 @@ public final class IdxFiles {
      * @throws IOException if a file is missing or invalid.
      */
     public static IDXDataSource<Label> source(Path directory, String split) throws IOException {
-        return new IDXDataSource<>(imagesFile(directory, split), labelsFile(directory, split), new LabelFactory());
+        return source(imagesFile(directory, split), labelsFile(directory, split));
+    }
+
+    /**
+     * Checks an IDX images file and its labels file as a pair: each file on its own ({@link #validate(Path)}),
+     * 3 or 4 dimensions for the images and 1 for the labels, equal counts, and at least one image.
+     * @param images the IDX images file.
+     * @param labels the IDX labels file.
+     * @return the images file's header.
+     * @throws ImageDataException naming the offending file if either file is invalid or they do not match.
+     * @throws IOException if a file is missing or cannot be read.
+     */
+    public static Header validatePair(Path images, Path labels) throws IOException {
+        Header ih = validate(images);
+        Header lh = validate(labels);
+        if (ih.shape.length != 3 && ih.shape.length != 4) {
+            throw new ImageDataException(images, -1, "an IDX images file needs 3 (count, rows, columns) or 4 "
+                    + "(count, rows, columns, channels) dimensions, found " + ih
+                    + (ih.shape.length == 1 ? " (is it the labels file?)" : ""));
+        }
+        if (lh.shape.length != 1) {
+            throw new ImageDataException(labels, -1, "an IDX labels file needs 1 dimension (count), found " + lh
+                    + " (is it the images file?)");
+        }
+        if (ih.getCount() != lh.getCount()) {
+            throw new ImageDataException(labels, -1, "holds " + lh.getCount() + " labels but the images file "
+                    + images + " holds " + ih.getCount() + " images");
+        }
+        if (ih.getCount() == 0) {
+            throw new ImageDataException(images, -1, "IDX images file holds no images");
+        }
+        return ih;
+    }
+
+    /**
+     * Loads an IDX images file and its labels file as a Tribuo {@link IDXDataSource} of labels, after
+     * {@link #validatePair(Path, Path)} and a check of every image: Tribuo datasets reject an example without
+     * features (an all-zero image, since {@code IDXDataSource} emits only non-zero pixels) or with a non-finite
+     * value, with a message that names neither the file nor the image; this names both.
+     * @param images the IDX images file.
+     * @param labels the IDX labels file.
+     * @return the data source (read eagerly).
+     * @throws ImageDataException naming the offending file if either file is invalid, they do not match, or an
+     *     image cannot become a Tribuo example.
+     * @throws IOException if a file is missing or cannot be read.
+     */
+    public static IDXDataSource<Label> source(Path images, Path labels) throws IOException {
+        validatePair(images, labels);
+        IDXDataSource<Label> source;
+        try {
+            source = new IDXDataSource<>(images, labels, new LabelFactory());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new ImageDataException(images, -1, "cannot be read with labels " + labels + ": " + e.getMessage(), e);
+        }
+        // Tribuo datasets reject examples without features or with NaN values with a message naming neither the
+        // file nor the image ("Example had duplicate features, invalid features or no features."): name them here.
+        int index = 0;
+        for (Example<Label> example : source) {
+            if (example.size() == 0) {
+                throw new ImageDataException(images, -1, "image " + index + " is entirely zero: IDXDataSource emits no "
+                        + "feature for it and Tribuo datasets reject examples without features");
+            }
+            for (Feature f : example) {
+                if (!Double.isFinite(f.getValue())) {
+                    throw new ImageDataException(images, -1, "image " + index + " has value " + f.getValue()
+                            + " at pixel " + f.getName() + "; pixel values must be finite");
+                }
+            }
+            index++;
+        }
+        return source;
     }
 
     private static Path locate(Path directory, String name) throws NoSuchFileException {

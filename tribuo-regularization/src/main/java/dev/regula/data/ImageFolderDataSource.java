@@ -32,9 +32,13 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -94,6 +98,9 @@ import java.util.Objects;
  * decompression bombs.
  */
 public final class ImageFolderDataSource implements ConfigurableDataSource<Label> {
+    /** Rough heap cost of one feature of the first image: its name (a short String) plus decoding buffers. */
+    private static final long BYTES_PER_FEATURE = 80;
+
 
     /** Metadata key under which each example stores its file name as written in the index. */
     public static final String FILENAME_METADATA = "filename";
@@ -400,6 +407,16 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
                     throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' has unsupported size "
                             + size.width + "x" + size.height + ": " + e.getMessage(), e);
                 }
+                // A few kilobytes of PNG can declare tens of millions of pixels: check the memory they would take
+                // (a name per feature, and per image a value and a name reference) before building anything.
+                long features = (long) first.getSize();
+                long needed = features * BYTES_PER_FEATURE;
+                if (needed > Runtime.getRuntime().maxMemory() / 2) {
+                    throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + image + ") is "
+                            + size.width + "x" + size.height + ": " + features + " features need about " + (needed >> 20)
+                            + " MiB, more than half the JVM's maximum heap (" + (Runtime.getRuntime().maxMemory() >> 20)
+                            + " MiB); lower maxPixels (now " + maxPixels + ") to reject such images, or raise -Xmx");
+                }
                 firstFile = row.filename;
                 featureNames = first.featureNames();
             } else if (size.width != first.getWidth() || size.height != first.getHeight()) {
@@ -420,9 +437,39 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
         filenames.addAll(names);
     }
 
+    /**
+     * Decodes the index as strict UTF-8 after dropping a leading byte-order mark (before parsing, so that a quoted
+     * first field is still recognised as quoted), reporting an invalid byte with its line instead of silently
+     * turning it into U+FFFD.
+     */
+    private String decodeIndex(byte[] bytes) throws ImageDataException {
+        int start = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF ? 3 : 0;
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+        CharBuffer out = CharBuffer.allocate(bytes.length - start + 1);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int bad = in.position();
+            long line = 1;
+            for (int i = 0; i < bad; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new ImageDataException(indexFile, line, "index CSV is not valid UTF-8: byte 0x"
+                    + Integer.toHexString(bytes[bad] & 0xff) + " at offset " + bad + "; save the index as UTF-8");
+        }
+        out.flip();
+        return out.toString();
+    }
+
     private List<Row> parseIndex(byte[] bytes) throws ImageDataException {
         List<Row> rows = new ArrayList<>();
-        try (CSVReader reader = new CSVReaderBuilder(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8))
+        try (CSVReader reader = new CSVReaderBuilder(new StringReader(decodeIndex(bytes)))
                 .withCSVParser(new RFC4180ParserBuilder().build())
                 .withKeepCarriageReturn(false)
                 .build()) {
@@ -482,6 +529,12 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
                         }
                         expected = String.join(",", header);
                         continue;
+                    }
+                    for (String h : header) {
+                        if (h.equalsIgnoreCase(filenameColumn.trim())) {
+                            throw new ImageDataException(indexFile, line, "the first row has a column '" + h + "' but the "
+                                    + "file name column is '" + filenameColumn + "' (column names are case-sensitive)");
+                        }
                     }
                     // No header: positional columns.
                     if (labelColumn != null) {
@@ -568,6 +621,11 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
     }
 
     private Dimension readSize(byte[] bytes, Row row, Path image) throws ImageDataException {
+        String pngProblem = pngHeaderProblem(bytes);
+        if (pngProblem != null) {
+            throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + image
+                    + ") is not a valid PNG: " + pngProblem);
+        }
         try {
             Dimension size = Imaging.getImageSize(bytes);
             if (size == null || size.width < 1 || size.height < 1) {
@@ -581,6 +639,47 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
             throw new ImageDataException(indexFile, row.line, "'" + row.filename + "' (" + image
                     + ") is not a readable image: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Checks the IHDR of a PNG against the PNG specification (Commons Imaging decodes, for instance, gray at a bit
+     * depth of 3, which the specification forbids, into arbitrary values instead of rejecting it).
+     * @return null if the data is not a PNG or its header is valid, otherwise the problem.
+     */
+    static @Nullable String pngHeaderProblem(byte[] b) {
+        byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        if (b.length < signature.length || !java.util.Arrays.equals(b, 0, signature.length, signature, 0, signature.length)) {
+            return null;
+        }
+        boolean ihdrLength = b.length >= 12 && b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 13;
+        if (b.length < 33 || !ihdrLength || b[12] != 'I' || b[13] != 'H' || b[14] != 'D' || b[15] != 'R') {
+            return "the first chunk is not a complete IHDR";
+        }
+        int depth = b[24] & 0xff;
+        int colourType = b[25] & 0xff;
+        String allowed;
+        switch (colourType) {
+            case 0: allowed = "1, 2, 4, 8, 16"; break;
+            case 3: allowed = "1, 2, 4, 8"; break;
+            case 2: case 4: case 6: allowed = "8, 16"; break;
+            default: return "colour type " + colourType + " is not one of 0, 2, 3, 4, 6";
+        }
+        if (!java.util.Arrays.asList(allowed.split(", ")).contains(Integer.toString(depth))) {
+            return "bit depth " + depth + " is not allowed for colour type " + colourType + " (allowed: " + allowed + ")";
+        }
+        int compression = b[26] & 0xff;
+        int filter = b[27] & 0xff;
+        int interlace = b[28] & 0xff;
+        if (compression != 0) {
+            return "compression method " + compression + " (allowed: 0)";
+        }
+        if (filter != 0) {
+            return "filter method " + filter + " (allowed: 0)";
+        }
+        if (interlace > 1) {
+            return "interlace method " + interlace + " (allowed: 0, 1)";
+        }
+        return null;
     }
 
     private double[] decode(byte[] bytes, Row row, Path file, ImageGeometry g) throws ImageDataException {

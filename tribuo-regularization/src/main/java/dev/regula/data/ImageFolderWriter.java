@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,24 +46,48 @@ public final class ImageFolderWriter {
         if (geometry.getChannels() != 1 && geometry.getChannels() != 3) {
             throw new IllegalArgumentException("PNG export supports 1 or 3 channels, geometry is " + geometry);
         }
-        Files.createDirectories(imageDirectory);
-        Path parent = indexFile.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        List<String> names = new ArrayList<>();
-        try (Writer w = Files.newBufferedWriter(indexFile, StandardCharsets.UTF_8);
-             ICSVWriter csv = new CSVWriter(w, ',', ICSVWriter.DEFAULT_QUOTE_CHARACTER, '"', "\n")) {
-            csv.writeNext(withLabels ? new String[]{"filename", "label"} : new String[]{"filename"}, false);
-            int n = 0;
-            for (Example<Label> example : examples) {
-                String name = n + ".png";
-                double[] pixels = IdxFiles.densify(example, geometry);
-                writePng(pixels, geometry, imageDirectory.resolve(name), n);
-                csv.writeNext(withLabels ? new String[]{name, example.getOutput().getLabel()} : new String[]{name}, false);
-                names.add(name);
-                n++;
+        // Check every value before writing anything, so that a bad image cannot leave a partial index behind. The
+        // examples are listed first so that an Iterable that can be read only once is read once.
+        List<Example<Label>> list = new ArrayList<>();
+        examples.forEach(list::add);
+        int position = 0;
+        for (Example<Label> example : list) {
+            for (double v : IdxFiles.densify(example, geometry)) {
+                toByte(v, position);
             }
+            position++;
+        }
+        Files.createDirectories(imageDirectory);
+        Path index = indexFile.toAbsolutePath();
+        Path parent = index.getParent();
+        Files.createDirectories(parent);
+        List<String> names = new ArrayList<>();
+        // The index is written to a temporary file and moved into place only once every image is written, so an
+        // existing index is never truncated by a failed run.
+        // (Created like the index itself would be, with the default permissions, which the move keeps.)
+        Path tmp = parent.resolve("." + index.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                 ICSVWriter csv = new CSVWriter(w, ',', ICSVWriter.DEFAULT_QUOTE_CHARACTER, '"', "\n")) {
+                csv.writeNext(withLabels ? new String[]{"filename", "label"} : new String[]{"filename"}, false);
+                int n = 0;
+                for (Example<Label> example : list) {
+                    String name = n + ".png";
+                    double[] pixels = IdxFiles.densify(example, geometry);
+                    writePng(pixels, geometry, imageDirectory.resolve(name), n);
+                    csv.writeNext(withLabels ? new String[]{name, example.getOutput().getLabel()} : new String[]{name}, false);
+                    names.add(name);
+                    n++;
+                }
+            }
+            try {
+                Files.move(tmp, index, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
         return names;
     }

@@ -138,7 +138,8 @@ public final class ImageGeometry implements Serializable {
      * Maps each feature id of a feature map to its flat pixel index, by parsing the feature names.
      * @param featureMap a feature map whose names are flat pixel indices.
      * @return an array of length {@code featureMap.size()} with the pixel index of feature id {@code i} at {@code i}.
-     * @throws IllegalArgumentException if a name is not an integer in {@code [0, getSize())}.
+     * @throws IllegalArgumentException if a name is not an integer in {@code [0, getSize())} padded as
+     *     {@link #featureName(int)} pads it.
      */
     public int[] pixelIndices(ImmutableFeatureMap featureMap) {
         int[] out = new int[featureMap.size()];
@@ -155,6 +156,11 @@ public final class ImageGeometry implements Serializable {
             if (pixel < 0 || pixel >= getSize()) {
                 throw new IllegalArgumentException("Feature '" + name + "' is outside image geometry " + this
                         + " (valid pixel indices are 0.." + (getSize() - 1) + ")");
+            }
+            if (name.length() != digits()) {
+                throw new IllegalArgumentException("Feature '" + name + "' is padded to " + name.length()
+                        + " digits but image geometry " + this + " has " + getSize() + " values (names padded to "
+                        + digits() + " digits, e.g. '" + featureName(0) + "'); the geometry does not match the data");
             }
             out[id] = pixel;
         }

@@ -1,6 +1,7 @@
 package dev.regula.experiment;
 
 import dev.regula.data.ImageGeometry;
+import dev.regula.mlp.MLPTrainer;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
@@ -288,7 +289,8 @@ public final class StudySettings {
                 }
             }
             check(epochs >= 1, "epochs must be >= 1, found " + epochs);
-            check(threads >= 0, "threads must be >= 0 (0 = every processor), found " + threads);
+            check(threads >= 0 && threads <= MLPTrainer.MAX_THREADS, "threads must be in [0, " + MLPTrainer.MAX_THREADS
+                    + "] (0 = every processor), found " + threads);
             check(minibatchSize >= 1, "minibatch size must be >= 1, found " + minibatchSize);
             check(validationFraction > 0 && validationFraction < 1,
                     "validation fraction must be in (0, 1), found " + validationFraction);

@@ -79,10 +79,16 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
 
     @Override
     public void postConfig() {
+        if (monitor == null) {
+            throw new PropertyException("", "monitor", "monitor must be set, e.g. val_loss or val_accuracy");
+        }
         try {
             Monitor.fromKey(monitor);
         } catch (IllegalArgumentException e) {
             throw new PropertyException(e, "", "monitor", e.getMessage());
+        }
+        if (mode == null) {
+            throw new PropertyException("", "mode", "mode must be one of " + java.util.Arrays.toString(Mode.values()));
         }
         if (patience < 0) {
             throw new PropertyException("", "patience", "patience must be >= 0, found " + patience);

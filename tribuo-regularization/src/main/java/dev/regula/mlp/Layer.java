@@ -54,6 +54,9 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
         if (units < 1) {
             throw new PropertyException("", "units", "units must be at least 1, found " + units);
         }
+        if (activation == null) {
+            throw new PropertyException("", "activation", "activation must be one of " + java.util.Arrays.toString(Activation.values()));
+        }
         if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
             throw new PropertyException("", "maxNorm", "maxNorm must be finite and >= 0 (0 = none), found " + maxNorm);
         }

@@ -61,6 +61,8 @@ public final class MLPTrainer implements Trainer<Label> {
     public static final String THREADS_PROVENANCE = "regula-blas-threads";
     /** Run-provenance key of an explicit validation dataset's provenance. */
     public static final String VALIDATION_PROVENANCE = "validation-dataset";
+    /** Largest accepted {@code numThreads}: each thread is a started, spinning worker. */
+    public static final int MAX_THREADS = 1024;
 
     @Config(description = "Hidden layers, input side first. Empty gives multinomial logistic regression.")
     private List<Layer> hiddenLayers = new ArrayList<>();
@@ -142,6 +144,9 @@ public final class MLPTrainer implements Trainer<Label> {
         if (optimiser == null) {
             throw new PropertyException("", "optimiser", "optimiser must be set");
         }
+        if (weightInit == null) {
+            throw new PropertyException("", "weightInit", "weightInit must be one of " + java.util.Arrays.toString(WeightInit.values()));
+        }
         if (epochs < 1) {
             throw new PropertyException("", "epochs", "epochs must be >= 1, found " + epochs);
         }
@@ -161,8 +166,9 @@ public final class MLPTrainer implements Trainer<Label> {
                 throw new PropertyException(e, "", "imageGeometry", e.getMessage());
             }
         }
-        if (numThreads < 0) {
-            throw new PropertyException("", "numThreads", "numThreads must be >= 0 (0 = all processors), found " + numThreads);
+        if (numThreads < 0 || numThreads > MAX_THREADS) {
+            throw new PropertyException("", "numThreads", "numThreads must be in [0, " + MAX_THREADS
+                    + "] (0 = all processors), found " + numThreads);
         }
         rng = new SplittableRandom(seed);
     }
@@ -249,6 +255,9 @@ public final class MLPTrainer implements Trainer<Label> {
         ImmutableFeatureMap fmap = examples.getFeatureIDMap();
         ImmutableOutputInfo<Label> labels = examples.getOutputIDInfo();
         checkTrainable(examples, labels);
+        if (augmentation != null) {
+            ImageGeometry.parse(imageGeometry).pixelIndices(fmap); // fail on a geometry mismatch before any costly preparation
+        }
         int threads = numThreads == 0 ? Runtime.getRuntime().availableProcessors() : numThreads;
         Blas blas = Backends.get(threads);
         TrainingData data = TrainingData.prepare(examples, validation, validationFraction, splitRng, fmap, labels);
@@ -272,7 +281,8 @@ public final class MLPTrainer implements Trainer<Label> {
                 examples.getProvenance(), trainerProvenance, runProv);
 
         Network net = Network.initialise(inputDropout, layerSpecs(fmap.size(), labels.size()), weightInit, initRng);
-        NetworkTrainer steps = new NetworkTrainer(net, minibatchSize, blas, optimiser.createUpdater(
+        // A minibatch never holds more rows than the training data (Keras semantics), so buffers are sized by both.
+        NetworkTrainer steps = new NetworkTrainer(net, Math.min(minibatchSize, data.train.rows), blas, optimiser.createUpdater(
                 NetworkTrainer.parameterSizes(net)), dropoutRng);
         TrainingHistory history = runEpochs(net, steps, data, shuffleRng, blas, monitor, provenance, fmap, labels);
         return new MLPModel("mlp-model", provenance, fmap, labels, inputTransform, net, history);
@@ -288,9 +298,10 @@ public final class MLPTrainer implements Trainer<Label> {
         StopReason reason = StopReason.COMPLETED;
         String message = "completed all " + epochs + " epochs";
         int[] order = TrainingData.identity(data.train.rows);
-        float[] batchX = new float[minibatchSize * data.train.cols];
-        int[] batchY = new int[minibatchSize];
-        int batches = (data.train.rows + minibatchSize - 1) / minibatchSize;
+        int batchSize = Math.min(minibatchSize, data.train.rows); // same batches; buffers no larger than the data
+        float[] batchX = new float[batchSize * data.train.cols];
+        int[] batchY = new int[batchSize];
+        int batches = (data.train.rows + batchSize - 1) / batchSize;
         for (int epoch = 1; epoch <= epochs && reason == StopReason.COMPLETED; epoch++) {
             long start = System.nanoTime();
             if (shuffle) {
@@ -298,7 +309,7 @@ public final class MLPTrainer implements Trainer<Label> {
             }
             steps.resetEpochStatistics();
             for (int b = 0; b < batches; b++) {
-                int rows = data.fillBatch(order, b * minibatchSize, minibatchSize, batchX, batchY);
+                int rows = data.fillBatch(order, b * batchSize, batchSize, batchX, batchY);
                 double loss = steps.step(batchX, batchY, rows);
                 if (!Double.isFinite(loss)) {
                     reason = StopReason.DIVERGED;
@@ -658,6 +669,9 @@ public final class MLPTrainer implements Trainer<Label> {
          * @return this builder.
          */
         public Builder augmentation(@Nullable Augmentation augmentation, ImageGeometry geometry) {
+            if (augmentation != null && geometry == null) {
+                throw new PropertyException("", "imageGeometry", "imageGeometry (e.g. 28x28x1) is required when augmentation is set");
+            }
             t.augmentation = augmentation;
             t.imageGeometry = augmentation == null ? null : geometry.toString();
             return this;

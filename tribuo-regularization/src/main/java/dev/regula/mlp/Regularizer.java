@@ -71,8 +71,9 @@ public final class Regularizer implements Configurable, Provenancable<Configured
     }
 
     private static void check(String field, double v) {
-        if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new PropertyException("", field, field + " must be finite and >= 0, found " + v);
+        if (!(v == 0 || (v >= Float.MIN_NORMAL && v <= Float.MAX_VALUE))) {
+            throw new PropertyException("", field, field + " must be 0 or in [" + Float.MIN_NORMAL + ", " + Float.MAX_VALUE
+                    + "] (penalties are applied in float32), found " + v);
         }
     }
 

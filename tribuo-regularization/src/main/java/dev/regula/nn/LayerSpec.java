@@ -29,6 +29,10 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
         if (inputs < 1 || units < 1) {
             throw new IllegalArgumentException("Layer sizes must be at least 1, found inputs=" + inputs + ", units=" + units);
         }
+        if ((long) inputs * units > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("A dense layer of " + units + " units on " + inputs + " inputs needs "
+                    + ((long) inputs * units) + " weights, more than the " + (Integer.MAX_VALUE - 8) + " one kernel array holds");
+        }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), found " + dropout);
         }

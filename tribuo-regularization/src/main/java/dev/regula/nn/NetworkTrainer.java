@@ -59,6 +59,12 @@ public final class NetworkTrainer {
      * @param dropoutRng the random source of dropout masks (further streams for the other team threads are split off it).
      */
     public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, SplittableRandom dropoutRng) {
+        for (LayerSpec spec : net.getLayers()) {
+            if (maxBatch < 1 || (long) maxBatch * Math.max(spec.inputs(), spec.units()) > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("A minibatch of " + maxBatch + " rows through a layer of " + spec.inputs()
+                        + " inputs and " + spec.units() + " units needs more values than one array holds; use a smaller minibatchSize");
+            }
+        }
         this.net = net;
         this.blas = blas;
         this.updater = updater;

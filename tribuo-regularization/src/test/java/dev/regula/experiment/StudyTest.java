@@ -52,6 +52,8 @@ class StudyTest {
         assertEquals("unknown variant 'l3'; valid variants: baseline, l2, l1, dropout, augmented_zca, early_stopping", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> StudySettings.builder().hiddenUnits(List.of()).build());
         assertThrows(IllegalArgumentException.class, () -> StudySettings.builder().dropout(1).build());
+        assertEquals("threads must be in [0, 1024] (0 = every processor), found 1025", assertThrows(
+                IllegalArgumentException.class, () -> StudySettings.builder().threads(1025).build()).getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> Study.trainer(StudyVariant.AUGMENTED_ZCA, StudySettings.builder().geometry(null).build()));
         assertEquals(3, Study.referenceTrainer(StudyVariant.BASELINE, 3, 1).getEpochs());

@@ -71,8 +71,9 @@ final class BenchCommand extends BaseCommand {
         if (epochs < 1) {
             throw new UserException("--epochs must be >= 1, found " + epochs);
         }
-        if (threads < 0) {
-            throw new UserException("--threads must be >= 0 (0 = all processors), found " + threads);
+        if (threads < 0 || threads > MLPTrainer.MAX_THREADS) {
+            throw new UserException("--threads must be in [0, " + MLPTrainer.MAX_THREADS + "] (0 = all processors), found "
+                    + threads);
         }
         if (!VARIANTS.contains(variant)) {
             throw new UserException("unknown --variant '" + variant + "'; valid: " + String.join(", ", VARIANTS));

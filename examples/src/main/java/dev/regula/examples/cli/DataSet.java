@@ -73,6 +73,12 @@ final class DataSet {
             ImageGeometry g = IdxFiles.geometry(IdxFiles.imagesFile(dir, IdxFiles.TRAIN));
             ConfigurableDataSource<Label> all = scaled(IdxFiles.source(dir, IdxFiles.TRAIN));
             if (IdxFiles.hasSplit(dir, IdxFiles.TEST)) {
+                Path testImages = IdxFiles.imagesFile(dir, IdxFiles.TEST);
+                ImageGeometry tg = IdxFiles.geometry(testImages);
+                if (!tg.equals(g)) {
+                    throw new UserException("test images " + testImages + " are " + tg + " but the training images "
+                            + IdxFiles.imagesFile(dir, IdxFiles.TRAIN) + " are " + g + "; both splits need the same geometry");
+                }
                 return new DataSet(all, scaled(IdxFiles.source(dir, IdxFiles.TEST)), g, "IDX files in " + dir, false);
             }
             return heldOut(all, g, "IDX files in " + dir + " (no t10k test files)", testFraction, seed);

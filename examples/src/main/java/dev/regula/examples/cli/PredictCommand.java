@@ -2,6 +2,7 @@ package dev.regula.examples.cli;
 
 import dev.regula.data.IdxFiles;
 import dev.regula.data.ImageFolderDataSource;
+import dev.regula.data.ImageGeometry;
 import dev.regula.data.PredictionWriter;
 import dev.regula.data.ReferenceLayout;
 import dev.regula.data.RescalingDataSource;
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.tribuo.DataSource;
 import org.tribuo.Example;
 import org.tribuo.Prediction;
+import org.tribuo.VariableInfo;
 import org.tribuo.classification.Label;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +53,7 @@ final class PredictCommand extends BaseCommand {
             throw new UserException("input " + input + " does not exist");
         }
         List<Example<Label>> examples = new ArrayList<>();
-        for (Example<Label> e : source()) {
+        for (Example<Label> e : source(m)) {
             examples.add(e);
         }
         if (Files.isDirectory(input) && !Files.isRegularFile(input.resolve(ReferenceLayout.TEST_INDEX))) {
@@ -67,7 +69,7 @@ final class PredictCommand extends BaseCommand {
         return 0;
     }
 
-    private DataSource<Label> source() throws Exception {
+    private DataSource<Label> source(MLPModel m) throws Exception {
         if (Files.isRegularFile(input)) {
             Path dir = images;
             if (dir == null) {
@@ -75,16 +77,47 @@ final class PredictCommand extends BaseCommand {
                 Path reference = ReferenceLayout.testImages(root);
                 dir = input.getFileName().toString().equals(ReferenceLayout.TEST_INDEX) && Files.isDirectory(reference) ? reference : root;
             }
-            return ImageFolderDataSource.builder(input).imageDirectory(dir).build();
+            ImageFolderDataSource s = ImageFolderDataSource.builder(input).imageDirectory(dir).build();
+            checkGeometry(m, s.getGeometry(), "the images listed in " + input);
+            return s;
         }
         if (Files.isRegularFile(input.resolve(ReferenceLayout.TEST_INDEX))) {
-            return ImageFolderDataSource.referenceTest(input).build();
+            ImageFolderDataSource s = ImageFolderDataSource.referenceTest(input).build();
+            checkGeometry(m, s.getGeometry(), "the images listed in " + input.resolve(ReferenceLayout.TEST_INDEX));
+            return s;
         }
         String split = IdxFiles.hasSplit(input, IdxFiles.TEST) ? IdxFiles.TEST : IdxFiles.hasSplit(input, IdxFiles.TRAIN) ? IdxFiles.TRAIN : null;
         if (split == null) {
             throw new UserException("no images found in " + input + ": expected Test.csv (reference layout) or IDX files "
                     + "(t10k-images-idx3-ubyte[.gz] + t10k-labels-idx1-ubyte[.gz])");
         }
+        checkGeometry(m, IdxFiles.geometry(IdxFiles.imagesFile(input, split)), "the images in " + IdxFiles.imagesFile(input, split));
         return RescalingDataSource.of(IdxFiles.source(input, split), 1.0 / 255);
+    }
+
+    /**
+     * Rejects input images whose flat pixel indices cannot be those the model was trained on (features named by
+     * zero-padded pixel index, as IDXDataSource and ImageFolderDataSource name them): otherwise Tribuo silently
+     * ignores unknown features and the model predicts from a scrambled image.
+     */
+    static void checkGeometry(MLPModel m, ImageGeometry g, String what) {
+        int maxIndex = -1;
+        int width = -1;
+        for (VariableInfo info : m.getFeatureIDMap()) {
+            String name = info.getName();
+            int index;
+            try {
+                index = Integer.parseInt(name);
+            } catch (NumberFormatException e) {
+                return; // not a pixel model: nothing to compare
+            }
+            maxIndex = Math.max(maxIndex, index);
+            width = name.length();
+        }
+        if (maxIndex >= g.getSize() || width != String.valueOf(g.getSize()).length()) {
+            throw new UserException(what + " are " + g + " (" + g.getSize() + " values per image), but the model's "
+                    + "features are pixel indices up to " + maxIndex + " padded to " + width
+                    + " digits: it was trained on images of another size");
+        }
     }
 }

@@ -71,6 +71,9 @@ public final class IdxToImageFolder {
             throw new IllegalArgumentException("limit must be at least 1, found " + limit);
         }
         ImageGeometry geometry = IdxFiles.geometry(images);
+        // The pair is checked, but not each image: an all-black image is a valid PNG, even though a Tribuo dataset
+        // (which IdxFiles.source prepares for) could not hold it.
+        IdxFiles.validatePair(images, labels);
         IDXDataSource<Label> source = new IDXDataSource<>(images, labels, new LabelFactory());
         List<Example<Label>> selected = new ArrayList<>();
         for (Example<Label> e : source) {

@@ -98,6 +98,49 @@ class BadInputTest {
     }
 
     @Test
+    void imagesOfAnotherSizeAreRefusedNotScored() throws IOException {
+        // 28×28 training images with 14×14 test images beside them: the test split cannot be scored by that model
+        Path mixed = CliTestSupport.writeIdx(Files.createDirectories(tmp.resolve("mixed")), 60, 0);
+        writeSmallIdx(mixed, "t10k", 20);
+        assertUserError(run("train", "--data", mixed.toString(), "--hidden", "8", "--epochs", "1",
+                "--model", tmp.resolve("mixed-model/model.tribuo").toString()), 1,
+                "test images " + mixed.resolve("t10k-images-idx3-ubyte") + " are 14x14x1 but the training images "
+                        + mixed.resolve("train-images-idx3-ubyte") + " are 28x28x1; both splits need the same geometry");
+        assertFalse(Files.exists(tmp.resolve("mixed-model")), "nothing trained");
+
+        // a 28×28 model asked to predict 14×14 images
+        Path model = tmp.resolve("m28/model.tribuo");
+        CliTestSupport.Run trained = run("train", "--data", data.toString(), "--hidden", "8", "--epochs", "1",
+                "--model", model.toString());
+        assertEquals(0, trained.exitCode(), trained.toString());
+        Path small = writeSmallIdx(Files.createDirectories(tmp.resolve("small")), "t10k", 20);
+        assertUserError(run("predict", "--model", model.toString(), "--input", small.toString(),
+                "--out", tmp.resolve("small.csv").toString()), 1,
+                "the images in " + small.resolve("t10k-images-idx3-ubyte") + " are 14x14x1 (196 values per image), "
+                        + "but the model's features are pixel indices up to ");
+        assertFalse(Files.exists(tmp.resolve("small.csv")), "no submission written");
+    }
+
+    /** Writes {@code count} random 14×14 gray images and labels 0–9 as the IDX pair of {@code split} in {@code dir}. */
+    private static Path writeSmallIdx(Path dir, String split, int count) throws IOException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        java.util.List<double[]> images = new java.util.ArrayList<>();
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            double[] image = new double[14 * 14];
+            for (int p = 0; p < image.length; p++) {
+                image[p] = 1 + rng.nextInt(255);
+            }
+            images.add(image);
+            labels[i] = i % 10;
+        }
+        dev.regula.data.IdxFiles.writeImages(dir.resolve(split + "-images-idx3-ubyte"),
+                dev.regula.data.ImageGeometry.of(14, 14, 1), images, false);
+        dev.regula.data.IdxFiles.writeLabels(dir.resolve(split + "-labels-idx1-ubyte"), labels, false);
+        return dir;
+    }
+
+    @Test
     void plainCommandLineAlsoReportsUserErrorsInOneLine() {
         CliTestSupport.Run r = CliTestSupport.run(new CommandLine(new RegulaCli()), "study", "--variants", "foo",
                 "--out", tmp.resolve("o5").toString());

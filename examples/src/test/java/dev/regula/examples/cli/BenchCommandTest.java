@@ -92,7 +92,9 @@ class BenchCommandTest {
         assertUserError(run("bench", "--data", data.toString(), "--epochs", "0"),
                 "regula bench: --epochs must be >= 1, found 0");
         assertUserError(run("bench", "--data", data.toString(), "--threads", "-2"),
-                "regula bench: --threads must be >= 0 (0 = all processors), found -2");
+                "regula bench: --threads must be in [0, 1024] (0 = all processors), found -2");
+        assertUserError(run("bench", "--data", data.toString(), "--threads", "1025"),
+                "regula bench: --threads must be in [0, 1024] (0 = all processors), found 1025");
         assertUserError(run("bench", "--data", tmp.resolve("missing").toString()), "regula bench: ");
     }
 

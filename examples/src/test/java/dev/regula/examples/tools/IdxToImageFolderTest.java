@@ -2,6 +2,8 @@ package dev.regula.examples.tools;
 
 import dev.regula.data.EmbeddedData;
 import dev.regula.data.IdxFiles;
+import dev.regula.data.ImageDataException;
+import dev.regula.data.ImageGeometry;
 import dev.regula.data.ImageFolderDataSource;
 import dev.regula.data.ReferenceLayout;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,9 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IdxToImageFolderTest {
@@ -45,5 +49,24 @@ class IdxToImageFolderTest {
         ImageFolderDataSource test = ImageFolderDataSource.referenceTest(root).build();
         assertEquals(15, test.size());
         assertSame(LabelFactory.UNKNOWN_LABEL, test.iterator().next().getOutput());
+    }
+
+    @Test
+    void anAllBlackImageConvertsAndAMismatchedPairDoesNot(@TempDir Path root) throws IOException {
+        // A Tribuo dataset cannot hold an image without a non-zero pixel, but a PNG of it is fine.
+        ImageGeometry g = ImageGeometry.of(3, 2, 1);
+        Path images = root.resolve("images-idx3-ubyte");
+        Path labels = root.resolve("labels-idx1-ubyte");
+        IdxFiles.writeImages(images, g, List.of(new double[]{1, 2, 3, 4, 5, 6}, new double[6]), false);
+        IdxFiles.writeLabels(labels, new int[]{3, 7}, false);
+        assertEquals(2, IdxToImageFolder.convert(images, labels, root.resolve("out"), false, 10));
+        assertEquals(List.of("filename,label", "0.png,3", "1.png,7"),
+                Files.readAllLines(ReferenceLayout.trainIndex(root.resolve("out"))));
+
+        IdxFiles.writeLabels(labels, new int[]{3, 7, 1}, false);
+        ImageDataException e = assertThrows(ImageDataException.class,
+                () -> IdxToImageFolder.convert(images, labels, root.resolve("out2"), false, 10));
+        assertTrue(e.getMessage().contains("holds 3 labels but the images file " + images + " holds 2 images"), e.getMessage());
+        assertFalse(Files.exists(root.resolve("out2")), "nothing written");
     }
 }

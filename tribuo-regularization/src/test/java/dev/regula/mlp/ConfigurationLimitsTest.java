@@ -1,0 +1,256 @@
+package dev.regula.mlp;
+
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import dev.regula.augment.Augmentation;
+import dev.regula.data.ImageGeometry;
+import dev.regula.mlp.optimisers.AdaGrad;
+import dev.regula.mlp.optimisers.Adam;
+import dev.regula.mlp.optimisers.AdamW;
+import dev.regula.mlp.optimisers.RMSProp;
+import dev.regula.mlp.optimisers.SGD;
+import dev.regula.nn.Activation;
+import dev.regula.nn.Backends;
+import dev.regula.nn.LayerSpec;
+import dev.regula.nn.Network;
+import dev.regula.nn.NetworkTrainer;
+import dev.regula.nn.Updater;
+import dev.regula.nn.WeightInit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.tribuo.Dataset;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.MutableDataset;
+import org.tribuo.VariableInfo;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Limits of the trainer's hyper-parameters that the "bad input" audit found unchecked: null settings, values that
+ * are fine in double but underflow or overflow float32, image geometries that do not match the data, and sizes
+ * that overflow an int array. Each must fail at configuration time (or, where the size depends on the data, before
+ * anything is allocated) with a message naming the field, the value and the allowed range.
+ */
+class ConfigurationLimitsTest {
+    /** The float32 range the optimisers and penalties accept, as the messages print it. */
+    private static final String FLOAT_MIN = String.valueOf(Float.MIN_NORMAL);
+    private static final String FLOAT_MAX = String.valueOf(Float.MAX_VALUE);
+
+    @BeforeAll
+    static void quiet() {
+        Logger.getLogger(MLPTrainer.class.getName()).setLevel(Level.WARNING);
+    }
+
+    /** Asserts a {@link PropertyException} on {@code field} whose message names the field and every fragment. */
+    private static void rejects(String field, Executable configuration, String... fragments) {
+        PropertyException e = assertThrows(PropertyException.class, configuration, field);
+        assertEquals(field, e.getProperty(), e.getMessage());
+        String message = e.getMessage();
+        assertTrue(message.contains(field), "message '" + message + "' should name " + field);
+        for (String f : fragments) {
+            assertTrue(message.contains(f), "message '" + message + "' should contain '" + f + "'");
+        }
+    }
+
+    /** Asserts an {@link IllegalArgumentException} whose message contains every fragment. */
+    private static void failsClearly(Executable action, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' should contain '" + f + "'");
+        }
+    }
+
+    /**
+     * {@code n} random 8×8 gray images with the feature names IDXDataSource gives them ({@code 00} … {@code 63}),
+     * labelled a and b alternately.
+     */
+    static Dataset<Label> images8x8(int n) {
+        String[] names = ImageGeometry.of(8, 8, 1).featureNames();
+        LabelFactory factory = new LabelFactory();
+        MutableDataset<Label> ds = new MutableDataset<>(new SimpleDataSourceProvenance("8x8 images", factory), factory);
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            double[] values = new double[names.length];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = 0.05 + 0.9 * r.nextDouble();
+            }
+            ds.add(new ArrayExample<>(new Label(i % 2 == 0 ? "a" : "b"), names.clone(), values));
+        }
+        return ds;
+    }
+
+    // ---- fix-4: null settings are configuration errors, not NullPointerExceptions or silent defaults ----
+
+    @Test
+    void nullActivationIsRejectedWhenTheLayerIsBuilt() {
+        rejects("activation", () -> Layer.dense(16).activation(null).build(), "RELU", "TANH", "SIGMOID", "ELU", "LINEAR");
+    }
+
+    @Test
+    void nullWeightInitIsRejectedWhenTheTrainerIsBuilt() {
+        rejects("weightInit", () -> MLPTrainerTest.small().weightInit(null).build(), "GLOROT_UNIFORM", "HE_UNIFORM");
+    }
+
+    @Test
+    void nullEarlyStoppingModeIsRejectedInsteadOfMeaningLowerIsBetter() {
+        // Before the fix mode(null) was accepted and isMaximising() returned false, so val_accuracy was treated as
+        // lower-is-better and restoreBestWeights restored the worst epoch.
+        rejects("mode", () -> EarlyStopping.monitoring("val_accuracy").mode(null).restoreBestWeights(true).build(),
+                "AUTO", "MIN", "MAX");
+        rejects("mode", () -> EarlyStopping.monitoring("val_loss").mode(null).build(), "AUTO", "MIN", "MAX");
+        // the explicit modes keep their meaning
+        assertTrue(EarlyStopping.monitoring("val_accuracy").mode(EarlyStopping.Mode.AUTO).build().isMaximising());
+        assertFalse(EarlyStopping.monitoring("val_accuracy").mode(EarlyStopping.Mode.MIN).build().isMaximising());
+        assertTrue(EarlyStopping.monitoring("val_loss").mode(EarlyStopping.Mode.MAX).build().isMaximising());
+    }
+
+    @Test
+    void nullMonitorIsRejectedWithExamples() {
+        rejects("monitor", () -> EarlyStopping.monitoring(null), "val_loss", "val_accuracy");
+    }
+
+    @Test
+    void augmentationWithoutGeometryIsRejectedByTheBuilder() {
+        Augmentation aug = Augmentation.builder().rotationRange(10).build();
+        rejects("imageGeometry", () -> MLPTrainer.builder().augmentation(aug, null), "28x28x1", "augmentation");
+        // no augmentation needs no geometry
+        assertNull(MLPTrainer.builder().augmentation(null, null).build().getAugmentation());
+    }
+
+    // ---- fix-5: values that vanish or overflow in float32 are rejected with the float32 range ----
+
+    @Test
+    void learningRatesOutsideFloat32AreRejected() {
+        rejects("learningRate", () -> new SGD(1e-50, 0, false), "1.0E-50", FLOAT_MIN, FLOAT_MAX, "float32");
+        rejects("learningRate", () -> new Adam(1e-50), "1.0E-50", FLOAT_MIN, FLOAT_MAX);
+        rejects("learningRate", () -> new AdamW(1e-45, 0.004), "1.0E-45", FLOAT_MIN); // a float32 subnormal
+        rejects("learningRate", () -> new RMSProp(1e-40, 0.9), "1.0E-40", FLOAT_MIN);
+        rejects("learningRate", () -> new AdaGrad(1e300), "1.0E300", FLOAT_MAX);
+        // the bounds themselves, and the usual Keras values, are accepted
+        new Adam(Float.MIN_NORMAL);
+        new SGD(Float.MAX_VALUE, 0, false);
+        new Adam(1e-3);
+        new SGD(0.01, 0.9, true);
+        new RMSProp(1e-3, 0.9);
+        new AdaGrad(0.01);
+    }
+
+    @Test
+    void optimiserEpsilonOutsideFloat32IsRejected() {
+        rejects("epsilon", () -> new Adam(1e-3, 0.9, 0.999, 1e-60), "1.0E-60", FLOAT_MIN, "float32");
+        rejects("epsilon", () -> new Adam(1e-3, 0.9, 0.999, 1e300), "1.0E300", FLOAT_MAX);
+        new Adam(1e-3, 0.9, 0.999, 1e-7); // Keras default
+        new Adam(1e-3, 0.9, 0.999, 1e-8); // PyTorch default
+    }
+
+    @Test
+    void weightDecayOutsideFloat32IsRejected() {
+        rejects("weightDecay", () -> new AdamW(1e-3, 1e300), "1.0E300", "0 or in [" + FLOAT_MIN + ", " + FLOAT_MAX + "]");
+        rejects("weightDecay", () -> new AdamW(1e-3, 1e-50), "1.0E-50", FLOAT_MIN);
+        new AdamW(1e-3, 0.0);
+        new AdamW(1e-3, 4e-3);
+    }
+
+    @Test
+    void penaltiesOutsideFloat32AreRejected() {
+        rejects("l2", () -> Regularizer.l2(1e300), "1.0E300", "0 or in [" + FLOAT_MIN + ", " + FLOAT_MAX + "]", "float32");
+        rejects("l2", () -> Regularizer.l2(1e-50), "1.0E-50");
+        rejects("l1", () -> Regularizer.l1(1e-300), "1.0E-300");
+        rejects("l1", () -> Regularizer.l1l2(1e39, 1e-4), "1.0E39");
+        assertEquals(1e-4, Regularizer.l2(1e-4).getL2()); // the study's L2
+        assertEquals(0.0, Regularizer.l1l2(0, 1e-4).getL1());
+    }
+
+    // ---- fix-6: a trainer geometry that does not match the data's feature names is an error ----
+
+    @Test
+    void trainerGeometryThatDoesNotMatchTheFeatureNamesIsRejected() {
+        Dataset<Label> data = images8x8(40);
+        Augmentation aug = Augmentation.builder().rotationRange(10).build();
+        // 8x8x1 data (names padded to 2 digits) declared as RGB: before the fix the pixels were silently scattered
+        MLPTrainer rgb = MLPTrainerTest.small().epochs(1).augmentation(aug, ImageGeometry.of(8, 8, 3)).build();
+        failsClearly(() -> rgb.train(data), "8x8x3", "192 values", "padded to 2 digits", "padded to 3 digits",
+                "does not match");
+        MLPTrainer larger = MLPTrainerTest.small().epochs(1).augmentation(aug, ImageGeometry.of(40, 40, 1)).build();
+        failsClearly(() -> larger.train(data), "40x40x1", "1600 values", "padded to 4 digits", "does not match");
+        // the matching geometry trains
+        MLPModel ok = MLPTrainerTest.small().epochs(1).augmentation(aug, ImageGeometry.of(8, 8, 1)).build().train(data);
+        assertEquals(StopReason.COMPLETED, ok.getHistory().getStopReason());
+    }
+
+    @Test
+    void pixelIndicesRejectNamesPaddedForAnotherSize() {
+        ImmutableFeatureMap fmap = images8x8(2).getFeatureIDMap();
+        failsClearly(() -> ImageGeometry.of(8, 8, 3).pixelIndices(fmap), "is padded to 2 digits", "8x8x3", "'000'");
+        int[] pixels = ImageGeometry.of(8, 8, 1).pixelIndices(fmap);
+        for (VariableInfo info : fmap) {
+            assertEquals(Integer.parseInt(info.getName()), pixels[fmap.getID(info.getName())]);
+        }
+    }
+
+    // ---- fix-7: sizes that overflow an int array: a clear error or Keras semantics, never NegativeArraySizeException ----
+
+    @Test
+    void numThreadsIsLimitedAtConfiguration() {
+        rejects("numThreads", () -> MLPTrainerTest.small().numThreads(1025).build(), "[0, 1024]", "1025");
+        rejects("numThreads", () -> MLPTrainerTest.small().numThreads(1_000_000).build(), "[0, 1024]", "1000000");
+        rejects("numThreads", () -> MLPTrainerTest.small().numThreads(Integer.MAX_VALUE).build(), "2147483647");
+        // the bounds are accepted (building starts no thread)
+        MLPTrainerTest.small().numThreads(1024).build();
+        MLPTrainerTest.small().numThreads(0).build();
+    }
+
+    @Test
+    void minibatchLargerThanTheDataIsOneFullBatch() {
+        // Keras semantics: a batch never holds more rows than there are. Before the fix Integer.MAX_VALUE gave
+        // NegativeArraySizeException after the data was loaded.
+        Dataset<Label> data = MLPTrainerTest.checkerboard(200, 1);
+        Network fullBatch = MLPTrainerTest.small().epochs(2).minibatchSize(200).build().train(data).getNetwork();
+        for (int size : new int[]{Integer.MAX_VALUE, 50_000_000, 201}) {
+            MLPModel m = MLPTrainerTest.small().epochs(2).minibatchSize(size).build().train(data);
+            assertEquals(StopReason.COMPLETED, m.getHistory().getStopReason());
+            assertTrue(fullBatch.sameParameters(m.getNetwork()), "minibatchSize " + size + " differs from one batch of 200");
+        }
+    }
+
+    @Test
+    void layerWithMoreWeightsThanAnArrayHoldsIsAClearError() {
+        Dataset<Label> data = MLPTrainerTest.checkerboard(100, 1); // 2 features, 2 classes
+        MLPTrainer huge = MLPTrainer.builder().addLayer(Layer.dense(Integer.MAX_VALUE).build()).epochs(1).seed(1)
+                .numThreads(1).build();
+        failsClearly(() -> huge.train(data), "2147483647 units on 2 inputs", "4294967294 weights", "2147483639");
+        // two hidden layers whose product overflows: rejected before either kernel is allocated
+        MLPTrainer wide = MLPTrainer.builder().addLayers(2, Layer.dense(50_000).build()).epochs(1).seed(1)
+                .numThreads(1).build();
+        failsClearly(() -> wide.train(data), "50000 units on 50000 inputs", "2500000000 weights", "2147483639");
+        failsClearly(() -> new LayerSpec(50_000, 50_000, Activation.RELU, 0, 0, 0, 0, 0, 0), "2500000000 weights");
+    }
+
+    @Test
+    void minibatchThatOverflowsALayerBufferIsAClearError() {
+        // 2200 rows of 2 features through 1,000,000 units: one batch of the whole data needs 2.2e9 activations.
+        Dataset<Label> data = MLPTrainerTest.checkerboard(2200, 1);
+        MLPTrainer t = MLPTrainer.builder().addLayer(Layer.dense(1_000_000).build()).minibatchSize(Integer.MAX_VALUE)
+                .epochs(1).seed(1).numThreads(1).build();
+        failsClearly(() -> t.train(data), "2200 rows", "1000000 units", "minibatchSize");
+        // and directly
+        Network net = Network.initialise(0, List.of(new LayerSpec(4, 2, Activation.LINEAR, 0, 0, 0, 0, 0, 0)),
+                WeightInit.GLOROT_UNIFORM, new SplittableRandom(1));
+        Updater updater = new Adam().createUpdater(NetworkTrainer.parameterSizes(net));
+        failsClearly(() -> new NetworkTrainer(net, Integer.MAX_VALUE, Backends.get(1), updater, new SplittableRandom(2)),
+                "2147483647 rows", "4 inputs", "minibatchSize");
+    }
+}
