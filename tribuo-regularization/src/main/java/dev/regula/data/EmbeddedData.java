@@ -6,11 +6,9 @@ import org.tribuo.datasource.IDXDataSource;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -114,11 +112,7 @@ public final class EmbeddedData {
                 Path tmp = Files.createTempFile(dir, e.getKey(), ".tmp");
                 try {
                     Files.write(tmp, e.getValue());
-                    try {
-                        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    } catch (AtomicMoveNotSupportedException ex) {
-                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
+                    AtomicFiles.replace(tmp, target);
                 } finally {
                     Files.deleteIfExists(tmp);
                 }

@@ -9,10 +9,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,11 +79,7 @@ public final class ImageFolderWriter {
                     n++;
                 }
             }
-            try {
-                Files.move(tmp, index, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.replace(tmp, index);
         } finally {
             Files.deleteIfExists(tmp);
         }
