@@ -496,9 +496,6 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
                 }
                 if (firstRecord) {
                     firstRecord = false;
-                    if (record[0].startsWith("\uFEFF")) {
-                        record[0] = record[0].substring(1);
-                    }
                     List<String> header = new ArrayList<>();
                     for (String s : record) {
                         header.add(s.trim());
