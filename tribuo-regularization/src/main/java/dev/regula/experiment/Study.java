@@ -61,7 +61,8 @@ public final class Study {
                 .minibatchSize(settings.getMinibatchSize())
                 .seed(settings.getSeed())
                 .validationFraction(settings.getValidationFraction())
-                .numThreads(settings.getThreads());
+                .numThreads(settings.getThreads())
+                .imageGeometry(settings.getGeometry());
         for (int units : settings.getHiddenUnits()) {
             Layer.Builder layer = Layer.dense(units);
             switch (variant) {

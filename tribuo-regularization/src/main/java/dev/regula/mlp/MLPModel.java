@@ -3,6 +3,7 @@ package dev.regula.mlp;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.regula.augment.FittedStandardization;
+import dev.regula.data.ImageGeometry;
 import dev.regula.mlp.protos.DenseLayerProto;
 import dev.regula.mlp.protos.StandardizationProto;
 import dev.regula.mlp.protos.MLPModelProto;
@@ -22,6 +23,8 @@ import org.tribuo.impl.ModelDataCarrier;
 import org.tribuo.protos.core.ModelDataProto;
 import org.tribuo.protos.core.ModelProto;
 import org.tribuo.provenance.ModelProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import org.jspecify.annotations.Nullable;
 
@@ -71,6 +74,20 @@ public final class MLPModel extends Model<Label> {
     /** @return the training history (per-epoch metrics, best epoch, stop reason). */
     public TrainingHistory getHistory() {
         return history;
+    }
+
+    /**
+     * The geometry of the images this model was trained on, as the trainer's {@code imageGeometry} recorded it in
+     * the provenance; null if the trainer was not given one (or the data were not images). Inputs of another
+     * geometry would be silently misread: unknown pixel features are ignored by Tribuo.
+     * @return the geometry, or null.
+     */
+    public @Nullable ImageGeometry getImageGeometry() {
+        Provenance p = getProvenance().getTrainerProvenance().getConfiguredParameters().get("imageGeometry");
+        if (p instanceof PrimitiveProvenance<?> primitive && primitive.getValue() instanceof String text) {
+            return ImageGeometry.parse(text);
+        }
+        return null;
     }
 
     /** @return a deep copy of the network (layer specs and parameters). */

@@ -102,7 +102,8 @@ public final class MLPTrainer implements Trainer<Label> {
     private @Nullable Augmentation augmentation;
 
     @Config(description = "Image geometry WIDTHxHEIGHTxCHANNELS (e.g. 28x28x1) of the features, which must be "
-            + "named by flat pixel index as IDXDataSource names them; required with augmentation.")
+            + "named by flat pixel index as IDXDataSource names them; required with augmentation. Checked against "
+            + "the feature names before training and recorded in the model's provenance (MLPModel.getImageGeometry).")
     private @Nullable String imageGeometry;
 
     @Config(description = "Input normalization / ZCA whitening fitted on the training split only and baked into the "
@@ -255,7 +256,7 @@ public final class MLPTrainer implements Trainer<Label> {
         ImmutableFeatureMap fmap = examples.getFeatureIDMap();
         ImmutableOutputInfo<Label> labels = examples.getOutputIDInfo();
         checkTrainable(examples, labels);
-        if (augmentation != null) {
+        if (imageGeometry != null) {
             ImageGeometry.parse(imageGeometry).pixelIndices(fmap); // fail on a geometry mismatch before any costly preparation
         }
         int threads = numThreads == 0 ? Runtime.getRuntime().availableProcessors() : numThreads;
@@ -462,7 +463,7 @@ public final class MLPTrainer implements Trainer<Label> {
         return numThreads;
     }
 
-    /** @return the image geometry used for augmentation, or null. */
+    /** @return the geometry of the training images (required for augmentation), or null if not given. */
     public @Nullable ImageGeometry getImageGeometry() {
         return imageGeometry == null ? null : ImageGeometry.parse(imageGeometry);
     }
@@ -673,7 +674,24 @@ public final class MLPTrainer implements Trainer<Label> {
                 throw new PropertyException("", "imageGeometry", "imageGeometry (e.g. 28x28x1) is required when augmentation is set");
             }
             t.augmentation = augmentation;
-            t.imageGeometry = augmentation == null ? null : geometry.toString();
+            if (augmentation != null) {
+                t.imageGeometry = geometry.toString();
+            }
+            return this;
+        }
+
+        /**
+         * Declares the geometry of the training images without augmenting them: the feature names are checked
+         * against it before training, and the model records it, so that images of another geometry can be refused
+         * at prediction time ({@link MLPModel#getImageGeometry()}).
+         * @param geometry the images' geometry, or null for data that are not images.
+         * @return this builder.
+         */
+        public Builder imageGeometry(@Nullable ImageGeometry geometry) {
+            if (geometry == null && t.augmentation != null) {
+                throw new PropertyException("", "imageGeometry", "imageGeometry (e.g. 28x28x1) is required when augmentation is set");
+            }
+            t.imageGeometry = geometry == null ? null : geometry.toString();
             return this;
         }
 

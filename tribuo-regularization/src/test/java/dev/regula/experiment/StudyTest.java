@@ -1,5 +1,6 @@
 package dev.regula.experiment;
 
+import dev.regula.data.ImageGeometry;
 import dev.regula.mlp.Layer;
 import dev.regula.mlp.MLPTrainer;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ class StudyTest {
         assertEquals(128, baseline.getMinibatchSize());
         assertEquals(42, baseline.getSeed());
         assertEquals(0.3, baseline.getValidationFraction());
+        assertEquals(ImageGeometry.of(28, 28, 1), baseline.getImageGeometry(), "every variant records the geometry");
 
         for (Layer l : Study.trainer(StudyVariant.L2, s).getHiddenLayers()) {
             assertEquals(1e-4, l.getKernelRegularizer().getL2());
@@ -34,6 +36,9 @@ class StudyTest {
                 ProvenanceDiff.of(baseline.getProvenance(), Study.trainer(StudyVariant.DROPOUT, s).getProvenance()).getPaths());
         MLPTrainer aug = Study.trainer(StudyVariant.AUGMENTED_ZCA, s);
         assertNotNull(aug.getAugmentation());
+        assertEquals(List.of("augmentation", "hiddenLayers[0].dropout", "hiddenLayers[1].dropout", "hiddenLayers[2].dropout",
+                "hiddenLayers[3].dropout", "hiddenLayers[4].dropout", "standardization"),
+                ProvenanceDiff.of(baseline.getProvenance(), aug.getProvenance()).getPaths().stream().sorted().toList());
         assertTrue(aug.getStandardization().getZcaWhitening());
         assertEquals(0.1, aug.getStandardization().getZcaEpsilon());
         assertEquals(0.01, Study.trainer(StudyVariant.AUGMENTED_ZCA, StudySettings.builder().zcaEpsilon(0.01).build())

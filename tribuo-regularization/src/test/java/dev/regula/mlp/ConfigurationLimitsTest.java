@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.tribuo.Dataset;
+import org.tribuo.Model;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.MutableDataset;
 import org.tribuo.VariableInfo;
@@ -189,6 +190,23 @@ class ConfigurationLimitsTest {
         // the matching geometry trains
         MLPModel ok = MLPTrainerTest.small().epochs(1).augmentation(aug, ImageGeometry.of(8, 8, 1)).build().train(data);
         assertEquals(StopReason.COMPLETED, ok.getHistory().getStopReason());
+    }
+
+    @Test
+    void declaredGeometryWithoutAugmentationIsCheckedAndRecordedInTheModel() {
+        Dataset<Label> data = images8x8(40);
+        MLPTrainer wrong = MLPTrainerTest.small().epochs(1).imageGeometry(ImageGeometry.of(40, 40, 1)).build();
+        failsClearly(() -> wrong.train(data), "40x40x1", "padded to 4 digits", "does not match");
+        MLPModel model = MLPTrainerTest.small().epochs(1).imageGeometry(ImageGeometry.of(8, 8, 1)).build().train(data);
+        assertEquals(ImageGeometry.of(8, 8, 1), model.getImageGeometry());
+        assertEquals(ImageGeometry.of(8, 8, 1), ((MLPModel) Model.deserialize(model.serialize())).getImageGeometry(),
+                "kept through protobuf serialization");
+        assertEquals(null, MLPTrainerTest.small().epochs(1).build().train(data).getImageGeometry(), "none declared");
+        // augmentation still needs one; declaring none afterwards is refused
+        Augmentation aug = Augmentation.builder().rotationRange(10).build();
+        PropertyException e = assertThrows(PropertyException.class,
+                () -> MLPTrainerTest.small().augmentation(aug, ImageGeometry.of(8, 8, 1)).imageGeometry(null));
+        assertEquals("imageGeometry", e.getProperty());
     }
 
     @Test

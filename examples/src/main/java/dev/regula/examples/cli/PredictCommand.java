@@ -96,11 +96,19 @@ final class PredictCommand extends BaseCommand {
     }
 
     /**
-     * Rejects input images whose flat pixel indices cannot be those the model was trained on (features named by
-     * zero-padded pixel index, as IDXDataSource and ImageFolderDataSource name them): otherwise Tribuo silently
-     * ignores unknown features and the model predicts from a scrambled image.
+     * Rejects input images of another geometry than the model's: otherwise Tribuo silently ignores unknown pixel
+     * features and the model predicts from a scrambled image. Models that record their geometry
+     * ({@link MLPModel#getImageGeometry()}) are compared exactly; for others, the pixel-index feature names (zero
+     * padded, as IDXDataSource and ImageFolderDataSource name them) must fit the input.
      */
     static void checkGeometry(MLPModel m, ImageGeometry g, String what) {
+        ImageGeometry trained = m.getImageGeometry();
+        if (trained != null) {
+            if (!trained.equals(g)) {
+                throw new UserException(what + " are " + g + " but the model was trained on " + trained + " images");
+            }
+            return;
+        }
         int maxIndex = -1;
         int width = -1;
         for (VariableInfo info : m.getFeatureIDMap()) {

@@ -61,7 +61,7 @@ final class TrainOptions {
         }
         MLPTrainer.Builder b = MLPTrainer.builder().optimiser(new Adam(s.getLearningRate())).epochs(s.getEpochs())
                 .minibatchSize(s.getMinibatchSize()).seed(s.getSeed()).validationFraction(s.getValidationFraction())
-                .numThreads(s.getThreads());
+                .numThreads(s.getThreads()).imageGeometry(geometry);
         for (int units : s.getHiddenUnits()) {
             Layer.Builder layer = Layer.dense(units);
             if (l1 > 0 || l2 > 0) {

@@ -116,9 +116,21 @@ class BadInputTest {
         Path small = writeSmallIdx(Files.createDirectories(tmp.resolve("small")), "t10k", 20);
         assertUserError(run("predict", "--model", model.toString(), "--input", small.toString(),
                 "--out", tmp.resolve("small.csv").toString()), 1,
-                "the images in " + small.resolve("t10k-images-idx3-ubyte") + " are 14x14x1 (196 values per image), "
-                        + "but the model's features are pixel indices up to ");
+                "the images in " + small.resolve("t10k-images-idx3-ubyte") + " are 14x14x1 but the model was trained on "
+                        + "28x28x1 images");
         assertFalse(Files.exists(tmp.resolve("small.csv")), "no submission written");
+
+        // the other way round, which pixel indices alone cannot reveal: a 14×14 model asked to predict 28×28 images
+        Path smallTrain = writeSmallIdx(Files.createDirectories(tmp.resolve("small-train")), "train", 40);
+        Path smallModel = tmp.resolve("m14/model.tribuo");
+        CliTestSupport.Run trainedSmall = run("train", "--data", smallTrain.toString(), "--hidden", "8", "--epochs", "1",
+                "--model", smallModel.toString());
+        assertEquals(0, trainedSmall.exitCode(), trainedSmall.toString());
+        assertUserError(run("predict", "--model", smallModel.toString(), "--input", data.toString(),
+                "--out", tmp.resolve("big.csv").toString()), 1,
+                "the images in " + data.resolve("train-images-idx3-ubyte") + " are 28x28x1 but the model was trained on "
+                        + "14x14x1 images");
+        assertFalse(Files.exists(tmp.resolve("big.csv")), "no submission written");
     }
 
     /** Writes {@code count} random 14×14 gray images and labels 0–9 as the IDX pair of {@code split} in {@code dir}. */
