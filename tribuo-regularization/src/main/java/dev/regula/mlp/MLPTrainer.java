@@ -63,6 +63,7 @@ public final class MLPTrainer implements Trainer<Label> {
     public static final String VALIDATION_PROVENANCE = "validation-dataset";
     /** Largest accepted {@code numThreads}: each thread is a started, spinning worker. */
     public static final int MAX_THREADS = 1024;
+    private static final String GEOMETRY_REQUIRED = "imageGeometry (e.g. 28x28x1) is required when augmentation is set";
 
     @Config(description = "Hidden layers, input side first. Empty gives multinomial logistic regression.")
     private List<Layer> hiddenLayers = new ArrayList<>();
@@ -158,7 +159,7 @@ public final class MLPTrainer implements Trainer<Label> {
             throw new PropertyException("", "validationFraction", "validationFraction must be in [0, 1), found " + validationFraction);
         }
         if (augmentation != null && imageGeometry == null) {
-            throw new PropertyException("", "imageGeometry", "imageGeometry (e.g. 28x28x1) is required when augmentation is set");
+            throw new PropertyException("", "imageGeometry", GEOMETRY_REQUIRED);
         }
         if (imageGeometry != null) {
             try {
@@ -671,7 +672,7 @@ public final class MLPTrainer implements Trainer<Label> {
          */
         public Builder augmentation(@Nullable Augmentation augmentation, ImageGeometry geometry) {
             if (augmentation != null && geometry == null) {
-                throw new PropertyException("", "imageGeometry", "imageGeometry (e.g. 28x28x1) is required when augmentation is set");
+                throw new PropertyException("", "imageGeometry", GEOMETRY_REQUIRED);
             }
             t.augmentation = augmentation;
             if (augmentation != null) {
@@ -689,7 +690,7 @@ public final class MLPTrainer implements Trainer<Label> {
          */
         public Builder imageGeometry(@Nullable ImageGeometry geometry) {
             if (geometry == null && t.augmentation != null) {
-                throw new PropertyException("", "imageGeometry", "imageGeometry (e.g. 28x28x1) is required when augmentation is set");
+                throw new PropertyException("", "imageGeometry", GEOMETRY_REQUIRED);
             }
             t.imageGeometry = geometry == null ? null : geometry.toString();
             return this;
