@@ -30,6 +30,7 @@ import org.tribuo.provenance.impl.TrainerProvenanceImpl;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -147,7 +148,7 @@ public final class MLPTrainer implements Trainer<Label> {
             throw new PropertyException("", "optimiser", "optimiser must be set");
         }
         if (weightInit == null) {
-            throw new PropertyException("", "weightInit", "weightInit must be one of " + java.util.Arrays.toString(WeightInit.values()));
+            throw new PropertyException("", "weightInit", "weightInit must be one of " + Arrays.toString(WeightInit.values()));
         }
         if (epochs < 1) {
             throw new PropertyException("", "epochs", "epochs must be >= 1, found " + epochs);
@@ -304,6 +305,7 @@ public final class MLPTrainer implements Trainer<Label> {
         float[] batchX = new float[batchSize * data.train.cols];
         int[] batchY = new int[batchSize];
         int batches = (data.train.rows + batchSize - 1) / batchSize;
+        Network initial = net.copy(); // to notice a first epoch that changed nothing
         for (int epoch = 1; epoch <= epochs && reason == StopReason.COMPLETED; epoch++) {
             long start = System.nanoTime();
             if (shuffle) {
@@ -322,6 +324,9 @@ public final class MLPTrainer implements Trainer<Label> {
             }
             if (reason == StopReason.DIVERGED) {
                 break;
+            }
+            if (epoch == 1) {
+                warnIfUnchanged(initial, net, steps.learningRate());
             }
             EpochRecord record = data.evaluate(epoch, steps, net, blas, monitor, provenance, fmap, labels,
                     (System.nanoTime() - start) / 1e9);
@@ -358,6 +363,21 @@ public final class MLPTrainer implements Trainer<Label> {
         logger.info("MLPTrainer: " + message);
         return new TrainingHistory(records, monitor == null ? null : monitor.getKey(),
                 tracker == null ? 0 : tracker.getBestEpoch(), reason, message, restored, epochs);
+    }
+
+    /**
+     * Logs a warning when a whole epoch left every kernel weight as it was: a step size below float32's resolution
+     * of the weights (a learning rate such as 1e-20) or gradients that are all zero train nothing, silently
+     * otherwise. (Biases start at 0, where any step is representable, so they do not tell.)
+     */
+    private static void warnIfUnchanged(Network before, Network after, double learningRate) {
+        for (int l = 0; l < after.getLayers().size(); l++) {
+            if (!Arrays.equals(before.getKernel(l), after.getKernel(l))) {
+                return;
+            }
+        }
+        logger.warning("MLPTrainer: the first epoch changed no kernel weight; the learning rate " + learningRate
+                + " may be too small to move float32 weights, or every gradient was zero");
     }
 
     private void notifyBatch(int epoch, int batch, int batches, NetworkTrainer steps) {

@@ -210,6 +210,44 @@ class ConfigurationLimitsTest {
     }
 
     @Test
+    void aFirstEpochThatChangesNothingIsLoggedAsAWarning() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(MLPTrainer.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == Level.WARNING) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Level previous = log.getLevel();
+        log.addHandler(handler);
+        log.setLevel(Level.WARNING);
+        try {
+            // a representable learning rate whose steps are far below the weights' float32 resolution
+            MLPTrainerTest.small().optimiser(new SGD(1e-20, 0, false)).epochs(2).build().train(MLPTrainerTest.checkerboard(64, 1));
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("the first epoch changed no kernel weight; the learning rate 1.0E-20 may be too small"),
+                    warnings.get(0));
+            warnings.clear();
+            MLPTrainerTest.small().epochs(1).build().train(MLPTrainerTest.checkerboard(64, 1));
+            assertEquals(List.of(), warnings, "a normal run warns of nothing");
+        } finally {
+            log.removeHandler(handler);
+            log.setLevel(previous);
+        }
+    }
+
+    @Test
     void pixelIndicesRejectNamesPaddedForAnotherSize() {
         ImmutableFeatureMap fmap = images8x8(2).getFeatureIDMap();
         failsClearly(() -> ImageGeometry.of(8, 8, 3).pixelIndices(fmap), "is padded to 2 digits", "8x8x3", "'000'");
