@@ -158,9 +158,14 @@ public final class SymmetricEigen {
         // Largest |d| + |e| seen so far: an off-diagonal element negligible against it is treated as zero. Without
         // this absolute test, blocks of (numerically) zero eigenvalues — a covariance of fewer rows than columns —
         // never deflate, because round-off in e is not small relative to eigenvalues that are themselves round-off.
+        // The scale is taken over the whole tridiagonal up front: grown row by row, it is still ~0 while the leading
+        // rows are those of (almost) constant features — e.g. the black border pixels of real images — and the zero
+        // block found first then never deflates.
         double scale = 0;
+        for (int i = 0; i < n; i++) {
+            scale = Math.max(scale, Math.abs(d[i]) + Math.abs(e[i]));
+        }
         for (int l = 0; l < n; l++) {
-            scale = Math.max(scale, Math.abs(d[l]) + Math.abs(e[l]));
             int iterations = 0;
             while (true) {
                 int m = l;

@@ -7,9 +7,11 @@ import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import dev.regula.mlp.MLPModel;
 import dev.regula.mlp.MLPTrainer;
+import dev.regula.nn.Backends;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.ConfigurableDataSource;
 import org.tribuo.Dataset;
@@ -107,6 +109,7 @@ public final class Reproduction {
         String trainerName = trainers.get(0);
         pinThreads(cm, trainerName, run);
         MLPTrainer trainer = (MLPTrainer) cm.lookup(trainerName);
+        checkBackend(run, trainer);
         ConfigurableDataSource<Label> source = null;
         for (String name : cm.listAll(ConfigurableDataSource.class)) {
             ConfigurableDataSource<Label> candidate = (ConfigurableDataSource<Label>) cm.lookup(name);
@@ -122,6 +125,26 @@ public final class Reproduction {
         Provenance count = provenance.getTrainerProvenance().getInstanceValues().get("train-invocation-count");
         int invocations = count instanceof IntProvenance ip ? ip.getValue() : 0;
         return new Reproduction(provenance, trainer, source, invocations);
+    }
+
+    /**
+     * Results are bit-identical only on the BLAS backend they were computed with, which this JVM chooses (the
+     * {@code regula.blas} property): refuse up front, naming the property setting, rather than re-train and report
+     * thousands of differing predictions.
+     */
+    private static void checkBackend(Map<String, ? extends Provenance> run, MLPTrainer trainer) {
+        if (!(run.get(MLPTrainer.BLAS_PROVENANCE) instanceof StringProvenance recorded)) {
+            return;
+        }
+        int threads = trainer.getNumThreads() == 0 ? Runtime.getRuntime().availableProcessors() : trainer.getNumThreads();
+        String current = Backends.get(threads).name();
+        String recordedKind = recorded.getValue().startsWith("openblas") ? "openblas" : recorded.getValue();
+        String currentKind = current.startsWith("openblas") ? "openblas" : current;
+        if (!recordedKind.equals(currentKind)) {
+            throw new IllegalArgumentException("the model was trained with the BLAS backend '" + recorded.getValue()
+                    + "' but this JVM uses '" + current + "'; results are bit-identical only on the same backend: run with -D"
+                    + Backends.PROPERTY + "=" + recordedKind);
+        }
     }
 
     private static void pinThreads(ConfigurationManager cm, String trainerName, Map<String, ? extends Provenance> run) {

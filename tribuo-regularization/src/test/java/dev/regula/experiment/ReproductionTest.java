@@ -62,6 +62,26 @@ class ReproductionTest {
     }
 
     @Test
+    void refusesToReproduceOnAnotherBlasBackend() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.regula.nn.Backends.nativeAvailable(), "needs both backends");
+        var train = StratifiedSplitDataSource.of(new NoisyInterlockingCrescentsDataSource(300, 4, 0.1), 0.2, 9,
+                StratifiedSplitDataSource.Part.TRAIN);
+        MLPModel javaModel;
+        System.setProperty(dev.regula.nn.Backends.PROPERTY, "java");
+        try {
+            javaModel = trainer().train(new MutableDataset<>(train));
+            assertTrue(Reproduction.of(javaModel).reproduce(javaModel, null).identical(), "same backend: identical");
+        } finally {
+            System.clearProperty(dev.regula.nn.Backends.PROPERTY);
+        }
+        // this JVM now defaults to OpenBLAS: a clear refusal instead of "DIFFERENT: n of m predictions differ"
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Reproduction.of(javaModel));
+        assertEquals("the model was trained with the BLAS backend 'java' but this JVM uses '"
+                + dev.regula.nn.Backends.get(1).name() + "'; results are bit-identical only on the same backend: "
+                + "run with -Dregula.blas=java", e.getMessage());
+    }
+
+    @Test
     void rejectsNonConfigurableSplits() {
         var splitter = new TrainTestSplitter<>(new NoisyInterlockingCrescentsDataSource(100, 4, 0.1), 0.7, 1);
         MLPModel model = trainer().train(new MutableDataset<>(splitter.getTrain()));
