@@ -149,17 +149,8 @@ class SymmetricEigenTest {
         checkDecomposition(a, n, 1e-11);
     }
 
-    @Test
-    void covarianceOfFewerRowsThanColumns() {
-        // 200 centred rows in 784 dimensions: rank 199, so 585 eigenvalues are zero up to round-off. Such blocks
-        // once never deflated ("QL iteration did not converge"), which broke ZCA on small training sets.
-        int n = 784;
-        int k = 200;
-        SplittableRandom rng = new SplittableRandom(7);
-        double[] x = new double[k * n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rng.nextDouble() < 0.5 ? 0 : rng.nextDouble();
-        }
+    /** The symmetrised covariance XcᵀXc / k of k rows of n values, centred per column as ZCA centres them. */
+    private static double[] covariance(double[] x, int k, int n) {
         for (int j = 0; j < n; j++) {
             double mean = 0;
             for (int i = 0; i < k; i++) {
@@ -179,6 +170,21 @@ class SymmetricEigenTest {
                 a[j * n + i] = s;
             }
         }
+        return a;
+    }
+
+    @Test
+    void covarianceOfFewerRowsThanColumns() {
+        // 200 centred rows in 784 dimensions: rank 199, so 585 eigenvalues are zero up to round-off. Such blocks
+        // once never deflated ("QL iteration did not converge"), which broke ZCA on small training sets.
+        int n = 784;
+        int k = 200;
+        SplittableRandom rng = new SplittableRandom(7);
+        double[] x = new double[k * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextDouble() < 0.5 ? 0 : rng.nextDouble();
+        }
+        double[] a = covariance(x, k, n);
         SymmetricEigen e = SymmetricEigen.decompose(a, n);
         double[] values = e.getEigenvalues();
         int positive = 0;
@@ -210,25 +216,7 @@ class SymmetricEigenTest {
                 }
             }
         }
-        for (int j = 0; j < n; j++) {
-            double mean = 0;
-            for (int i = 0; i < k; i++) {
-                mean += x[i * n + j];
-            }
-            mean /= k;
-            for (int i = 0; i < k; i++) {
-                x[i * n + j] -= mean;
-            }
-        }
-        double[] a = new double[n * n];
-        dev.regula.nn.Backends.get(1).dgemm(true, false, n, n, k, 1.0 / k, x, n, x, n, 0.0, a, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double s = 0.5 * (a[i * n + j] + a[j * n + i]);
-                a[i * n + j] = s;
-                a[j * n + i] = s;
-            }
-        }
+        double[] a = covariance(x, k, n);
         SymmetricEigen.decompose(a, n);
         checkDecomposition(a, n, 1e-11);
     }
