@@ -21,6 +21,7 @@ import org.tribuo.Prediction;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.provenance.DataProvenance;
+import org.tribuo.provenance.DatasetProvenance;
 import org.tribuo.provenance.ModelProvenance;
 
 import java.util.List;
@@ -37,14 +38,17 @@ import java.util.Optional;
  * {@code RescalingDataSource} around an {@code IDXDataSource}) is rebuilt; the trainer is called with the recorded
  * {@code train-invocation-count}, so its RNG is in the same state. A trainer configured with
  * {@code numThreads = 0} (every processor) is pinned to the BLAS thread count recorded in the run provenance,
- * since results are bit-identical only for a fixed thread count. Models trained with an explicit validation
- * dataset, or on a source without configured provenance (e.g. Tribuo's {@code TrainTestSplitter}), cannot be
- * re-created and are rejected.
+ * since results are bit-identical only for a fixed thread count, and a model trained on another BLAS backend is
+ * refused with the {@code regula.blas} setting to use. An explicit validation dataset
+ * ({@code MLPTrainer.train(train, validation)}) is rebuilt from the provenance recorded under
+ * {@code validation-dataset} and passed again. Models trained on a source without configured provenance (e.g.
+ * Tribuo's {@code TrainTestSplitter}) cannot be re-created and are rejected.
  */
 public final class Reproduction {
     private final ModelProvenance provenance;
     private final MLPTrainer trainer;
     private final ConfigurableDataSource<Label> dataSource;
+    private final @Nullable ConfigurableDataSource<Label> validationSource;
     private final int invocationCount;
 
     /**
@@ -60,10 +64,11 @@ public final class Reproduction {
     }
 
     private Reproduction(ModelProvenance provenance, MLPTrainer trainer, ConfigurableDataSource<Label> dataSource,
-                         int invocationCount) {
+                         @Nullable ConfigurableDataSource<Label> validationSource, int invocationCount) {
         this.provenance = provenance;
         this.trainer = trainer;
         this.dataSource = dataSource;
+        this.validationSource = validationSource;
         this.invocationCount = invocationCount;
     }
 
@@ -89,16 +94,8 @@ public final class Reproduction {
             throw new IllegalArgumentException("not an MLPModel provenance: " + provenance.getClassName());
         }
         Map<String, ? extends Provenance> run = provenance.getInstanceProvenance().getMap();
-        if (run.containsKey(MLPTrainer.VALIDATION_PROVENANCE)) {
-            throw new IllegalArgumentException("the model was trained with an explicit validation dataset, which is not "
-                    + "part of the trainer configuration; only models using validationFraction can be re-created");
-        }
         DataProvenance sourceProvenance = provenance.getDatasetProvenance().getSourceProvenance();
-        if (!(sourceProvenance instanceof ConfiguredObjectProvenance)) {
-            throw new IllegalArgumentException("the training data came from " + sourceProvenance.getClassName()
-                    + ", which has no configured provenance, so it cannot be rebuilt; use a ConfigurableDataSource "
-                    + "(e.g. StratifiedSplitDataSource instead of TrainTestSplitter)");
-        }
+        checkConfigured(sourceProvenance, "training");
         List<ConfigurationData> config = ProvenanceUtil.extractConfiguration(provenance);
         ConfigurationManager cm = new ConfigurationManager();
         cm.addConfiguration(config);
@@ -110,21 +107,19 @@ public final class Reproduction {
         pinThreads(cm, trainerName, run);
         MLPTrainer trainer = (MLPTrainer) cm.lookup(trainerName);
         checkBackend(run, trainer);
-        ConfigurableDataSource<Label> source = null;
-        for (String name : cm.listAll(ConfigurableDataSource.class)) {
-            ConfigurableDataSource<Label> candidate = (ConfigurableDataSource<Label>) cm.lookup(name);
-            if (candidate.getProvenance().equals(sourceProvenance)) {
-                source = candidate;
-                break;
-            }
-        }
-        if (source == null) {
-            throw new IllegalArgumentException("could not rebuild the training data source " + sourceProvenance.getClassName()
-                    + " from the provenance");
+        ConfigurableDataSource<Label> source = rebuild(cm, sourceProvenance, "training");
+        ConfigurableDataSource<Label> validation = null;
+        if (run.get(MLPTrainer.VALIDATION_PROVENANCE) instanceof DatasetProvenance recorded) {
+            // An explicit validation set: rebuilt from its own provenance, in a configuration of its own.
+            DataProvenance validationSource = recorded.getSourceProvenance();
+            checkConfigured(validationSource, "validation");
+            ConfigurationManager vcm = new ConfigurationManager();
+            vcm.addConfiguration(ProvenanceUtil.extractConfiguration(recorded));
+            validation = rebuild(vcm, validationSource, "validation");
         }
         Provenance count = provenance.getTrainerProvenance().getInstanceValues().get("train-invocation-count");
         int invocations = count instanceof IntProvenance ip ? ip.getValue() : 0;
-        return new Reproduction(provenance, trainer, source, invocations);
+        return new Reproduction(provenance, trainer, source, validation, invocations);
     }
 
     /**
@@ -145,6 +140,27 @@ public final class Reproduction {
                     + "' but this JVM uses '" + current + "'; results are bit-identical only on the same backend: run with -D"
                     + Backends.PROPERTY + "=" + recordedKind);
         }
+    }
+
+    private static void checkConfigured(DataProvenance source, String role) {
+        if (!(source instanceof ConfiguredObjectProvenance)) {
+            throw new IllegalArgumentException("the " + role + " data came from " + source.getClassName()
+                    + ", which has no configured provenance, so it cannot be rebuilt; use a ConfigurableDataSource "
+                    + "(e.g. StratifiedSplitDataSource instead of TrainTestSplitter)");
+        }
+    }
+
+    /** The data source of the configuration whose provenance is the recorded one. */
+    @SuppressWarnings("unchecked")
+    private static ConfigurableDataSource<Label> rebuild(ConfigurationManager cm, DataProvenance recorded, String role) {
+        for (String name : cm.listAll(ConfigurableDataSource.class)) {
+            ConfigurableDataSource<Label> candidate = (ConfigurableDataSource<Label>) cm.lookup(name);
+            if (candidate.getProvenance().equals(recorded)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("could not rebuild the " + role + " data source " + recorded.getClassName()
+                + " from the provenance");
     }
 
     private static void pinThreads(ConfigurationManager cm, String trainerName, Map<String, ? extends Provenance> run) {
@@ -186,7 +202,10 @@ public final class Reproduction {
      * @return the new model.
      */
     public MLPModel retrain() {
-        return trainer.train(new MutableDataset<>(dataSource), Map.of(), invocationCount);
+        return validationSource == null
+                ? trainer.train(new MutableDataset<>(dataSource), Map.of(), invocationCount)
+                : trainer.train(new MutableDataset<>(dataSource), new MutableDataset<>(validationSource), Map.of(),
+                        invocationCount);
     }
 
     /**

@@ -230,11 +230,25 @@ public final class MLPTrainer implements Trainer<Label> {
      * @return the model.
      */
     public MLPModel train(Dataset<Label> examples, Dataset<Label> validation, Map<String, Provenance> runProvenance) {
+        return train(examples, validation, runProvenance, INCREMENT_INVOCATION_COUNT);
+    }
+
+    /**
+     * Trains with an explicit validation set, setting the invocation count first (as Tribuo's
+     * {@code train(examples, runProvenance, invocationCount)} does), so a model can be re-created exactly.
+     * @param examples the training data.
+     * @param validation the validation data.
+     * @param runProvenance extra provenance to record in the model.
+     * @param invocationCount the invocation count to start from, or {@code INCREMENT_INVOCATION_COUNT} to go on.
+     * @return the model.
+     */
+    public MLPModel train(Dataset<Label> examples, Dataset<Label> validation, Map<String, Provenance> runProvenance,
+                          int invocationCount) {
         if (validationFraction > 0) {
             throw new IllegalArgumentException("validationFraction is " + validationFraction
                     + " but an explicit validation dataset was given; set validationFraction to 0 to use it");
         }
-        return fit(examples, validation, runProvenance, INCREMENT_INVOCATION_COUNT);
+        return fit(examples, validation, runProvenance, invocationCount);
     }
 
     private MLPModel fit(Dataset<Label> examples, @Nullable Dataset<Label> validation,

@@ -1,6 +1,7 @@
 package dev.regula.experiment;
 
 import dev.regula.data.RescalingDataSource;
+import dev.regula.mlp.EarlyStopping;
 import dev.regula.mlp.Layer;
 import dev.regula.mlp.MLPModel;
 import dev.regula.mlp.MLPTrainer;
@@ -15,6 +16,7 @@ import org.tribuo.evaluation.TrainTestSplitter;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
@@ -59,6 +61,31 @@ class ReproductionTest {
         // a model with different weights is detected
         MLPModel other = trainer().train(new MutableDataset<>(train));
         assertTrue(Reproduction.countDifferences(model.predict(new MutableDataset<>(test)), other.predict(new MutableDataset<>(test))) > 0);
+    }
+
+    @Test
+    void retrainsAModelValidatedOnAnExplicitDatasetFromItsProvenance() {
+        var crescents = new NoisyInterlockingCrescentsDataSource(300, 4, 0.1);
+        var train = StratifiedSplitDataSource.of(crescents, 0.2, 9, StratifiedSplitDataSource.Part.TRAIN);
+        var validation = StratifiedSplitDataSource.of(crescents, 0.2, 9, StratifiedSplitDataSource.Part.TEST);
+        MLPTrainer t = MLPTrainer.builder().addLayers(2, Layer.dense(16).dropout(0.1).build()).optimiser(new Adam(0.01))
+                .epochs(6).minibatchSize(16).seed(11)
+                .earlyStopping(EarlyStopping.monitoring("val_loss").patience(1).restoreBestWeights(true).build()).build();
+        MLPModel model = t.train(new MutableDataset<>(train), new MutableDataset<>(validation));
+
+        Reproduction r = Reproduction.of(model);
+        MLPModel again = r.retrain();
+        assertTrue(model.getNetwork().sameParameters(again.getNetwork()), "bit-identical weights");
+        assertEquals(model.getHistory().getEpochs().stream().map(e -> List.of(e.loss(), e.valLoss(), e.valAccuracy())).toList(),
+                again.getHistory().getEpochs().stream().map(e -> List.of(e.loss(), e.valLoss(), e.valAccuracy())).toList(),
+                "the same training and validation curves");
+        assertEquals(model.getProvenance().getInstanceProvenance().getMap().get(MLPTrainer.VALIDATION_PROVENANCE),
+                again.getProvenance().getInstanceProvenance().getMap().get(MLPTrainer.VALIDATION_PROVENANCE));
+        assertTrue(r.reproduce(model, new MutableDataset<>(validation)).identical());
+        // without the validation set the run differs (the validation curve drives early stopping and restoring)
+        MLPModel unvalidated = MLPTrainer.builder().addLayers(2, Layer.dense(16).dropout(0.1).build())
+                .optimiser(new Adam(0.01)).epochs(6).minibatchSize(16).seed(11).build().train(new MutableDataset<>(train));
+        assertFalse(model.getNetwork().sameParameters(unvalidated.getNetwork()));
     }
 
     @Test
