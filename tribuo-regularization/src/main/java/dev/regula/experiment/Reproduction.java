@@ -88,7 +88,6 @@ public final class Reproduction {
      * @return the reproduction.
      * @throws IllegalArgumentException if the provenance cannot be re-created (see the class comment).
      */
-    @SuppressWarnings("unchecked")
     public static Reproduction of(ModelProvenance provenance) {
         if (!provenance.getClassName().equals(MLPModel.class.getName())) {
             throw new IllegalArgumentException("not an MLPModel provenance: " + provenance.getClassName());
