@@ -284,7 +284,11 @@ public final class ImageAugmenter {
         }
     }
 
-    /** scipy's legacy 'wrap': the coordinate is reduced into [0, n-1] with period n-1. */
+    /**
+     * scipy's legacy 'wrap': the coordinate is reduced into [0, n-1] with period n-1. For coordinates so far out
+     * that the reduction itself rounds (|v| beyond about 2^40 for small images) the remainder can land a rounding
+     * error outside the range; it is clamped back, so the sample is always a pixel of the image.
+     */
     static double wrapCoordinate(double v, int n) {
         if (n == 1) {
             return 0.0;
@@ -298,7 +302,7 @@ public final class ImageAugmenter {
         if (r == 0 && v < 0) {
             return period;
         }
-        return r;
+        return Math.min(Math.max(r, 0.0), period);
     }
 
     /**

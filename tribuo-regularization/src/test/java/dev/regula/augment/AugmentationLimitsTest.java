@@ -208,4 +208,26 @@ class AugmentationLimitsTest {
             }
         }
     }
+
+    @Test
+    void wrapSamplesTheImageAtAnyDistance() {
+        // Legacy 'wrap' reduces v − (n−1)·floor(v / (n−1)); far out, that difference rounds and used to land just
+        // below 0 or above n−1, an index outside the image (a zoom of 1e16 threw ArrayIndexOutOfBoundsException).
+        AffineParams[] far = {AffineParams.shift(1e12, 0), AffineParams.shift(-1e12, 0), AffineParams.shift(0, -1e15),
+                AffineParams.shift(123456789012.37, -98765432109.5), new AffineParams(0, 0, 0, 0, 1e16, 1e16, false, false, 1),
+                new AffineParams(37, 0, 0, 60, 3e15, 7e13, false, false, 1)};
+        for (AffineParams p : far) {
+            assertInRange(apply(FillMode.WRAP, p), 0, 17, "WRAP " + p);
+        }
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int i = 0; i < 100_000; i++) {
+            double v = (rng.nextBoolean() ? 1 : -1) * Math.scalb(1 + rng.nextDouble(), rng.nextInt(30, 62));
+            int n = rng.nextInt(2, 40);
+            double r = ImageAugmenter.wrapCoordinate(v, n);
+            assertTrue(r >= 0 && r <= n - 1, "wrap of " + v + " into [0, " + (n - 1) + "] gave " + r);
+        }
+        // Near the image nothing changes: one period to the left is the identity.
+        assertEquals(2.5, ImageAugmenter.wrapCoordinate(2.5 - 4, 5));
+        assertEquals(4.0, ImageAugmenter.wrapCoordinate(-8, 5));
+    }
 }

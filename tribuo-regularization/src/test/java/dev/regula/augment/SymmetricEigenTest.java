@@ -141,10 +141,7 @@ class SymmetricEigenTest {
                 a[j * n + i] = s;
             }
         }
-        long t0 = System.nanoTime();
         SymmetricEigen e = SymmetricEigen.decompose(a, n);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("SymmetricEigen 784x784: %.2f s%n", secs);
         assertTrue(e.getEigenvalues()[0] > 0, "SPD matrix has positive eigenvalues");
         checkDecomposition(a, n, 1e-11);
     }
