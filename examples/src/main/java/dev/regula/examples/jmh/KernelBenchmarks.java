@@ -1,7 +1,9 @@
 package dev.regula.examples.jmh;
 
 import dev.regula.augment.Augmentation;
+import dev.regula.augment.FittedStandardization;
 import dev.regula.augment.ImageAugmenter;
+import dev.regula.augment.Standardization;
 import dev.regula.data.ImageGeometry;
 import dev.regula.nn.Activation;
 import dev.regula.nn.Backends;
@@ -31,8 +33,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Kernels of one training step of the reference network (784 → 5×500 ReLU → 10, batch 128) on each backend.
- * Times are per operation; divide the FLOP counts in {@code docs/performance.md} by them for GFLOP/s.
+ * Kernels of one training step of the reference network (784 → 5×500 ReLU → 10, batch 128) on each backend,
+ * inference, one image augmentation and the ZCA fit. Times are per operation; divide the FLOP counts in {@code docs/performance.md} by them for GFLOP/s.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class KernelBenchmarks {
+    private static final int ZCA_IMAGES = 2000;
 
     /** BLAS backend under test. */
     @Param({"openblas", "java"})
@@ -68,6 +71,8 @@ public class KernelBenchmarks {
     private SplittableRandom rng;
     private float[] predictIn;
     private float[] predictOut;
+    private Standardization zca;
+    private float[] zcaImages;
 
     /** Allocates every buffer once. */
     @Setup(Level.Trial)
@@ -106,6 +111,8 @@ public class KernelBenchmarks {
         augmented = new float[784];
         predictIn = random(1024 * 784);
         predictOut = new float[1024 * 10];
+        zca = Standardization.builder().zcaWhitening(true).zcaEpsilon(1e-2).build();
+        zcaImages = random(ZCA_IMAGES * 784);
     }
 
     private float[] random(int n) {
@@ -164,5 +171,15 @@ public class KernelBenchmarks {
     public float[] augmentOneImage() {
         augmenter.augment(image, 0, augmented, 0, rng);
         return augmented;
+    }
+
+    /**
+     * Fitting ZCA whitening on 2,000 images of 784 pixels: the 784×784 covariance in double precision and its
+     * eigen-decomposition, once per training run.
+     * @return the fitted transform.
+     */
+    @Benchmark
+    public FittedStandardization zcaFit() {
+        return zca.fit(zcaImages, ZCA_IMAGES, 784, blas);
     }
 }
