@@ -2,7 +2,6 @@ package dev.regula.mlp;
 
 import org.tribuo.Example;
 import org.tribuo.Feature;
-import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.classification.Label;
 
@@ -30,15 +29,15 @@ final class DenseData {
      * Converts examples.
      * @param examples the examples.
      * @param what a description for error messages, e.g. "training example".
-     * @param fmap the feature map defining the columns.
+     * @param features the feature index defining the columns.
      * @param outputs the label ids.
      * @param labelled whether to convert the labels too (else {@link #y} is empty).
      * @return the dense data.
      */
-    static DenseData of(List<? extends Example<Label>> examples, String what, ImmutableFeatureMap fmap,
+    static DenseData of(List<? extends Example<Label>> examples, String what, FeatureIndex features,
                         ImmutableOutputInfo<Label> outputs, boolean labelled) {
         int n = examples.size();
-        int d = fmap.size();
+        int d = features.size();
         if ((long) n * d > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(n + " examples x " + d + " features exceed the 2^31 values one dense matrix can hold");
         }
@@ -46,7 +45,7 @@ final class DenseData {
         int[] y = labelled ? new int[n] : new int[0];
         for (int i = 0; i < n; i++) {
             Example<Label> ex = examples.get(i);
-            fill(ex, i, what, fmap, x, i * d);
+            fill(ex, i, what, features, x, i * d);
             if (labelled) {
                 int id = outputs.getID(ex.getOutput());
                 if (id < 0) {
@@ -63,10 +62,10 @@ final class DenseData {
      * Writes one example's known features into a dense row.
      * @return the number of known features.
      */
-    static int fill(Example<Label> ex, int index, String what, ImmutableFeatureMap fmap, float[] x, int offset) {
+    static int fill(Example<Label> ex, int index, String what, FeatureIndex features, float[] x, int offset) {
         int known = 0;
         for (Feature f : ex) {
-            int id = fmap.getID(f.getName());
+            int id = features.id(f.getName());
             if (id < 0) {
                 continue;
             }
@@ -80,7 +79,7 @@ final class DenseData {
         }
         if (known == 0) {
             throw new IllegalArgumentException(what + " " + index + " has no features known to the model ("
-                    + ex.size() + " features, none in the " + fmap.size() + "-feature domain)");
+                    + ex.size() + " features, none in the " + features.size() + "-feature domain)");
         }
         return known;
     }

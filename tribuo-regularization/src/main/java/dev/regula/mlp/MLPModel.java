@@ -12,6 +12,7 @@ import dev.regula.nn.Backends;
 import dev.regula.nn.Blas;
 import dev.regula.nn.LayerSpec;
 import dev.regula.nn.Network;
+import dev.regula.nn.ThreadTeam;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
@@ -52,6 +53,8 @@ public final class MLPModel extends Model<Label> {
     private final @Nullable FittedStandardization inputTransform;
     private final Network network;
     private final TrainingHistory history;
+    /** Built on first use by {@link #featureIndex()}; not serialized. */
+    private transient @Nullable FeatureIndex featureIndex;
 
     MLPModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
              ImmutableOutputInfo<Label> outputIDInfo, @Nullable FittedStandardization inputTransform,
@@ -95,6 +98,19 @@ public final class MLPModel extends Model<Label> {
         return network.copy();
     }
 
+    /**
+     * The hashed feature index, built on first use (also after Java deserialization, which leaves the transient
+     * field null). Racing threads may each build one; all are equal and immutable, so any of them may be kept.
+     */
+    private FeatureIndex featureIndex() {
+        FeatureIndex index = featureIndex;
+        if (index == null) {
+            index = FeatureIndex.of(featureIDMap);
+            featureIndex = index;
+        }
+        return index;
+    }
+
     @Override
     public Prediction<Label> predict(Example<Label> example) {
         return predictAll(List.of(example)).get(0);
@@ -111,13 +127,30 @@ public final class MLPModel extends Model<Label> {
         int n = examples.size();
         int d = featureIDMap.size();
         int c = outputIDInfo.size();
+        FeatureIndex features = featureIndex();
         float[] x = new float[n * d];
         int[] active = new int[n];
-        for (int i = 0; i < n; i++) {
-            active[i] = DenseData.fill(examples.get(i), i, "example", featureIDMap, x, i * d);
+        Blas blas = Backends.get();
+        // Each team part converts a contiguous range of examples; the error of the lowest range wins, so a bad
+        // example is reported exactly as a sequential loop would report it.
+        ThreadTeam team = blas.team();
+        int parts = team.size();
+        @Nullable RuntimeException[] errors = new RuntimeException[parts];
+        team.run(p -> {
+            try {
+                for (int i = ThreadTeam.start(p, parts, n, 1); i < ThreadTeam.start(p + 1, parts, n, 1); i++) {
+                    active[i] = DenseData.fill(examples.get(i), i, "example", features, x, i * d);
+                }
+            } catch (RuntimeException e) {
+                errors[p] = e;
+            }
+        });
+        for (RuntimeException e : errors) {
+            if (e != null) {
+                throw e;
+            }
         }
         float[] probs = new float[n * c];
-        Blas blas = Backends.get();
         if (inputTransform != null) {
             inputTransform.apply(x, x, n, blas);
         }

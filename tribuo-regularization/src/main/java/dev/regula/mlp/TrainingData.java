@@ -55,16 +55,17 @@ final class TrainingData {
     static TrainingData prepare(Dataset<Label> examples, @Nullable Dataset<Label> explicitValidation, double validationFraction,
                                 SplittableRandom splitRng, ImmutableFeatureMap fmap, ImmutableOutputInfo<Label> labels) {
         List<Example<Label>> all = examples.getData();
+        FeatureIndex features = FeatureIndex.of(fmap);
         if (explicitValidation != null) {
             if (explicitValidation.size() == 0) {
                 throw new IllegalArgumentException("The validation dataset is empty");
             }
             List<Example<Label>> val = explicitValidation.getData();
-            return new TrainingData(DenseData.of(all, "training example", fmap, labels, true),
-                    DenseData.of(val, "validation example", fmap, labels, true), val);
+            return new TrainingData(DenseData.of(all, "training example", features, labels, true),
+                    DenseData.of(val, "validation example", features, labels, true), val);
         }
         if (validationFraction == 0) {
-            return new TrainingData(DenseData.of(all, "training example", fmap, labels, true), null, null);
+            return new TrainingData(DenseData.of(all, "training example", features, labels, true), null, null);
         }
         boolean[] held = stratifiedHoldOut(all, labels, validationFraction, splitRng);
         List<Example<Label>> tr = new ArrayList<>();
@@ -76,8 +77,8 @@ final class TrainingData {
             throw new IllegalArgumentException("validationFraction " + validationFraction + " of " + all.size()
                     + " examples leaves " + tr.size() + " for training and " + va.size() + " for validation; both need at least one");
         }
-        return new TrainingData(DenseData.of(tr, "training example", fmap, labels, true),
-                DenseData.of(va, "validation example", fmap, labels, true), va);
+        return new TrainingData(DenseData.of(tr, "training example", features, labels, true),
+                DenseData.of(va, "validation example", features, labels, true), va);
     }
 
     /**

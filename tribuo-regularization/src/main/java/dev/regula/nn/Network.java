@@ -199,7 +199,13 @@ public final class Network implements Serializable {
         float[][] rowScratch = new float[blas.team().size()][width];
         for (int start = 0; start < rows; start += chunk) {
             int r = Math.min(chunk, rows - start);
-            inDev.write(0, x, start * d, r * d);
+            int first = start;
+            int parts = blas.team().size();
+            blas.team().run(p -> {
+                int r0 = ThreadTeam.start(p, parts, r, 1);
+                int r1 = ThreadTeam.start(p + 1, parts, r, 1);
+                inDev.write(r0 * d, x, (first + r0) * d, (r1 - r0) * d);
+            });
             DeviceBuffer cur = inDev;
             for (int l = 0; l < layers.length; l++) {
                 LayerSpec s = layers[l];
