@@ -1,13 +1,11 @@
 package dev.regula.augment;
 
-import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import dev.regula.data.ImageGeometry;
 import dev.regula.mlp.MLPTrainer;
 import dev.regula.nn.Backends;
 import dev.regula.nn.Blas;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -18,10 +16,11 @@ import java.util.SplittableRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import static dev.regula.testing.ErrorAssertions.failsClearly;
+import static dev.regula.testing.ErrorAssertions.rejects;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -40,24 +39,6 @@ class AugmentationLimitsTest {
     @BeforeAll
     static void quiet() {
         Logger.getLogger(MLPTrainer.class.getName()).setLevel(Level.WARNING);
-    }
-
-    /** Asserts a {@link PropertyException} on {@code field} whose message names the field and every fragment. */
-    private static void rejects(String field, Executable configuration, String... fragments) {
-        PropertyException e = assertThrows(PropertyException.class, configuration, field);
-        assertEquals(field, e.getProperty(), e.getMessage());
-        assertTrue(e.getMessage().contains(field), "message '" + e.getMessage() + "' should name " + field);
-        for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' should contain '" + f + "'");
-        }
-    }
-
-    /** Asserts an {@link IllegalArgumentException} whose message contains every fragment. */
-    private static void failsClearly(Executable action, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
-        for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' should contain '" + f + "'");
-        }
     }
 
     private static Standardization zca() {

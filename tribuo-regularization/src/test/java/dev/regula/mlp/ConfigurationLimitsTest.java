@@ -17,7 +17,6 @@ import dev.regula.nn.Updater;
 import dev.regula.nn.WeightInit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
 import org.tribuo.ImmutableFeatureMap;
@@ -33,6 +32,8 @@ import java.util.SplittableRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import static dev.regula.testing.ErrorAssertions.failsClearly;
+import static dev.regula.testing.ErrorAssertions.rejects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -53,25 +54,6 @@ class ConfigurationLimitsTest {
     @BeforeAll
     static void quiet() {
         Logger.getLogger(MLPTrainer.class.getName()).setLevel(Level.WARNING);
-    }
-
-    /** Asserts a {@link PropertyException} on {@code field} whose message names the field and every fragment. */
-    private static void rejects(String field, Executable configuration, String... fragments) {
-        PropertyException e = assertThrows(PropertyException.class, configuration, field);
-        assertEquals(field, e.getProperty(), e.getMessage());
-        String message = e.getMessage();
-        assertTrue(message.contains(field), "message '" + message + "' should name " + field);
-        for (String f : fragments) {
-            assertTrue(message.contains(f), "message '" + message + "' should contain '" + f + "'");
-        }
-    }
-
-    /** Asserts an {@link IllegalArgumentException} whose message contains every fragment. */
-    private static void failsClearly(Executable action, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
-        for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' should contain '" + f + "'");
-        }
     }
 
     /**

@@ -1,0 +1,4 @@
+/**
+ * Helpers shared by the tests of several packages.
+ */
+package dev.regula.testing;
