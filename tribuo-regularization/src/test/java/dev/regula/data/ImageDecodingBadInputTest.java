@@ -1,6 +1,5 @@
 package dev.regula.data;
 
-import org.apache.commons.imaging.ImageFormats;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +36,8 @@ class ImageDecodingBadInputTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        images = Files.createDirectories(dir.resolve("images"));
+        images = TestImages.grayFolder(dir, 3, 2, "a.png");
         index = dir.resolve("index.csv");
-        TestImages.write(images.resolve("a.png"), TestImages.gray(3, 2), ImageFormats.PNG);
     }
 
     private static byte[] chunk(String type, byte[] data) throws IOException {

@@ -26,10 +26,8 @@ class ImageFolderBadInputTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        images = Files.createDirectories(dir.resolve("images"));
+        images = TestImages.grayFolder(dir, 4, 4, "a.png", "b.png");
         index = dir.resolve("index.csv");
-        TestImages.write(images.resolve("a.png"), TestImages.gray(4, 4), ImageFormats.PNG);
-        TestImages.write(images.resolve("b.png"), TestImages.gray(4, 4), ImageFormats.PNG);
     }
 
     /** Writes the index, expects a failure, and checks the message names the index, line and given fragments. */

@@ -38,10 +38,8 @@ class ImageFolderIndexEncodingTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        images = Files.createDirectories(dir.resolve("images"));
+        images = TestImages.grayFolder(dir, 4, 4, "a.png", "b.png");
         index = dir.resolve("index.csv");
-        TestImages.write(images.resolve("a.png"), TestImages.gray(4, 4), ImageFormats.PNG);
-        TestImages.write(images.resolve("b.png"), TestImages.gray(4, 4), ImageFormats.PNG);
     }
 
     private void writeIndex(byte[] prefix, String text, Charset charset) throws IOException {

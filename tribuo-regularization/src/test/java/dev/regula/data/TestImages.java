@@ -1,6 +1,7 @@
 package dev.regula.data;
 
 import org.apache.commons.imaging.ImageFormat;
+import org.apache.commons.imaging.ImageFormats;
 import org.apache.commons.imaging.Imaging;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
@@ -37,6 +38,18 @@ final class TestImages {
         try (OutputStream out = Files.newOutputStream(file)) {
             Imaging.writeImage(image, out, format);
         }
+    }
+
+    /**
+     * Creates {@code dir/images} holding a {@link #gray(int, int)} PNG of {@code w}×{@code h} under each name.
+     * @return the image directory.
+     */
+    static Path grayFolder(Path dir, int w, int h, String... names) throws IOException {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        for (String name : names) {
+            write(images.resolve(name), gray(w, h), ImageFormats.PNG);
+        }
+        return images;
     }
 
     /** The gray value of pixel (x, y) in {@link #gray(int, int)}. */
