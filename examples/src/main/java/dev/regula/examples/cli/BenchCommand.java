@@ -123,14 +123,7 @@ final class BenchCommand extends BaseCommand {
                 ? new MutableDataset<>(RescalingDataSource.of(IdxFiles.source(data, IdxFiles.TEST), 1.0 / 255)) : null;
         if (test != null) {
             model.predict(test); // warm-up
-            // The median of five timed passes, like the network's figure below.
-            List<Double> predictSeconds = new ArrayList<>();
-            for (int rep = 0; rep < 5; rep++) {
-                long p0 = System.nanoTime();
-                model.predict(test);
-                predictSeconds.add((System.nanoTime() - p0) / 1e9);
-            }
-            predictPerSecond = test.size() / median(predictSeconds);
+            predictPerSecond = test.size() / medianOfFivePasses(() -> model.predict(test));
             networkPerSecond = networkThroughput(model, test);
         }
         String json = String.format(Locale.ROOT,
@@ -168,14 +161,21 @@ final class BenchCommand extends BaseCommand {
         float[] out = new float[test.size() * net.numOutputs()];
         dev.regula.nn.Blas blas = Backends.get(threadsUsed());
         net.predictProbabilities(x, test.size(), out, blas); // warm-up
-        // The median of five timed passes, the statistic examples/bench/torch_predict.py reports for PyTorch.
+        return test.size() / medianOfFivePasses(() -> net.predictProbabilities(x, test.size(), out, blas));
+    }
+
+    /**
+     * The median wall time of five runs of {@code pass} in seconds, the statistic
+     * {@code examples/bench/torch_predict.py} reports for PyTorch.
+     */
+    private static double medianOfFivePasses(Runnable pass) {
         List<Double> seconds = new ArrayList<>();
         for (int rep = 0; rep < 5; rep++) {
             long t0 = System.nanoTime();
-            net.predictProbabilities(x, test.size(), out, blas);
+            pass.run();
             seconds.add((System.nanoTime() - t0) / 1e9);
         }
-        return test.size() / median(seconds);
+        return median(seconds);
     }
 
     private int threadsUsed() {

@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Kernels of one training step of the reference network (784 → 5×500 ReLU → 10, batch 128) on each backend,
- * inference, one image augmentation and the ZCA fit. Times are per operation; divide the FLOP counts in {@code docs/performance.md} by them for GFLOP/s.
+ * inference, one image augmentation and the ZCA fit. Times are per operation; divide the FLOP counts in
+ * {@code docs/performance.md} by them for GFLOP/s.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
