@@ -1,6 +1,7 @@
 package dev.regula.experiment;
 
 import dev.regula.data.ConfiguredSourceProvenance;
+import dev.regula.data.Splits;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
@@ -87,23 +88,23 @@ public final class StratifiedSplitDataSource implements ConfigurableDataSource<L
     private synchronized List<Example<Label>> examples() {
         if (examples == null) {
             List<Example<Label>> all = new ArrayList<>();
-            Map<String, List<Integer>> byLabel = new TreeMap<>();
             for (Example<Label> e : source) {
-                byLabel.computeIfAbsent(e.getOutput().getLabel(), k -> new ArrayList<>()).add(all.size());
                 all.add(e);
             }
-            boolean[] test = new boolean[all.size()];
-            SplittableRandom rng = new SplittableRandom(seed);
-            for (List<Integer> positions : byLabel.values()) {
-                List<Integer> shuffled = new ArrayList<>(positions);
-                for (int i = shuffled.size() - 1; i > 0; i--) {
-                    Collections.swap(shuffled, i, rng.nextInt(i + 1));
-                }
-                long k = Math.round(testFraction * positions.size());
-                for (int i = 0; i < k; i++) {
-                    test[shuffled.get(i)] = true;
-                }
+            // Groups are the label names in sorted order, so the split does not depend on the labels' first appearance.
+            Map<String, Integer> rank = new TreeMap<>();
+            for (Example<Label> e : all) {
+                rank.put(e.getOutput().getLabel(), 0);
             }
+            int next = 0;
+            for (Map.Entry<String, Integer> entry : rank.entrySet()) {
+                entry.setValue(next++);
+            }
+            int[] group = new int[all.size()];
+            for (int i = 0; i < group.length; i++) {
+                group[i] = rank.get(all.get(i).getOutput().getLabel());
+            }
+            boolean[] test = Splits.stratifiedHoldOut(group, rank.size(), testFraction, new SplittableRandom(seed));
             List<Example<Label>> kept = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
                 if (test[i] == (part == Part.TEST)) {

@@ -207,11 +207,6 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
             return bestEpoch;
         }
 
-        /** @return the best value so far, or null. */
-        public @Nullable Double getBest() {
-            return best;
-        }
-
         /** @return the number of epochs since the counter was last reset. */
         public int getWait() {
             return wait;

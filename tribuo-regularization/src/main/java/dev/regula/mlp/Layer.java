@@ -6,7 +6,9 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import dev.regula.config.Checks;
 import dev.regula.nn.Activation;
+import dev.regula.nn.LayerSpec;
 import org.jspecify.annotations.Nullable;
 
 import java.io.Serializable;
@@ -57,12 +59,18 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
         if (activation == null) {
             throw new PropertyException("", "activation", "activation must be one of " + java.util.Arrays.toString(Activation.values()));
         }
-        if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
-            throw new PropertyException("", "maxNorm", "maxNorm must be finite and >= 0 (0 = none), found " + maxNorm);
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new PropertyException("", "dropout", "dropout must be in [0, 1), found " + dropout);
-        }
+        Checks.nonNegativeFinite("maxNorm", maxNorm);
+        Checks.rate("dropout", dropout);
+    }
+
+    /**
+     * The numeric description of this layer for the kernels.
+     * @param inputs the layer's fan-in.
+     * @return the spec.
+     */
+    LayerSpec spec(int inputs) {
+        return LayerSpec.dense(inputs, units, activation).withDropout(dropout).withKernelPenalty(Regularizer.active(kernelRegularizer))
+                .withBiasPenalty(Regularizer.active(biasRegularizer)).withMaxNorm(maxNorm);
     }
 
     /** @return the number of units. */

@@ -12,6 +12,7 @@ import dev.regula.nn.Backends;
 import dev.regula.nn.Blas;
 import dev.regula.nn.LayerSpec;
 import dev.regula.nn.Network;
+import dev.regula.nn.Penalty;
 import dev.regula.nn.ThreadTeam;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
@@ -139,7 +140,7 @@ public final class MLPModel extends Model<Label> {
         team.run(p -> {
             try {
                 for (int i = ThreadTeam.start(p, parts, n, 1); i < ThreadTeam.start(p + 1, parts, n, 1); i++) {
-                    active[i] = DenseData.fill(examples.get(i), i, "example", features, x, i * d);
+                    active[i] = DenseRows.fill(examples.get(i), i, "example", features, x, i * d);
                 }
             } catch (RuntimeException e) {
                 errors[p] = e;
@@ -154,41 +155,9 @@ public final class MLPModel extends Model<Label> {
         if (inputTransform != null) {
             inputTransform.apply(x, x, n, blas);
         }
-        network.predictProbabilities(x, n, probs, blas);
-        return toPredictions(probs, examples, active, outputIDInfo);
-    }
-
-    /**
-     * Wraps rows of class probabilities as Tribuo predictions (scores in label-id order, arg-max as the label).
-     * @param probs probabilities, one row of {@code outputs.size()} per example.
-     * @param examples the examples.
-     * @param active the number of known features of each example.
-     * @param outputs the label domain.
-     * @return the predictions.
-     */
-    static List<Prediction<Label>> toPredictions(float[] probs, List<? extends Example<Label>> examples, int[] active,
-                                                 ImmutableOutputInfo<Label> outputs) {
-        int c = outputs.size();
-        String[] names = new String[c];
-        for (Pair<Integer, Label> p : outputs) {
-            names[p.getA()] = p.getB().getLabel();
-        }
-        List<Prediction<Label>> out = new ArrayList<>(examples.size());
-        for (int i = 0; i < examples.size(); i++) {
-            Map<String, Label> scores = new LinkedHashMap<>();
-            int best = 0;
-            for (int j = 0; j < c; j++) {
-                float p = probs[i * c + j];
-                scores.put(names[j], new Label(names[j], p));
-                if (p > probs[i * c + best]) {
-                    best = j;
-                }
-            }
-            @SuppressWarnings("unchecked")
-            Example<Label> ex = (Example<Label>) examples.get(i);
-            out.add(new Prediction<>(new Label(names[best], probs[i * c + best]), scores, active[i], ex, true));
-        }
-        return out;
+        LabelHead head = new LabelHead(outputIDInfo);
+        network.predict(x, n, probs, blas, head.loss());
+        return head.predictions(probs, examples, active);
     }
 
     /**
@@ -246,9 +215,13 @@ public final class MLPModel extends Model<Label> {
         List<LayerSpec> layers = network.getLayers();
         for (int l = 0; l < layers.size(); l++) {
             LayerSpec s = layers.get(l);
+            Regularizer k = regularizer(s.kernelPenalty());
+            Regularizer bias = regularizer(s.biasPenalty());
             DenseLayerProto.Builder lb = DenseLayerProto.newBuilder().setInputs(s.inputs()).setUnits(s.units())
-                    .setActivation(s.activation().name()).setDropout(s.dropout()).setKernelL1(s.kernelL1())
-                    .setKernelL2(s.kernelL2()).setBiasL1(s.biasL1()).setBiasL2(s.biasL2()).setMaxNorm(s.maxNorm());
+                    .setActivation(s.activation().name()).setDropout(s.dropout())
+                    .setKernelL1(k == null ? 0 : k.getL1()).setKernelL2(k == null ? 0 : k.getL2())
+                    .setBiasL1(bias == null ? 0 : bias.getL1()).setBiasL2(bias == null ? 0 : bias.getL2())
+                    .setMaxNorm(s.maxNorm());
             for (float v : network.getKernel(l)) {
                 lb.addKernel(v);
             }
@@ -285,8 +258,9 @@ public final class MLPModel extends Model<Label> {
         List<float[]> kernels = new ArrayList<>();
         List<float[]> biases = new ArrayList<>();
         for (DenseLayerProto l : proto.getLayersList()) {
-            specs.add(new LayerSpec(l.getInputs(), l.getUnits(), Activation.valueOf(l.getActivation()), l.getDropout(),
-                    l.getKernelL1(), l.getKernelL2(), l.getBiasL1(), l.getBiasL2(), l.getMaxNorm()));
+            specs.add(LayerSpec.dense(l.getInputs(), l.getUnits(), Activation.valueOf(l.getActivation()))
+                    .withDropout(l.getDropout()).withKernelPenalty(regularizer(l.getKernelL1(), l.getKernelL2()))
+                    .withBiasPenalty(regularizer(l.getBiasL1(), l.getBiasL2())).withMaxNorm(l.getMaxNorm()));
             kernels.add(toArray(l.getKernelList()));
             biases.add(toArray(l.getBiasList()));
         }
@@ -303,6 +277,18 @@ public final class MLPModel extends Model<Label> {
         }
         return new MLPModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputInfo, transform, network,
                 TrainingHistory.fromProto(proto.getHistory()));
+    }
+
+    /** The stored form of a layer's penalty: the L1/L2 factors of a {@link Regularizer}. */
+    private static @Nullable Regularizer regularizer(@Nullable Penalty p) {
+        if (p == null || p instanceof Regularizer) {
+            return (Regularizer) p;
+        }
+        throw new IllegalStateException("Cannot serialize penalty " + p + ": the MLPModel format stores L1/L2 factors");
+    }
+
+    private static @Nullable Regularizer regularizer(double l1, double l2) {
+        return l1 == 0 && l2 == 0 ? null : Regularizer.l1l2(l1, l2);
     }
 
     private static void addAll(float @Nullable [] values, java.util.function.Consumer<Float> sink) {

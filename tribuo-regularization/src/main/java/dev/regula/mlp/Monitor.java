@@ -1,46 +1,44 @@
 package dev.regula.mlp;
 
-import org.tribuo.classification.evaluation.LabelEvaluation;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The values early stopping can monitor, with the names used in configuration (Keras-style keys) and the
  * direction in which they improve. {@code val_*} monitors need validation data; the Tribuo metrics are computed
- * with Tribuo's {@code LabelEvaluator} on the validation set, so they mean exactly what they mean in Tribuo.
+ * on the validation set with the functions Tribuo's {@code LabelEvaluator} uses, so they mean exactly what they
+ * mean in Tribuo. The values themselves are computed by the trainer's epoch evaluator.
  */
 public enum Monitor {
-    /** Mean training objective of the epoch (cross-entropy + penalty). */
-    LOSS("loss", false, null),
+    /** Mean training objective of the epoch (loss + penalty). */
+    LOSS("loss", false, false),
     /** Training accuracy accumulated over the epoch's batches. */
-    ACCURACY("accuracy", true, null),
-    /** Validation cross-entropy + penalty. */
-    VAL_LOSS("val_loss", false, null),
+    ACCURACY("accuracy", true, false),
+    /** Validation loss + penalty. */
+    VAL_LOSS("val_loss", false, false),
     /** Validation accuracy. */
-    VAL_ACCURACY("val_accuracy", true, null),
+    VAL_ACCURACY("val_accuracy", true, false),
     /** Tribuo {@code macroAveragedF1()} on the validation set. */
-    VAL_MACRO_F1("val_macro_f1", true, LabelEvaluation::macroAveragedF1),
+    VAL_MACRO_F1("val_macro_f1", true, true),
     /** Tribuo {@code microAveragedF1()} on the validation set. */
-    VAL_MICRO_F1("val_micro_f1", true, LabelEvaluation::microAveragedF1),
+    VAL_MICRO_F1("val_micro_f1", true, true),
     /** Tribuo {@code macroAveragedPrecision()} on the validation set. */
-    VAL_MACRO_PRECISION("val_macro_precision", true, LabelEvaluation::macroAveragedPrecision),
+    VAL_MACRO_PRECISION("val_macro_precision", true, true),
     /** Tribuo {@code macroAveragedRecall()} on the validation set. */
-    VAL_MACRO_RECALL("val_macro_recall", true, LabelEvaluation::macroAveragedRecall),
+    VAL_MACRO_RECALL("val_macro_recall", true, true),
     /** Tribuo {@code balancedErrorRate()} on the validation set (lower is better). */
-    VAL_BALANCED_ERROR_RATE("val_balanced_error_rate", false, LabelEvaluation::balancedErrorRate),
+    VAL_BALANCED_ERROR_RATE("val_balanced_error_rate", false, true),
     /** Tribuo {@code averageAUCROC(false)} (macro-averaged one-vs-rest ROC AUC) on the validation set. */
-    VAL_AUC("val_auc", true, e -> e.averageAUCROC(false)),
+    VAL_AUC("val_auc", true, true),
     /** Tribuo {@code averageAUCROC(true)} (AUC weighted by class frequency) on the validation set. */
-    VAL_WEIGHTED_AUC("val_weighted_auc", true, e -> e.averageAUCROC(true));
+    VAL_WEIGHTED_AUC("val_weighted_auc", true, true);
 
     private final String key;
     private final boolean higherIsBetter;
-    private final transient ToDoubleFunction<LabelEvaluation> tribuoMetric;
+    private final boolean tribuoMetric;
 
-    Monitor(String key, boolean higherIsBetter, ToDoubleFunction<LabelEvaluation> tribuoMetric) {
+    Monitor(String key, boolean higherIsBetter, boolean tribuoMetric) {
         this.key = key;
         this.higherIsBetter = higherIsBetter;
         this.tribuoMetric = tribuoMetric;
@@ -61,13 +59,9 @@ public enum Monitor {
         return key.startsWith("val_");
     }
 
-    /** @return true if the value is computed with Tribuo's {@code LabelEvaluator}. */
+    /** @return true if the value is one of Tribuo's evaluation metrics, computed by the output head. */
     boolean isTribuoMetric() {
-        return tribuoMetric != null;
-    }
-
-    double compute(LabelEvaluation evaluation) {
-        return tribuoMetric.applyAsDouble(evaluation);
+        return tribuoMetric;
     }
 
     /**

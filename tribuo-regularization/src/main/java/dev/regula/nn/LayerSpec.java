@@ -1,25 +1,28 @@
 package dev.regula.nn;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.Serializable;
 
 /**
  * The numeric description of one dense layer: sizes, activation, dropout after it, penalties and max-norm.
+ * Create one with {@link #dense} and add what the layer has with the {@code with…} methods, e.g.
+ * {@code LayerSpec.dense(784, 500, Activation.RELU).withDropout(0.2).withKernelPenalty(p)}.
  * <p>
- * Penalties follow Keras: the layer adds {@code l1·Σ|w| + l2·Σw²} over its kernel (and, separately, its bias)
- * to the mean batch loss, so its gradient contribution is {@code l1·sign(w) + 2·l2·w}.
+ * A penalty adds its value to the mean batch loss and its gradient to the parameter's gradient
+ * ({@link Penalty}); the kernel and the bias have their own.
  *
  * @param inputs number of inputs (fan-in).
  * @param units number of outputs.
- * @param activation activation applied after the bias ({@link Activation#LINEAR} for the softmax output layer).
+ * @param activation activation applied after the bias ({@link Activation#LINEAR} for the output layer, whose
+ *                   head activation is the {@link OutputLoss}'s).
  * @param dropout rate of inverted dropout applied to this layer's outputs in training, in [0, 1).
- * @param kernelL1 L1 factor on the kernel.
- * @param kernelL2 L2 factor on the kernel.
- * @param biasL1 L1 factor on the bias.
- * @param biasL2 L2 factor on the bias.
+ * @param kernelPenalty penalty on the kernel, or null for none.
+ * @param biasPenalty penalty on the bias, or null for none.
  * @param maxNorm maximum L2 norm of each unit's incoming weight vector, 0 for none.
  */
 public record LayerSpec(int inputs, int units, Activation activation, double dropout,
-                        double kernelL1, double kernelL2, double biasL1, double biasL2, double maxNorm)
+                        @Nullable Penalty kernelPenalty, @Nullable Penalty biasPenalty, double maxNorm)
         implements Serializable {
 
     /**
@@ -33,21 +36,54 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
             throw new IllegalArgumentException("A dense layer of " + units + " units on " + inputs + " inputs needs "
                     + ((long) inputs * units) + " weights, more than the " + (Integer.MAX_VALUE - 8) + " one kernel array holds");
         }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), found " + dropout);
-        }
-        for (double v : new double[]{kernelL1, kernelL2, biasL1, biasL2, maxNorm}) {
-            if (!(v >= 0) || Double.isInfinite(v)) {
-                throw new IllegalArgumentException("Penalties and max-norm must be finite and >= 0, found " + v);
-            }
-        }
+        Ranges.require(Ranges.rate("dropout", dropout));
+        Ranges.require(Ranges.nonNegativeFinite("maxNorm", maxNorm));
     }
 
     /**
-     * Whether the layer has any penalty.
-     * @return true if a penalty factor is non-zero.
+     * A dense layer without dropout, penalties or max-norm.
+     * @param inputs the number of inputs.
+     * @param units the number of units.
+     * @param activation the activation.
+     * @return the spec.
      */
-    public boolean hasPenalty() {
-        return kernelL1 != 0 || kernelL2 != 0 || biasL1 != 0 || biasL2 != 0;
+    public static LayerSpec dense(int inputs, int units, Activation activation) {
+        return new LayerSpec(inputs, units, activation, 0, null, null, 0);
+    }
+
+    /**
+     * This layer with dropout on its outputs.
+     * @param rate the rate, in [0, 1).
+     * @return the new spec.
+     */
+    public LayerSpec withDropout(double rate) {
+        return new LayerSpec(inputs, units, activation, rate, kernelPenalty, biasPenalty, maxNorm);
+    }
+
+    /**
+     * This layer with a kernel penalty.
+     * @param penalty the penalty, or null for none.
+     * @return the new spec.
+     */
+    public LayerSpec withKernelPenalty(@Nullable Penalty penalty) {
+        return new LayerSpec(inputs, units, activation, dropout, penalty, biasPenalty, maxNorm);
+    }
+
+    /**
+     * This layer with a bias penalty.
+     * @param penalty the penalty, or null for none.
+     * @return the new spec.
+     */
+    public LayerSpec withBiasPenalty(@Nullable Penalty penalty) {
+        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, penalty, maxNorm);
+    }
+
+    /**
+     * This layer with a max-norm constraint on each unit's incoming weights.
+     * @param c the maximum norm, 0 for none.
+     * @return the new spec.
+     */
+    public LayerSpec withMaxNorm(double c) {
+        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, biasPenalty, c);
     }
 }

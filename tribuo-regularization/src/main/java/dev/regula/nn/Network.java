@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 
 /**
  * A feed-forward network's parameters and its inference pass: dense layers {@code a_l = f_l(a_{l−1}·W_l + b_l)}
- * followed by a softmax over the last layer's outputs.
+ * followed by the output head's activation ({@link OutputLoss#activate}, a softmax for classification).
  * <p>
  * Kernels are stored row-major as {@code inputs × units} (Keras' kernel layout), so a batch of row vectors is
  * multiplied as {@code A·W}. Dropout is training-only (inverted dropout), so inference is deterministic.
@@ -82,9 +82,7 @@ public final class Network implements Serializable {
         if (specs.length == 0) {
             throw new IllegalArgumentException("A network needs at least one layer");
         }
-        if (!(inputDropout >= 0 && inputDropout < 1)) {
-            throw new IllegalArgumentException("inputDropout must be in [0, 1), found " + inputDropout);
-        }
+        Ranges.require(Ranges.rate("inputDropout", inputDropout));
         for (int l = 1; l < specs.length; l++) {
             if (specs[l].inputs() != specs[l - 1].units()) {
                 throw new IllegalArgumentException("Layer " + l + " expects " + specs[l].inputs()
@@ -173,13 +171,15 @@ public final class Network implements Serializable {
     }
 
     /**
-     * Inference: class probabilities for a batch of rows (no dropout).
+     * Inference on a batch of rows (no dropout): the layers, then the head's activation (softmax probabilities
+     * for {@link SoftmaxCrossEntropy}).
      * @param x inputs, rows × {@link #numInputs()} row-major.
      * @param rows the number of rows.
-     * @param out output, rows × {@link #numOutputs()}, overwritten with softmax probabilities.
+     * @param out output, rows × {@link #numOutputs()}, overwritten with the activated outputs.
      * @param blas the BLAS backend.
+     * @param head the output head whose activation is applied.
      */
-    public void predictProbabilities(float[] x, int rows, float[] out, Blas blas) {
+    public void predict(float[] x, int rows, float[] out, Blas blas, OutputLoss head) {
         int d = numInputs();
         int c = numOutputs();
         int width = 0;
@@ -214,7 +214,7 @@ public final class Network implements Serializable {
                 activate(blas.team(), next, act, rowScratch, r, l, l < layers.length - 1);
                 cur = next;
             }
-            Softmax.inPlace(act, r, c);
+            head.activate(act, r, c);
             System.arraycopy(act, 0, out, start * c, r * c);
         }
     }

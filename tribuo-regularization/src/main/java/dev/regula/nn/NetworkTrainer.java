@@ -3,8 +3,8 @@ package dev.regula.nn;
 import java.util.SplittableRandom;
 
 /**
- * One minibatch step of training on a {@link Network}: forward pass with inverted dropout, softmax
- * cross-entropy, backward pass, L1/L2 penalty gradients, optimiser update and max-norm projection.
+ * One minibatch step of training on a {@link Network}: forward pass with inverted dropout, the output head's
+ * loss ({@link OutputLoss}), backward pass, penalty gradients, optimiser update and max-norm projection.
  * <p>
  * All buffers are allocated once for the largest batch. The operands of the matrix products (kernels, layer
  * outputs, gradients) live in the backend's {@link DeviceBuffer}s — native memory for OpenBLAS — and only what the
@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * products: batch rows for activations, dropout and deltas; contiguous kernel ranges (and bias columns) for the
  * update. Part p of the team draws its dropout masks from its own random stream (part 0 from the given source, the
  * others from streams split off it at construction), so training is deterministic for a fixed seed and thread
- * count. The objective minimised is Keras': {@code mean_batch(CE) + Σ_layers (l1·Σ|W| + l2·ΣW²)}.
+ * count. The objective minimised is Keras': {@code mean_batch(loss) + Σ_layers penalties(W, b)}.
  * Not thread-safe.
  */
 public final class NetworkTrainer {
@@ -27,6 +27,7 @@ public final class NetworkTrainer {
     private final Network net;
     private final Blas blas;
     private final Updater updater;
+    private final OutputLoss loss;
     private final ThreadTeam team;
     private final int parts;
     private final SplittableRandom[] partRng;
@@ -56,9 +57,11 @@ public final class NetworkTrainer {
      * @param maxBatch the largest batch size.
      * @param blas the BLAS backend.
      * @param updater the optimiser state, created for {@link #parameterSizes(Network)}.
+     * @param loss the output head's loss, applied to the last layer's linear outputs.
      * @param dropoutRng the random source of dropout masks (further streams for the other team threads are split off it).
      */
-    public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, SplittableRandom dropoutRng) {
+    public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, OutputLoss loss,
+                          SplittableRandom dropoutRng) {
         for (LayerSpec spec : net.getLayers()) {
             if (maxBatch < 1 || (long) maxBatch * Math.max(spec.inputs(), spec.units()) > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("A minibatch of " + maxBatch + " rows through a layer of " + spec.inputs()
@@ -68,6 +71,7 @@ public final class NetworkTrainer {
         this.net = net;
         this.blas = blas;
         this.updater = updater;
+        this.loss = loss;
         this.team = blas.team();
         this.parts = team.size();
         this.partRng = new SplittableRandom[parts];
@@ -89,7 +93,7 @@ public final class NetworkTrainer {
         }
         // One kernel gradient, on the heap and on the device, for all layers: a layer's gradient is dead once the
         // layer is updated, before the next layer's is computed, and reusing the same memory every layer keeps it
-        // in cache instead of streaming a fresh array per layer to and from DRAM (≈ 2–3 % of a step, measured).
+        // in cache instead of streaming a fresh array per layer to and from DRAM (docs/performance.md).
         kernelGrad = new float[largestKernel];
         gradDev = blas.allocate(largestKernel);
         int widest = 0;
@@ -139,14 +143,14 @@ public final class NetworkTrainer {
     /**
      * One training step on a minibatch.
      * @param x the inputs, rows × inputs row-major; input dropout is applied to it in place.
-     * @param y the labels.
+     * @param y the targets, rows × {@link OutputLoss#targetWidth(int)} row-major.
      * @param rows the batch size, at most the {@code maxBatch} given at construction.
-     * @return the batch objective: mean cross-entropy plus penalty (NaN or infinite if training diverged).
+     * @return the batch objective: mean loss plus penalty (NaN or infinite if training diverged).
      */
-    public double step(float[] x, int[] y, int rows) {
+    public double step(float[] x, float[] y, int rows) {
         forward(x, rows);
         int last = layers.length - 1;
-        double ce = Softmax.crossEntropyGradient(act[last], y, rows, layers[last].units(), correct) / rows;
+        double ce = loss.gradient(act[last], y, rows, layers[last].units(), correct) / rows;
         updater.beginStep();
         backwardAndUpdate(rows);
         double penalty = 0;
@@ -259,6 +263,7 @@ public final class NetworkTrainer {
         float[] b = net.biases[l];
         float[] gb = biasGrad[l];
         boolean maxNorm = s.maxNorm() > 0;
+        Penalty kernelPenalty = s.kernelPenalty();
         double[] penalties = partPenalty;
         team.run(p -> {
             columnSums(dz, rows, s.units(), gb, ThreadTeam.start(p, parts, s.units(), 16),
@@ -268,7 +273,9 @@ public final class NetworkTrainer {
             for (int from = ThreadTeam.start(p, parts, w.length, 16); from < end; from += UPDATE_SLICE) {
                 int to = Math.min(end, from + UPDATE_SLICE);
                 gradDev.read(from, g, from, to - from);
-                penalty += penalty(w, g, from, to, s.kernelL1(), s.kernelL2());
+                if (kernelPenalty != null) {
+                    penalty += kernelPenalty.addGradient(w, g, from, to);
+                }
                 updater.update(2 * l, w, g, from, to);
                 if (!maxNorm) {
                     kernelDev[l].write(from, w, from, to - from);
@@ -284,7 +291,9 @@ public final class NetworkTrainer {
             applyMaxNorm(l);
             kernelDev[l].write(0, w, 0, w.length);
         }
-        penalty += penalty(b, gb, 0, b.length, s.biasL1(), s.biasL2());
+        if (s.biasPenalty() != null) {
+            penalty += s.biasPenalty().addGradient(b, gb, 0, b.length);
+        }
         updater.update(2 * l + 1, b, gb, 0, b.length);
         layerPenalty[l] = penalty;
     }
@@ -335,7 +344,7 @@ public final class NetworkTrainer {
     }
 
     /**
-     * The current penalty {@code Σ_layers l1·Σ|W| + l2·ΣW²} (kernels and biases with their own factors).
+     * The current penalty: the sum of every layer's kernel and bias penalties.
      * @return the penalty of the current weights.
      */
     public double penalty() {
@@ -344,76 +353,10 @@ public final class NetworkTrainer {
             LayerSpec s = layers[l];
             float[] k = net.kernels[l];
             float[] b = net.biases[l];
-            total += penaltyValue(k, 0, k.length, s.kernelL1(), s.kernelL2());
-            total += penaltyValue(b, 0, b.length, s.biasL1(), s.biasL2());
+            total += s.kernelPenalty() == null ? 0 : s.kernelPenalty().value(k, 0, k.length);
+            total += s.biasPenalty() == null ? 0 : s.biasPenalty().value(b, 0, b.length);
         }
         return total;
-    }
-
-    private static double penaltyValue(float[] w, int from, int to, double l1, double l2) {
-        return (l1 == 0 ? 0 : l1 * sumAbs(w, from, to)) + (l2 == 0 ? 0 : l2 * sumSquares(w, from, to));
-    }
-
-    /** The penalty of {@code w[from, to)}, adding its gradient {@code l1·sign(w) + 2·l2·w} to {@code g[from, to)}. */
-    private static double penalty(float[] w, float[] g, int from, int to, double l1, double l2) {
-        if (l1 == 0 && l2 == 0) {
-            return 0;
-        }
-        float fl1 = (float) l1;
-        float twoL2 = (float) (2 * l2);
-        if (l1 == 0) {
-            for (int i = from; i < to; i++) {
-                g[i] += twoL2 * w[i];
-            }
-        } else {
-            // sign(w) as clamp(w · 2^126, −1, 1): exactly ±1 for every normal w and 0 at w = 0 (TensorFlow's
-            // gradient of |w| there), in a form that vectorizes; subnormal weights get a fractional sign.
-            for (int i = from; i < to; i++) {
-                float sign = Math.max(-1f, Math.min(1f, w[i] * 0x1p126f));
-                g[i] += fl1 * sign + twoL2 * w[i];
-            }
-        }
-        return penaltyValue(w, from, to, l1, l2);
-    }
-
-    /** Σ|w| with eight independent partial sums (a single running sum would serialise on the add latency). */
-    private static double sumAbs(float[] w, int from, int to) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            s0 += Math.abs(w[i]);
-            s1 += Math.abs(w[i + 1]);
-            s2 += Math.abs(w[i + 2]);
-            s3 += Math.abs(w[i + 3]);
-            s4 += Math.abs(w[i + 4]);
-            s5 += Math.abs(w[i + 5]);
-            s6 += Math.abs(w[i + 6]);
-            s7 += Math.abs(w[i + 7]);
-        }
-        for (; i < to; i++) {
-            s0 += Math.abs(w[i]);
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    }
-
-    /** Σw² with eight independent partial sums. */
-    private static double sumSquares(float[] w, int from, int to) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            s0 += (double) w[i] * w[i];
-            s1 += (double) w[i + 1] * w[i + 1];
-            s2 += (double) w[i + 2] * w[i + 2];
-            s3 += (double) w[i + 3] * w[i + 3];
-            s4 += (double) w[i + 4] * w[i + 4];
-            s5 += (double) w[i + 5] * w[i + 5];
-            s6 += (double) w[i + 6] * w[i + 6];
-            s7 += (double) w[i + 7] * w[i + 7];
-        }
-        for (; i < to; i++) {
-            s0 += (double) w[i] * w[i];
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** Keras MaxNorm(c, axis=0) on layer l: each unit's incoming weights w ← w · clip(‖w‖, 0, c) / (ε + ‖w‖), ε = 1e-7. */
@@ -450,8 +393,8 @@ public final class NetworkTrainer {
         correct[0] = 0;
     }
 
-    /** @return the mean cross-entropy over the rows seen since the last reset. */
-    public double epochCrossEntropy() {
+    /** @return the mean loss (without the penalty) over the rows seen since the last reset. */
+    public double epochLoss() {
         return lossSum / seen;
     }
 

@@ -30,15 +30,4 @@ public interface Updater {
      */
     double learningRate();
 
-    /**
-     * One whole step: {@link #beginStep()} then every element of every tensor.
-     * @param params the parameter tensors, updated in place.
-     * @param grads the gradients, one per tensor, same lengths.
-     */
-    default void step(float[][] params, float[][] grads) {
-        beginStep();
-        for (int i = 0; i < params.length; i++) {
-            update(i, params[i], grads[i], 0, params[i].length);
-        }
-    }
 }

@@ -13,6 +13,7 @@ import dev.regula.nn.Backends;
 import dev.regula.nn.LayerSpec;
 import dev.regula.nn.Network;
 import dev.regula.nn.NetworkTrainer;
+import dev.regula.nn.SoftmaxCrossEntropy;
 import dev.regula.nn.Updater;
 import dev.regula.nn.WeightInit;
 import org.junit.jupiter.api.BeforeAll;
@@ -274,7 +275,7 @@ class ConfigurationLimitsTest {
         MLPTrainer wide = MLPTrainer.builder().addLayers(2, Layer.dense(50_000).build()).epochs(1).seed(1)
                 .numThreads(1).build();
         failsClearly(() -> wide.train(data), "50000 units on 50000 inputs", "2500000000 weights", "2147483639");
-        failsClearly(() -> new LayerSpec(50_000, 50_000, Activation.RELU, 0, 0, 0, 0, 0, 0), "2500000000 weights");
+        failsClearly(() -> LayerSpec.dense(50_000, 50_000, Activation.RELU), "2500000000 weights");
     }
 
     @Test
@@ -285,10 +286,11 @@ class ConfigurationLimitsTest {
                 .epochs(1).seed(1).numThreads(1).build();
         failsClearly(() -> t.train(data), "2200 rows", "1000000 units", "minibatchSize");
         // and directly
-        Network net = Network.initialise(0, List.of(new LayerSpec(4, 2, Activation.LINEAR, 0, 0, 0, 0, 0, 0)),
+        Network net = Network.initialise(0, List.of(LayerSpec.dense(4, 2, Activation.LINEAR)),
                 WeightInit.GLOROT_UNIFORM, new SplittableRandom(1));
         Updater updater = new Adam().createUpdater(NetworkTrainer.parameterSizes(net));
-        failsClearly(() -> new NetworkTrainer(net, Integer.MAX_VALUE, Backends.get(1), updater, new SplittableRandom(2)),
+        failsClearly(() -> new NetworkTrainer(net, Integer.MAX_VALUE, Backends.get(1), updater,
+                SoftmaxCrossEntropy.INSTANCE, new SplittableRandom(2)),
                 "2147483647 rows", "4 inputs", "minibatchSize");
     }
 }

@@ -215,7 +215,11 @@ class EarlyStoppingTest {
         Network full = overfitting(2).validationFraction(0).build().train(data).getNetwork();
         assertFalse(full.sameParameters(overfitting(2).build().train(data).getNetwork()));
         int[] counts = new int[2];
-        boolean[] held = TrainingData.stratifiedHoldOut(data.getData(), data.getOutputIDInfo(), 0.5,
+        int[] label = new int[data.size()];
+        for (int i = 0; i < label.length; i++) {
+            label[i] = data.getOutputIDInfo().getID(data.getExample(i).getOutput());
+        }
+        boolean[] held = dev.regula.data.Splits.stratifiedHoldOut(label, data.getOutputIDInfo().size(), 0.5,
                 new java.util.SplittableRandom(1));
         for (int i = 0; i < held.length; i++) {
             if (held[i]) {

@@ -1,5 +1,6 @@
 package dev.regula.nn;
 
+import dev.regula.mlp.Regularizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,9 +42,10 @@ class GradientCheckTest {
         Blas blas = Backends.get(backend, threads);
         int in = 6, h1 = 5, h2 = 4, out = 3, rows = 7;
         List<LayerSpec> specs = List.of(
-                new LayerSpec(in, h1, act, dropout, l1, l2, l1 / 2, l2 / 2, 0),
-                new LayerSpec(h1, h2, act, dropout, l1, l2, 0, 0, 0),
-                new LayerSpec(h2, out, Activation.LINEAR, 0, l1, l2, 0, 0, 0));
+                LayerSpec.dense(in, h1, act).withDropout(dropout).withKernelPenalty(penalty(l1, l2))
+                        .withBiasPenalty(penalty(l1 / 2, l2 / 2)),
+                LayerSpec.dense(h1, h2, act).withDropout(dropout).withKernelPenalty(penalty(l1, l2)),
+                LayerSpec.dense(h2, out, Activation.LINEAR).withKernelPenalty(penalty(l1, l2)));
         Network net = Network.initialise(inputDropout, specs, WeightInit.GLOROT_UNIFORM, new SplittableRandom(3));
         SplittableRandom data = new SplittableRandom(11);
         // non-zero biases so ReLU/ELU kinks and sign(0) are not hit at the evaluation point
@@ -56,7 +58,7 @@ class GradientCheckTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) data.nextGaussian();
         }
-        int[] y = new int[rows];
+        float[] y = new float[rows];
         for (int i = 0; i < rows; i++) {
             y[i] = data.nextInt(out);
         }
@@ -89,6 +91,11 @@ class GradientCheckTest {
         assertTrue(checked > 60 && kinks * 10 < checked, "checked " + checked + ", skipped at kinks " + kinks);
     }
 
+    /** Keras' l1_l2 penalty (the trainer's {@link Regularizer}), none when both factors are 0. */
+    private static Penalty penalty(double l1, double l2) {
+        return l1 == 0 && l2 == 0 ? null : Regularizer.l1l2(l1, l2);
+    }
+
     private static float[][] paramsOf(Network net) {
         float[][] p = new float[2 * net.kernels.length][];
         for (int l = 0; l < net.kernels.length; l++) {
@@ -114,17 +121,19 @@ class GradientCheckTest {
     }
 
     /** One step with a weight-preserving optimiser and a fixed dropout seed: the same masks on every call. */
-    private static double objective(Network net, float[] x, int[] y, int rows, Blas blas) {
+    private static double objective(Network net, float[] x, float[] y, int rows, Blas blas) {
         float[][] ignored = paramsOf(net.copy());
-        return new NetworkTrainer(net, rows, blas, recording(ignored), new SplittableRandom(99)).step(x.clone(), y, rows);
+        return new NetworkTrainer(net, rows, blas, recording(ignored), SoftmaxCrossEntropy.INSTANCE,
+                new SplittableRandom(99)).step(x.clone(), y, rows);
     }
 
-    private static float[][] gradients(Network net, float[] x, int[] y, int rows, Blas blas) {
+    private static float[][] gradients(Network net, float[] x, float[] y, int rows, Blas blas) {
         float[][] recorded = paramsOf(net.copy());
         for (float[] r : recorded) {
             java.util.Arrays.fill(r, Float.NaN);
         }
-        new NetworkTrainer(net, rows, blas, recording(recorded), new SplittableRandom(99)).step(x.clone(), y, rows);
+        new NetworkTrainer(net, rows, blas, recording(recorded), SoftmaxCrossEntropy.INSTANCE,
+                new SplittableRandom(99)).step(x.clone(), y, rows);
         return recorded;
     }
 }

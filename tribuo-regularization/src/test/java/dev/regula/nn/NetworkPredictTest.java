@@ -30,7 +30,7 @@ class NetworkPredictTest {
         List<LayerSpec> specs = new ArrayList<>();
         for (int l = 0; l + 1 < sizes.length; l++) {
             Activation f = l + 2 == sizes.length ? Activation.LINEAR : activation;
-            specs.add(new LayerSpec(sizes[l], sizes[l + 1], f, 0, 0, 0, 0, 0, 0));
+            specs.add(LayerSpec.dense(sizes[l], sizes[l + 1], f));
         }
         Network net = Network.initialise(0, specs, WeightInit.GLOROT_UNIFORM, new SplittableRandom(5));
         SplittableRandom rng = new SplittableRandom(17);
@@ -45,7 +45,7 @@ class NetworkPredictTest {
             x[i] = (float) rng.nextGaussian();
         }
         float[] out = new float[rows * 4];
-        net.predictProbabilities(x, rows, out, blas);
+        net.predict(x, rows, out, blas, SoftmaxCrossEntropy.INSTANCE);
         for (int r = 0; r < rows; r++) {
             double[] expected = reference(net, specs, x, r, sizes[0]);
             for (int c = 0; c < expected.length; c++) {

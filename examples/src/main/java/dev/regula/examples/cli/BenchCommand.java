@@ -12,6 +12,7 @@ import dev.regula.mlp.MLPTrainer;
 import dev.regula.mlp.optimisers.Adam;
 import dev.regula.nn.Backends;
 import dev.regula.nn.LayerSpec;
+import dev.regula.nn.SoftmaxCrossEntropy;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.MutableDataset;
@@ -160,8 +161,8 @@ final class BenchCommand extends BaseCommand {
         dev.regula.nn.Network net = model.getNetwork();
         float[] out = new float[test.size() * net.numOutputs()];
         dev.regula.nn.Blas blas = Backends.get(threadsUsed());
-        net.predictProbabilities(x, test.size(), out, blas); // warm-up
-        return test.size() / medianOfFivePasses(() -> net.predictProbabilities(x, test.size(), out, blas));
+        net.predict(x, test.size(), out, blas, SoftmaxCrossEntropy.INSTANCE); // warm-up
+        return test.size() / medianOfFivePasses(() -> net.predict(x, test.size(), out, blas, SoftmaxCrossEntropy.INSTANCE));
     }
 
     /**

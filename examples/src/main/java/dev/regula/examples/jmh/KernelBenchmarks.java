@@ -5,12 +5,14 @@ import dev.regula.augment.FittedStandardization;
 import dev.regula.augment.ImageAugmenter;
 import dev.regula.augment.Standardization;
 import dev.regula.data.ImageGeometry;
+import dev.regula.mlp.Regularizer;
 import dev.regula.nn.Activation;
 import dev.regula.nn.Backends;
 import dev.regula.nn.Blas;
 import dev.regula.nn.LayerSpec;
 import dev.regula.nn.Network;
 import dev.regula.nn.NetworkTrainer;
+import dev.regula.nn.SoftmaxCrossEntropy;
 import dev.regula.nn.Updater;
 import dev.regula.nn.Updaters;
 import dev.regula.nn.WeightInit;
@@ -62,7 +64,7 @@ public class KernelBenchmarks {
     private NetworkTrainer trainer;
     private float[] batch;
     private float[] batchCopy;
-    private int[] labels;
+    private float[] labels;
     private Updater adam;
     private float[][] params;
     private float[][] grads;
@@ -86,16 +88,17 @@ public class KernelBenchmarks {
         List<LayerSpec> layers = new ArrayList<>();
         int in = 784;
         for (int l = 0; l < 5; l++) {
-            layers.add(new LayerSpec(in, 500, Activation.RELU, 0.25, 0, 1e-4, 0, 0, 0));
+            layers.add(LayerSpec.dense(in, 500, Activation.RELU).withDropout(0.25).withKernelPenalty(Regularizer.l2(1e-4)));
             in = 500;
         }
-        layers.add(new LayerSpec(500, 10, Activation.LINEAR, 0, 0, 0, 0, 0, 0));
+        layers.add(LayerSpec.dense(500, 10, Activation.LINEAR));
         net = Network.initialise(0, layers, WeightInit.GLOROT_UNIFORM, new SplittableRandom(2));
         int[] sizes = NetworkTrainer.parameterSizes(net);
-        trainer = new NetworkTrainer(net, 128, blas, Updaters.adam(sizes, 1e-4, 0.9, 0.999, 1e-7, 0), new SplittableRandom(3));
+        trainer = new NetworkTrainer(net, 128, blas, Updaters.adam(sizes, 1e-4, 0.9, 0.999, 1e-7, 0),
+                SoftmaxCrossEntropy.INSTANCE, new SplittableRandom(3));
         batch = random(128 * 784);
         batchCopy = new float[batch.length];
-        labels = new int[128];
+        labels = new float[128];
         for (int i = 0; i < 128; i++) {
             labels[i] = rng.nextInt(10);
         }
@@ -150,7 +153,10 @@ public class KernelBenchmarks {
      */
     @Benchmark
     public float[][] adamUpdate() {
-        adam.step(params, grads);
+        adam.beginStep();
+        for (int i = 0; i < params.length; i++) {
+            adam.update(i, params[i], grads[i], 0, params[i].length);
+        }
         return params;
     }
 
@@ -160,7 +166,7 @@ public class KernelBenchmarks {
      */
     @Benchmark
     public float[] predict1024() {
-        net.predictProbabilities(predictIn, 1024, predictOut, blas);
+        net.predict(predictIn, 1024, predictOut, blas, SoftmaxCrossEntropy.INSTANCE);
         return predictOut;
     }
 

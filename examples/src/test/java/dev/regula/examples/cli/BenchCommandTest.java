@@ -114,7 +114,7 @@ class BenchCommandTest {
         List<LayerSpec> layers = new ArrayList<>();
         int[] widths = {784, 500, 500, 500, 500, 500, 10};
         for (int l = 0; l < 6; l++) {
-            layers.add(new LayerSpec(widths[l], widths[l + 1], l < 5 ? Activation.RELU : Activation.LINEAR, 0, 0, 0, 0, 0, 0));
+            layers.add(LayerSpec.dense(widths[l], widths[l + 1], l < 5 ? Activation.RELU : Activation.LINEAR));
         }
         return layers;
     }

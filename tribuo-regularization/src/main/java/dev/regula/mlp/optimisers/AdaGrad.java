@@ -3,6 +3,7 @@ package dev.regula.mlp.optimisers;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import dev.regula.config.Checks;
 import dev.regula.nn.Updater;
 import dev.regula.nn.Updaters;
 
@@ -36,9 +37,9 @@ public final class AdaGrad implements Optimiser {
 
     @Override
     public void postConfig() {
-        Checks.positive("learningRate", learningRate);
-        Checks.nonNegative("initialAccumulator", initialAccumulator);
-        Checks.positive("epsilon", epsilon);
+        Checks.positiveFloat32("learningRate", learningRate);
+        Checks.zeroOrFloat32("initialAccumulator", initialAccumulator);
+        Checks.positiveFloat32("epsilon", epsilon);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.regula.mlp.optimisers;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import dev.regula.config.Checks;
 import dev.regula.nn.Updater;
 import dev.regula.nn.Updaters;
 
@@ -58,10 +59,10 @@ public final class Adam implements Optimiser {
 
     @Override
     public void postConfig() {
-        Checks.positive("learningRate", learningRate);
-        Checks.unitInterval("beta1", beta1);
-        Checks.unitInterval("beta2", beta2);
-        Checks.positive("epsilon", epsilon);
+        Checks.positiveFloat32("learningRate", learningRate);
+        Checks.rate("beta1", beta1);
+        Checks.rate("beta2", beta2);
+        Checks.positiveFloat32("epsilon", epsilon);
     }
 
     @Override

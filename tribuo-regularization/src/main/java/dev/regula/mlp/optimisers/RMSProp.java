@@ -3,6 +3,7 @@ package dev.regula.mlp.optimisers;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import dev.regula.config.Checks;
 import dev.regula.nn.Updater;
 import dev.regula.nn.Updaters;
 
@@ -38,9 +39,9 @@ public final class RMSProp implements Optimiser {
 
     @Override
     public void postConfig() {
-        Checks.positive("learningRate", learningRate);
-        Checks.unitInterval("rho", rho);
-        Checks.positive("epsilon", epsilon);
+        Checks.positiveFloat32("learningRate", learningRate);
+        Checks.rate("rho", rho);
+        Checks.positiveFloat32("epsilon", epsilon);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.regula.mlp.optimisers;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import dev.regula.config.Checks;
 import dev.regula.nn.Updater;
 import dev.regula.nn.Updaters;
 
@@ -43,8 +44,8 @@ public final class SGD implements Optimiser {
 
     @Override
     public void postConfig() {
-        Checks.positive("learningRate", learningRate);
-        Checks.unitInterval("momentum", momentum);
+        Checks.positiveFloat32("learningRate", learningRate);
+        Checks.rate("momentum", momentum);
     }
 
     @Override

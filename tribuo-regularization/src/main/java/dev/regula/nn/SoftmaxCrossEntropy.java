@@ -1,10 +1,42 @@
 package dev.regula.nn;
 
 /**
- * Row-wise softmax and softmax cross-entropy on row-major batches.
+ * The classification head: row-wise softmax over the output units and softmax cross-entropy against class
+ * indices (Keras {@code sparse_categorical_crossentropy} on logits, PyTorch {@code CrossEntropyLoss}). A target
+ * row is one value, the class index in {@code [0, units)} stored as a float (exact for every index a float32
+ * output layer can have).
  */
-public final class Softmax {
-    private Softmax() {}
+public enum SoftmaxCrossEntropy implements OutputLoss {
+    /** The only instance. */
+    INSTANCE;
+
+    @Override
+    public int targetWidth(int units) {
+        return 1;
+    }
+
+    @Override
+    public void activate(float[] z, int rows, int units) {
+        inPlace(z, rows, units);
+    }
+
+    @Override
+    public double gradient(float[] z, float[] targets, int rows, int units, int[] hits) {
+        return crossEntropyGradient(z, targets, rows, units, hits);
+    }
+
+    /**
+     * The mean cross-entropy {@code −(1/rows) Σ_r log p_r[y_r]} of probabilities, each clamped below at
+     * {@code Float.MIN_NORMAL} so that a probability that underflowed to 0 gives a large finite loss.
+     */
+    @Override
+    public double meanLoss(float[] predictions, float[] targets, int rows, int units) {
+        double ce = 0;
+        for (int i = 0; i < rows; i++) {
+            ce -= Math.log(Math.max(predictions[i * units + (int) targets[i]], Float.MIN_NORMAL));
+        }
+        return ce / rows;
+    }
 
     /**
      * Replaces each row of logits by its softmax, computed stably (shifted by the row maximum).
@@ -37,18 +69,18 @@ public final class Softmax {
      * {@code (softmax(z) − onehot(y)) / rows}, and returns the summed (not averaged) loss
      * {@code Σ_r −log softmax(z_r)[y_r]}. Also counts rows whose arg-max equals the label.
      * @param z the logits, rows × cols, overwritten with the gradient.
-     * @param y the labels, in [0, cols).
+     * @param y the class indices, in [0, cols), one per row.
      * @param rows the number of rows.
      * @param cols the number of columns.
      * @param correct out-parameter: {@code correct[0]} is incremented by the number of correctly classified rows.
      * @return the summed cross-entropy.
      */
-    public static double crossEntropyGradient(float[] z, int[] y, int rows, int cols, int[] correct) {
+    public static double crossEntropyGradient(float[] z, float[] y, int rows, int cols, int[] correct) {
         double loss = 0;
         float invRows = 1f / rows;
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
-            int label = y[r];
+            int label = (int) y[r];
             float max = Float.NEGATIVE_INFINITY;
             int arg = 0;
             for (int j = 0; j < cols; j++) {

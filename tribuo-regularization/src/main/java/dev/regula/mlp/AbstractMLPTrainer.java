@@ -1,0 +1,458 @@
+package dev.regula.mlp;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
+import dev.regula.augment.Augmentation;
+import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.Standardization;
+import dev.regula.config.Checks;
+import dev.regula.data.ImageGeometry;
+import dev.regula.mlp.optimisers.Adam;
+import dev.regula.mlp.optimisers.Optimiser;
+import dev.regula.nn.Activation;
+import dev.regula.nn.Backends;
+import dev.regula.nn.Blas;
+import dev.regula.nn.LayerSpec;
+import dev.regula.nn.Network;
+import dev.regula.nn.NetworkTrainer;
+import dev.regula.nn.WeightInit;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Dataset;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Model;
+import org.tribuo.Output;
+import org.tribuo.Trainer;
+import org.tribuo.provenance.ModelProvenance;
+import org.tribuo.provenance.TrainerProvenance;
+import org.tribuo.provenance.impl.TrainerProvenanceImpl;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.logging.Logger;
+
+/**
+ * The trainer core shared by every output type: the configuration of a feed-forward network and its training
+ * (each hyper-parameter an OLCUT {@code @Config} field, validated in {@link #postConfig()}), and the orchestration
+ * of one training run — random streams, data preparation, input transform, augmentation, network and epoch loop.
+ * A subclass supplies the {@link OutputHead} of its output type and wraps the trained network as its model.
+ * <p>
+ * Each call to {@code train} draws an independent random stream from the trainer's seeded RNG (Tribuo's
+ * invocation-count idiom) and splits it into separate streams for the validation split, initialisation,
+ * shuffling, dropout and augmentation, so variants that differ in one technique share everything else.
+ *
+ * @param <T> the output type.
+ * @param <M> the model type produced.
+ */
+public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>> implements Trainer<T>, Cloneable {
+    /** Run-provenance key of the BLAS backend used. */
+    public static final String BLAS_PROVENANCE = "regula-blas";
+    /** Run-provenance key of the BLAS thread count used. */
+    public static final String THREADS_PROVENANCE = "regula-blas-threads";
+    /** Run-provenance key of an explicit validation dataset's provenance. */
+    public static final String VALIDATION_PROVENANCE = "validation-dataset";
+    /** Largest accepted {@code numThreads}: each thread is a started, spinning worker. */
+    public static final int MAX_THREADS = 1024;
+    static final String GEOMETRY_REQUIRED = "imageGeometry (e.g. 28x28x1) is required when augmentation is set";
+
+    // The fields are package-private so that MLPTrainerBuilder sets them on the trainer it returns.
+    @Config(description = "Hidden layers, input side first. Empty gives a linear model (multinomial logistic regression).")
+    List<Layer> hiddenLayers = new ArrayList<>();
+
+    @Config(description = "Rate of inverted dropout applied to the inputs in training, in [0, 1).")
+    double inputDropout = 0.0;
+
+    @Config(description = "Penalty on the output layer's kernel; none if unset.")
+    @Nullable Regularizer outputRegularizer;
+
+    @Config(description = "Optimiser (default Adam with Keras defaults).")
+    Optimiser optimiser = new Adam();
+
+    @Config(description = "Kernel initialisation: GLOROT_UNIFORM (Keras default) or HE_UNIFORM. Biases start at 0.")
+    WeightInit weightInit = WeightInit.GLOROT_UNIFORM;
+
+    @Config(description = "Maximum number of passes over the training data, >= 1.")
+    int epochs = 10;
+
+    @Config(description = "Minibatch size, >= 1.")
+    int minibatchSize = 128;
+
+    @Config(description = "Shuffle the training data before every epoch.")
+    boolean shuffle = true;
+
+    @Config(description = "Seed of the trainer's random number generator.")
+    long seed = Trainer.DEFAULT_SEED;
+
+    @Config(description = "Fraction of the training data held out (stratified by label, seeded) for validation, in [0, 1).")
+    double validationFraction = 0.0;
+
+    @Config(description = "Early stopping; none if unset.")
+    @Nullable EarlyStopping earlyStopping;
+
+    @Config(description = "Random image transforms drawn afresh for every training example in every epoch "
+            + "(Keras ImageDataGenerator.flow); needs imageGeometry. Validation data is never augmented.")
+    @Nullable Augmentation augmentation;
+
+    @Config(description = "Image geometry WIDTHxHEIGHTxCHANNELS (e.g. 28x28x1) of the features, which must be "
+            + "named by flat pixel index as IDXDataSource names them; required with augmentation. Checked against "
+            + "the feature names before training and recorded in the model's provenance (MLPModel.getImageGeometry).")
+    @Nullable String imageGeometry;
+
+    @Config(description = "Input normalization / ZCA whitening fitted on the training split only and baked into the "
+            + "model as a fixed first step, so the model predicts on raw examples.")
+    @Nullable Standardization standardization;
+
+    @Config(description = "BLAS threads; 0 uses every available processor. Results are bit-identical for a fixed count.")
+    int numThreads = 0;
+
+    private @Nullable ImageGeometry geometry; // imageGeometry, parsed once by postConfig
+    private SplittableRandom rng;
+    private int trainInvocationCounter;
+    private transient Listeners listeners = new Listeners();
+
+    /** For OLCUT and subclasses. */
+    protected AbstractMLPTrainer() {}
+
+    @Override
+    public synchronized void postConfig() {
+        if (hiddenLayers == null) {
+            hiddenLayers = new ArrayList<>();
+        }
+        for (int i = 0; i < hiddenLayers.size(); i++) {
+            if (hiddenLayers.get(i) == null) {
+                throw new PropertyException("", "hiddenLayers", "hidden layer " + i + " is null");
+            }
+        }
+        Checks.rate("inputDropout", inputDropout);
+        if (optimiser == null) {
+            throw new PropertyException("", "optimiser", "optimiser must be set");
+        }
+        if (weightInit == null) {
+            throw new PropertyException("", "weightInit", "weightInit must be one of " + Arrays.toString(WeightInit.values()));
+        }
+        if (epochs < 1) {
+            throw new PropertyException("", "epochs", "epochs must be >= 1, found " + epochs);
+        }
+        if (minibatchSize < 1) {
+            throw new PropertyException("", "minibatchSize", "minibatchSize must be >= 1, found " + minibatchSize);
+        }
+        Checks.rate("validationFraction", validationFraction);
+        if (augmentation != null && imageGeometry == null) {
+            throw new PropertyException("", "imageGeometry", GEOMETRY_REQUIRED);
+        }
+        try {
+            geometry = imageGeometry == null ? null : ImageGeometry.parse(imageGeometry);
+        } catch (IllegalArgumentException e) {
+            throw new PropertyException(e, "", "imageGeometry", e.getMessage());
+        }
+        if (numThreads < 0 || numThreads > MAX_THREADS) {
+            throw new PropertyException("", "numThreads", "numThreads must be in [0, " + MAX_THREADS
+                    + "] (0 = all processors), found " + numThreads);
+        }
+        rng = new SplittableRandom(seed);
+    }
+
+    /**
+     * An unvalidated copy of this configuration with its listeners and a fresh invocation count, for a builder
+     * that goes on after {@link MLPTrainerBuilder#build()}: the copy is shallow, as the configuration objects
+     * (layers, optimiser, penalties) are immutable once validated.
+     * @return the copy.
+     */
+    AbstractMLPTrainer<T, M> copyConfiguration() {
+        try {
+            @SuppressWarnings("unchecked")
+            AbstractMLPTrainer<T, M> copy = (AbstractMLPTrainer<T, M>) super.clone();
+            copy.hiddenLayers = new ArrayList<>(hiddenLayers);
+            copy.listeners = listeners.copy();
+            copy.trainInvocationCounter = 0;
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * The output head of the training data's output domain.
+     * @param outputs the output domain.
+     * @return the head.
+     */
+    abstract OutputHead<T> head(ImmutableOutputInfo<T> outputs);
+
+    /**
+     * Wraps a trained network as this trainer's model.
+     * @return the model.
+     */
+    abstract M model(ModelProvenance provenance, ImmutableFeatureMap features, ImmutableOutputInfo<T> outputs,
+                     @Nullable FittedStandardization inputTransform, Network network, TrainingHistory history);
+
+    /**
+     * Adds a listener called after every epoch. Listeners are not configuration and cannot change the result.
+     * @param listener the listener.
+     */
+    public void addEpochListener(EpochListener listener) {
+        listeners.addEpochListener(listener);
+    }
+
+    /**
+     * Adds a listener called every {@code everyBatches} minibatches.
+     * @param everyBatches the interval in batches, &gt;= 1.
+     * @param listener the listener.
+     */
+    public void addBatchListener(int everyBatches, BatchListener listener) {
+        listeners.addBatchListener(everyBatches, listener);
+    }
+
+    @Override
+    public M train(Dataset<T> examples) {
+        return train(examples, Collections.emptyMap());
+    }
+
+    @Override
+    public M train(Dataset<T> examples, Map<String, Provenance> runProvenance) {
+        return train(examples, runProvenance, INCREMENT_INVOCATION_COUNT);
+    }
+
+    @Override
+    public M train(Dataset<T> examples, Map<String, Provenance> runProvenance, int invocationCount) {
+        return fit(examples, null, runProvenance, invocationCount);
+    }
+
+    /**
+     * Trains with an explicit validation set (for monitoring and early stopping); its provenance is recorded in
+     * the model's run provenance under {@value #VALIDATION_PROVENANCE}. Its examples are never trained on.
+     * @param examples the training data.
+     * @param validation the validation data (outputs must be in the training domain).
+     * @return the model.
+     */
+    public M train(Dataset<T> examples, Dataset<T> validation) {
+        return train(examples, validation, Collections.emptyMap());
+    }
+
+    /**
+     * Trains with an explicit validation set and extra run provenance.
+     * @param examples the training data.
+     * @param validation the validation data.
+     * @param runProvenance extra provenance to record in the model.
+     * @return the model.
+     */
+    public M train(Dataset<T> examples, Dataset<T> validation, Map<String, Provenance> runProvenance) {
+        return train(examples, validation, runProvenance, INCREMENT_INVOCATION_COUNT);
+    }
+
+    /**
+     * Trains with an explicit validation set, setting the invocation count first (as Tribuo's
+     * {@code train(examples, runProvenance, invocationCount)} does), so a model can be re-created exactly.
+     * @param examples the training data.
+     * @param validation the validation data.
+     * @param runProvenance extra provenance to record in the model.
+     * @param invocationCount the invocation count to start from, or {@code INCREMENT_INVOCATION_COUNT} to go on.
+     * @return the model.
+     */
+    public M train(Dataset<T> examples, Dataset<T> validation, Map<String, Provenance> runProvenance, int invocationCount) {
+        if (validationFraction > 0) {
+            throw new IllegalArgumentException("validationFraction is " + validationFraction
+                    + " but an explicit validation dataset was given; set validationFraction to 0 to use it");
+        }
+        return fit(examples, validation, runProvenance, invocationCount);
+    }
+
+    /** One training run: random streams, checks, data, input transform, network, epoch loop, model. */
+    private M fit(Dataset<T> examples, @Nullable Dataset<T> validation, Map<String, Provenance> runProvenance,
+                  int invocationCount) {
+        SplittableRandom localRNG;
+        TrainerProvenance trainerProvenance;
+        synchronized (this) {
+            if (invocationCount != INCREMENT_INVOCATION_COUNT) {
+                setInvocationCount(invocationCount);
+            }
+            localRNG = rng.split();
+            trainerProvenance = getProvenance();
+            trainInvocationCounter++;
+        }
+        SplittableRandom splitRng = localRNG.split();
+        SplittableRandom initRng = localRNG.split();
+        SplittableRandom shuffleRng = localRNG.split();
+        SplittableRandom dropoutRng = localRNG.split();
+        SplittableRandom augmentRng = localRNG.split();
+
+        ImmutableFeatureMap fmap = examples.getFeatureIDMap();
+        OutputHead<T> head = head(examples.getOutputIDInfo());
+        checkTrainable(examples, head);
+        int[] pixelOf = geometry == null ? null : geometry.pixelIndices(fmap); // a mismatch fails before costly work
+        Monitor monitor = earlyStopping == null ? null : earlyStopping.getMonitor();
+        Blas blas = Backends.get(numThreads == 0 ? Runtime.getRuntime().availableProcessors() : numThreads);
+        TrainingSplit<T> data = TrainingSplit.prepare(examples, validation, validationFraction, splitRng,
+                FeatureIndex.of(fmap), head);
+        if (monitor != null && monitor.needsValidation() && data.validation == null) {
+            throw new IllegalArgumentException("Early stopping monitors '" + monitor.getKey() + "' but there is no "
+                    + "validation data: set validationFraction > 0 or call train(train, validation)");
+        }
+        boolean augmented = augmentation != null && !augmentation.isIdentity();
+        FittedStandardization inputTransform = data.standardize(standardization, augmented, blas);
+        BatchSource inputs = augmented ? new AugmentedRows(data.train, augmentation.newAugmenter(geometry), pixelOf,
+                inputTransform, augmentRng, blas) : data.train;
+
+        ModelProvenance provenance = new ModelProvenance(modelClassName(), OffsetDateTime.now(),
+                examples.getProvenance(), trainerProvenance, runProvenance(runProvenance, validation, blas));
+        Network net = Network.initialise(inputDropout, layerSpecs(fmap.size(), head.units()), weightInit, initRng);
+        // A minibatch never holds more rows than the training data (Keras semantics), so buffers are sized by both.
+        int batchSize = Math.min(minibatchSize, data.train.rows);
+        NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas,
+                optimiser.createUpdater(NetworkTrainer.parameterSizes(net)), head.loss(), dropoutRng);
+        EpochEvaluator<T> evaluator = new EpochEvaluator<>(head, net, steps, data.validation, monitor, blas);
+        TrainingHistory history = new TrainingLoop(net, steps, inputs, data.trainTargets, evaluator, earlyStopping,
+                listeners, epochs, batchSize, shuffle, shuffleRng, Logger.getLogger(getClass().getName())).run();
+        return model(provenance, fmap, examples.getOutputIDInfo(), inputTransform, net, history);
+    }
+
+    /** @return the class name recorded as the model's in its provenance. */
+    abstract String modelClassName();
+
+    private static <T extends Output<T>> void checkTrainable(Dataset<T> examples, OutputHead<T> head) {
+        if (examples.size() == 0) {
+            throw new IllegalArgumentException("Cannot train on an empty dataset");
+        }
+        if (examples.getFeatureIDMap().size() == 0) {
+            throw new IllegalArgumentException("Cannot train on a dataset with no features");
+        }
+        head.checkTrainable(examples);
+    }
+
+    private static Map<String, Provenance> runProvenance(Map<String, Provenance> given, @Nullable Dataset<?> validation,
+                                                         Blas blas) {
+        Map<String, Provenance> runProv = new HashMap<>(given);
+        runProv.put(BLAS_PROVENANCE, new StringProvenance(BLAS_PROVENANCE, blas.name()));
+        runProv.put(THREADS_PROVENANCE, new IntProvenance(THREADS_PROVENANCE, blas.threads()));
+        if (validation != null) {
+            runProv.put(VALIDATION_PROVENANCE, validation.getProvenance());
+        }
+        return runProv;
+    }
+
+    /** The kernels' description of the network: the hidden layers, then a linear output layer for the head. */
+    private List<LayerSpec> layerSpecs(int inputs, int outputs) {
+        List<LayerSpec> specs = new ArrayList<>();
+        int in = inputs;
+        for (Layer l : hiddenLayers) {
+            specs.add(l.spec(in));
+            in = l.getUnits();
+        }
+        specs.add(LayerSpec.dense(in, outputs, Activation.LINEAR).withKernelPenalty(Regularizer.active(outputRegularizer)));
+        return specs;
+    }
+
+    @Override
+    public int getInvocationCount() {
+        return trainInvocationCounter;
+    }
+
+    @Override
+    public synchronized void setInvocationCount(int invocationCount) {
+        if (invocationCount < 0) {
+            throw new IllegalArgumentException("The supplied invocationCount is less than zero.");
+        }
+        rng = new SplittableRandom(seed);
+        for (trainInvocationCounter = 0; trainInvocationCounter < invocationCount; trainInvocationCounter++) {
+            rng.split();
+        }
+    }
+
+    @Override
+    public TrainerProvenance getProvenance() {
+        return new TrainerProvenanceImpl(this);
+    }
+
+    /** @return the input dropout rate. */
+    public double getInputDropout() {
+        return inputDropout;
+    }
+
+    /** @return the output layer's kernel penalty, or null. */
+    public @Nullable Regularizer getOutputRegularizer() {
+        return outputRegularizer;
+    }
+
+    /** @return the optimiser configuration. */
+    public Optimiser getOptimiser() {
+        return optimiser;
+    }
+
+    /** @return the kernel initialisation scheme. */
+    public WeightInit getWeightInit() {
+        return weightInit;
+    }
+
+    /** @return whether the training rows are shuffled every epoch. */
+    public boolean getShuffle() {
+        return shuffle;
+    }
+
+    /** @return the configured BLAS thread count (0 = every available processor). */
+    public int getNumThreads() {
+        return numThreads;
+    }
+
+    /** @return the geometry of the training images (required for augmentation), or null if not given. */
+    public @Nullable ImageGeometry getImageGeometry() {
+        return geometry;
+    }
+
+    /** @return the hidden layers (unmodifiable). */
+    public List<Layer> getHiddenLayers() {
+        return Collections.unmodifiableList(hiddenLayers);
+    }
+
+    /** @return the early-stopping configuration, or null. */
+    public @Nullable EarlyStopping getEarlyStopping() {
+        return earlyStopping;
+    }
+
+    /** @return the maximum number of epochs. */
+    public int getEpochs() {
+        return epochs;
+    }
+
+    /** @return the minibatch size. */
+    public int getMinibatchSize() {
+        return minibatchSize;
+    }
+
+    /** @return the seed. */
+    public long getSeed() {
+        return seed;
+    }
+
+    /** @return the per-epoch augmentation, or null. */
+    public @Nullable Augmentation getAugmentation() {
+        return augmentation;
+    }
+
+    /** @return the input standardization, or null. */
+    public @Nullable Standardization getStandardization() {
+        return standardization;
+    }
+
+    /** @return the validation fraction. */
+    public double getValidationFraction() {
+        return validationFraction;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(hiddenLayers=" + hiddenLayers + ",inputDropout=" + inputDropout
+                + ",outputRegularizer=" + outputRegularizer + ",optimiser=" + optimiser + ",weightInit=" + weightInit
+                + ",epochs=" + epochs + ",minibatchSize=" + minibatchSize + ",shuffle=" + shuffle + ",seed=" + seed
+                + ",validationFraction=" + validationFraction + ",earlyStopping=" + earlyStopping + ",augmentation="
+                + augmentation + ",imageGeometry=" + imageGeometry + ",standardization=" + standardization
+                + ",numThreads=" + numThreads + ")";
+    }
+}

@@ -1,0 +1,70 @@
+package dev.regula.mlp;
+
+import dev.regula.nn.Blas;
+import dev.regula.nn.Network;
+import dev.regula.nn.NetworkTrainer;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Output;
+
+/**
+ * Computes an epoch's record: the training statistics the steps accumulated, the validation loss and accuracy of
+ * the end-of-epoch weights, and the value of the early-stopping monitor — every monitored value in one place.
+ *
+ * @param <T> the output type.
+ */
+final class EpochEvaluator<T extends Output<T>> {
+    private final OutputHead<T> head;
+    private final Network net;
+    private final NetworkTrainer steps;
+    private final TrainingSplit.@Nullable Validation<T> validation;
+    private final @Nullable Monitor monitor;
+    private final Blas blas;
+
+    EpochEvaluator(OutputHead<T> head, Network net, NetworkTrainer steps, TrainingSplit.@Nullable Validation<T> validation,
+                   @Nullable Monitor monitor, Blas blas) {
+        this.head = head;
+        this.net = net;
+        this.steps = steps;
+        this.validation = validation;
+        this.monitor = monitor;
+        this.blas = blas;
+    }
+
+    /**
+     * Evaluates the network at the end of an epoch.
+     * @param epoch the epoch number.
+     * @param trainSeconds the seconds the epoch's steps took.
+     * @return the record.
+     */
+    EpochRecord evaluate(int epoch, double trainSeconds) {
+        long start = System.nanoTime();
+        double loss = steps.epochLoss() + steps.epochPenalty();
+        double accuracy = steps.epochAccuracy();
+        double valLoss = Double.NaN;
+        double valAccuracy = Double.NaN;
+        double tribuoMetric = Double.NaN;
+        if (validation != null) {
+            int rows = validation.rows().rows;
+            int units = head.units();
+            float[] predictions = new float[rows * units];
+            net.predict(validation.rows().x, rows, predictions, blas, head.loss());
+            float[] targets = validation.targets().values;
+            valLoss = head.loss().meanLoss(predictions, targets, rows, units) + steps.penalty();
+            valAccuracy = head.accuracy(predictions, targets, rows);
+            if (monitor != null && monitor.isTribuoMetric()) {
+                tribuoMetric = head.metric(monitor, head.predictions(predictions, validation.examples(),
+                        validation.activeCounts()));
+            }
+        }
+        double monitorValue = monitor == null ? Double.NaN : switch (monitor) {
+            case LOSS -> loss;
+            case ACCURACY -> accuracy;
+            case VAL_LOSS -> valLoss;
+            case VAL_ACCURACY -> valAccuracy;
+            default -> tribuoMetric;
+        };
+        double seconds = trainSeconds + (System.nanoTime() - start) / 1e9;
+        return new EpochRecord(epoch, loss, steps.epochPenalty(), accuracy, valLoss, valAccuracy, monitorValue,
+                steps.learningRate(), seconds);
+    }
+}

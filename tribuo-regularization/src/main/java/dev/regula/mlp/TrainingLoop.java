@@ -1,0 +1,154 @@
+package dev.regula.mlp;
+
+import dev.regula.data.Splits;
+import dev.regula.nn.Network;
+import dev.regula.nn.NetworkTrainer;
+import org.jspecify.annotations.Nullable;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.logging.Logger;
+
+/**
+ * The epoch loop of one training run: shuffle, step through the minibatches, evaluate, tell the listeners and
+ * consult early stopping; stop on divergence; restore the best weights. It knows neither the output type nor the
+ * input kind: minibatches come from a {@link BatchSource} and {@link Targets}, epochs are scored by an
+ * {@link EpochEvaluator}.
+ */
+final class TrainingLoop {
+    private final Network net;
+    private final NetworkTrainer steps;
+    private final BatchSource inputs;
+    private final Targets targets;
+    private final EpochEvaluator<?> evaluator;
+    private final @Nullable EarlyStopping earlyStopping;
+    private final Listeners listeners;
+    private final int epochs;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final SplittableRandom shuffleRng;
+    private final Logger logger;
+
+    TrainingLoop(Network net, NetworkTrainer steps, BatchSource inputs, Targets targets, EpochEvaluator<?> evaluator,
+                 @Nullable EarlyStopping earlyStopping, Listeners listeners, int epochs, int batchSize, boolean shuffle,
+                 SplittableRandom shuffleRng, Logger logger) {
+        this.net = net;
+        this.steps = steps;
+        this.inputs = inputs;
+        this.targets = targets;
+        this.evaluator = evaluator;
+        this.earlyStopping = earlyStopping;
+        this.listeners = listeners;
+        this.epochs = epochs;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.shuffleRng = shuffleRng;
+        this.logger = logger;
+    }
+
+    /** Trains the network in place and returns what happened. */
+    TrainingHistory run() {
+        EarlyStopping.Tracker tracker = earlyStopping == null ? null : earlyStopping.newTracker();
+        Network best = null;
+        List<EpochRecord> records = new ArrayList<>();
+        StopReason reason = StopReason.COMPLETED;
+        String message = "completed all " + epochs + " epochs";
+        int n = inputs.rows();
+        int[] order = identity(n);
+        float[] batchX = new float[batchSize * inputs.cols()];
+        float[] batchY = new float[batchSize * targets.width];
+        int batches = (n + batchSize - 1) / batchSize;
+        Network initial = net.copy(); // to notice a first epoch that changed nothing
+        for (int epoch = 1; epoch <= epochs && reason == StopReason.COMPLETED; epoch++) {
+            long start = System.nanoTime();
+            if (shuffle) {
+                Splits.shuffle(order, shuffleRng);
+            }
+            steps.resetEpochStatistics();
+            for (int b = 0; b < batches && reason == StopReason.COMPLETED; b++) {
+                int rows = Math.min(batchSize, n - b * batchSize);
+                inputs.gather(order, b * batchSize, rows, batchX);
+                targets.gather(order, b * batchSize, rows, batchY);
+                double loss = steps.step(batchX, batchY, rows);
+                if (!Double.isFinite(loss)) {
+                    reason = StopReason.DIVERGED;
+                    message = "loss became " + loss + " at epoch " + epoch + ", batch " + (b + 1) + " of " + batches;
+                } else {
+                    listeners.batchEnd(epoch, b + 1, batches, steps.epochLoss() + steps.epochPenalty());
+                }
+            }
+            if (reason == StopReason.DIVERGED) {
+                break;
+            }
+            if (epoch == 1) {
+                warnIfUnchanged(initial);
+            }
+            EpochRecord record = evaluator.evaluate(epoch, (System.nanoTime() - start) / 1e9);
+            records.add(record);
+            listeners.epochEnd(record, epochs, logger);
+            EarlyStopping.Decision decision = tracker == null ? null : tracker.update(epoch, record.monitorValue());
+            if (decision == EarlyStopping.Decision.IMPROVED) {
+                best = net.copy();
+            } else if (decision == EarlyStopping.Decision.STOP) {
+                reason = StopReason.EARLY_STOPPED;
+                message = "early stopping at epoch " + epoch + ": " + earlyStopping.getMonitor().getKey()
+                        + " did not improve for " + tracker.getWait() + " epoch(s); best epoch " + tracker.getBestEpoch();
+            }
+        }
+        boolean restored = restore(reason, message, best, tracker);
+        logger.info(logger.getName().substring(logger.getName().lastIndexOf('.') + 1) + ": " + message);
+        return new TrainingHistory(records, earlyStopping == null ? null : earlyStopping.getMonitor().getKey(),
+                tracker == null ? 0 : tracker.getBestEpoch(), reason, message, restored, epochs);
+    }
+
+    /**
+     * Keeps the best weights after divergence (failing if there are none) or when early stopping restores them.
+     * @return whether the weights were restored.
+     */
+    private boolean restore(StopReason reason, String message, @Nullable Network best,
+                            EarlyStopping.@Nullable Tracker tracker) {
+        if (reason == StopReason.DIVERGED) {
+            if (best == null) {
+                String why = earlyStopping == null
+                        ? "enable early stopping to keep the best weights"
+                        : "early stopping had not yet counted an epoch (it counts epochs after startFromEpoch = "
+                                + earlyStopping.getStartFromEpoch() + ")";
+                throw new IllegalStateException("Training diverged: " + message + ". No finite model to keep ("
+                        + why + "); try a lower learning rate or smaller penalties.");
+            }
+            logger.warning("Training diverged (" + message + "); keeping the weights of epoch " + tracker.getBestEpoch());
+            net.restoreFrom(best);
+            return true;
+        }
+        if (best != null && earlyStopping.isRestoreBestWeights()) {
+            net.restoreFrom(best);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Logs a warning when a whole epoch left every kernel weight as it was: a step size below float32's resolution
+     * of the weights (a learning rate such as 1e-20) or gradients that are all zero train nothing, silently
+     * otherwise. (Biases start at 0, where any step is representable, so they do not tell.)
+     */
+    private void warnIfUnchanged(Network before) {
+        for (int l = 0; l < net.getLayers().size(); l++) {
+            if (!Arrays.equals(before.getKernel(l), net.getKernel(l))) {
+                return;
+            }
+        }
+        logger.warning("MLPTrainer: the first epoch changed no kernel weight; the learning rate " + steps.learningRate()
+                + " may be too small to move float32 weights, or every gradient was zero");
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+}
