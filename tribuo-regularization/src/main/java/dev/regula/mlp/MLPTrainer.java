@@ -273,7 +273,7 @@ public final class MLPTrainer implements Trainer<Label> {
         ImmutableOutputInfo<Label> labels = examples.getOutputIDInfo();
         checkTrainable(examples, labels);
         if (imageGeometry != null) {
-            ImageGeometry.parse(imageGeometry).pixelIndices(fmap); // fail on a geometry mismatch before any costly preparation
+            dev.regula.data.PixelFeatures.indices(ImageGeometry.parse(imageGeometry), fmap); // fail on a geometry mismatch before any costly preparation
         }
         int threads = numThreads == 0 ? Runtime.getRuntime().availableProcessors() : numThreads;
         Blas blas = Backends.get(threads);

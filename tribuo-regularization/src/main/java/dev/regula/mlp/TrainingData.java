@@ -144,7 +144,7 @@ final class TrainingData {
                            SplittableRandom rng, Blas blas) {
         this.augmenter = augmentation.newAugmenter(geometry);
         this.augmentRng = rng;
-        this.pixelOf = geometry.pixelIndices(fmap);
+        this.pixelOf = dev.regula.data.PixelFeatures.indices(geometry, fmap);
         this.imageIn = new float[geometry.getSize()];
         this.imageOut = new float[geometry.getSize()];
         this.blas = blas;
