@@ -145,7 +145,16 @@ public final class Augmentation implements Configurable, Provenancable<Configure
      * @return a new augmenter.
      */
     public ImageAugmenter newAugmenter(ImageGeometry geometry) {
-        return new ImageAugmenter(this, geometry);
+        return new ImageAugmenter(getTransformRanges(), geometry);
+    }
+
+    /**
+     * The plain values of this configuration, as the image kernel {@link ImageAugmenter} reads them.
+     * @return a new immutable {@link TransformRanges} holding every range, flip switch, fill mode and cval.
+     */
+    public TransformRanges getTransformRanges() {
+        return new TransformRanges(rotationRange, widthShiftRange, heightShiftRange, shearRange, zoomRangeLow,
+                zoomRangeHigh, horizontalFlip, verticalFlip, brightnessLow, brightnessHigh, fillMode, cval);
     }
 
     /** @return the rotation range in degrees. */

@@ -5,8 +5,9 @@ import dev.regula.data.ImageGeometry;
 import java.util.SplittableRandom;
 
 /**
- * Draws random transforms from an {@link Augmentation} and applies them to flat images laid out as in
- * {@link ImageGeometry} ({@code (y * width + x) * channels + c}).
+ * Draws random transforms within {@link TransformRanges} and applies them to flat images laid out as in
+ * {@link ImageGeometry} ({@code (y * width + x) * channels + c}). A pure kernel: it reads only those plain values,
+ * never the configurable {@link Augmentation} that builds them.
  * <p>
  * The affine part is an inverse map with bilinear interpolation (Keras' {@code interpolation_order=1}); the
  * border follows the {@link FillMode}. Every channel is transformed identically. The flips are folded into
@@ -19,7 +20,7 @@ public final class ImageAugmenter {
     /** Matrix coefficients this close to zero are snapped to zero so that 90° rotations are exact. */
     private static final double SNAP = 1e-12;
 
-    private final Augmentation spec;
+    private final TransformRanges spec;
     private final ImageGeometry geometry;
     private final int width;
     private final int height;
@@ -38,18 +39,23 @@ public final class ImageAugmenter {
     private boolean pFlipV;
     private double pBrightness;
 
-    ImageAugmenter(Augmentation spec, ImageGeometry geometry) {
+    /**
+     * Creates an augmenter; {@link Augmentation#newAugmenter} is the public entry point, which validates the ranges.
+     * @param spec the validated ranges to draw from.
+     * @param geometry the image geometry.
+     */
+    ImageAugmenter(TransformRanges spec, ImageGeometry geometry) {
         this.spec = spec;
         this.geometry = geometry;
         this.width = geometry.getWidth();
         this.height = geometry.getHeight();
         this.channels = geometry.getChannels();
-        this.fillMode = spec.getFillMode();
-        this.cval = (float) spec.getCval();
+        this.fillMode = spec.fillMode();
+        this.cval = (float) spec.cval();
     }
 
-    /** @return the augmentation this augmenter draws from. */
-    public Augmentation getAugmentation() {
+    /** @return the transform ranges this augmenter draws from. */
+    public TransformRanges getRanges() {
         return spec;
     }
 
@@ -107,16 +113,16 @@ public final class ImageAugmenter {
     }
 
     private void draw(SplittableRandom rng) {
-        double r = spec.getRotationRange();
+        double r = spec.rotationRange();
         pRotation = r > 0 ? uniform(rng, -r, r) : 0.0;
-        double hs = spec.getHeightShiftRange();
+        double hs = spec.heightShiftRange();
         pShiftY = hs > 0 ? uniform(rng, -hs, hs) * (hs < 1 ? height : 1) : 0.0;
-        double ws = spec.getWidthShiftRange();
+        double ws = spec.widthShiftRange();
         pShiftX = ws > 0 ? uniform(rng, -ws, ws) * (ws < 1 ? width : 1) : 0.0;
-        double s = spec.getShearRange();
+        double s = spec.shearRange();
         pShear = s > 0 ? uniform(rng, -s, s) : 0.0;
-        double zl = spec.getZoomRangeLow();
-        double zh = spec.getZoomRangeHigh();
+        double zl = spec.zoomRangeLow();
+        double zh = spec.zoomRangeHigh();
         if (zl == 1 && zh == 1) {
             pZoomX = 1;
             pZoomY = 1;
@@ -124,10 +130,10 @@ public final class ImageAugmenter {
             pZoomX = uniform(rng, zl, zh);
             pZoomY = uniform(rng, zl, zh);
         }
-        pFlipH = spec.getHorizontalFlip() && rng.nextDouble() < 0.5;
-        pFlipV = spec.getVerticalFlip() && rng.nextDouble() < 0.5;
-        double bl = spec.getBrightnessLow();
-        double bh = spec.getBrightnessHigh();
+        pFlipH = spec.horizontalFlip() && rng.nextDouble() < 0.5;
+        pFlipV = spec.verticalFlip() && rng.nextDouble() < 0.5;
+        double bl = spec.brightnessLow();
+        double bh = spec.brightnessHigh();
         pBrightness = (bl == 1 && bh == 1) ? 1.0 : uniform(rng, bl, bh);
     }
 

@@ -7,6 +7,7 @@ import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import dev.regula.nn.Blas;
+import dev.regula.nn.SymmetricEigen;
 
 import java.io.Serializable;
 import java.util.logging.Logger;

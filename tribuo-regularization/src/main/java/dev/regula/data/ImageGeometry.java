@@ -1,8 +1,5 @@
 package dev.regula.data;
 
-import org.tribuo.ImmutableFeatureMap;
-import org.tribuo.VariableInfo;
-
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -15,7 +12,8 @@ import java.util.Objects;
  * {@code IDXDataSource} writes them ({@code "000"} to {@code "783"} for 28×28).
  * <p>
  * Feature ids in a Tribuo feature map are <em>not</em> pixel indices: a map built from IDX data holds only the
- * pixels that were ever non-zero, sorted by name. {@link #pixelIndices(ImmutableFeatureMap)} gives the mapping.
+ * pixels that were ever non-zero, sorted by name. {@link PixelFeatures#indices} gives the mapping, so that this
+ * class stays a plain value free of Tribuo types.
  */
 public final class ImageGeometry implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -129,42 +127,10 @@ public final class ImageGeometry implements Serializable {
         return names;
     }
 
-    private int digits() {
+    /** @return the digit count of feature names, that of {@link #getSize()}. */
+    int digits() {
         // IDXDataSource pads to the digit count of the number of features, e.g. 4 digits for 1000 values.
         return String.valueOf(getSize()).length();
-    }
-
-    /**
-     * Maps each feature id of a feature map to its flat pixel index, by parsing the feature names.
-     * @param featureMap a feature map whose names are flat pixel indices.
-     * @return an array of length {@code featureMap.size()} with the pixel index of feature id {@code i} at {@code i}.
-     * @throws IllegalArgumentException if a name is not an integer in {@code [0, getSize())} padded as
-     *     {@link #featureName(int)} pads it.
-     */
-    public int[] pixelIndices(ImmutableFeatureMap featureMap) {
-        int[] out = new int[featureMap.size()];
-        for (VariableInfo info : featureMap) {
-            String name = info.getName();
-            int id = featureMap.getID(name);
-            int pixel;
-            try {
-                pixel = Integer.parseInt(name);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Feature '" + name + "' is not a pixel index; image geometry "
-                        + this + " needs features named by flat pixel index", e);
-            }
-            if (pixel < 0 || pixel >= getSize()) {
-                throw new IllegalArgumentException("Feature '" + name + "' is outside image geometry " + this
-                        + " (valid pixel indices are 0.." + (getSize() - 1) + ")");
-            }
-            if (name.length() != digits()) {
-                throw new IllegalArgumentException("Feature '" + name + "' is padded to " + name.length()
-                        + " digits but image geometry " + this + " has " + getSize() + " values (names padded to "
-                        + digits() + " digits, e.g. '" + featureName(0) + "'); the geometry does not match the data");
-            }
-            out[id] = pixel;
-        }
-        return out;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.regula.augment;
 
 import dev.regula.nn.Backends;
 import dev.regula.nn.Blas;
+import dev.regula.nn.SymmetricEigen;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

@@ -105,7 +105,7 @@ class ImageGeometryTest {
         IdxFiles.writeLabels(dir.resolve("l.idx"), new int[]{0, 1}, false);
         MutableDataset<Label> ds = new MutableDataset<>(new IDXDataSource<>(dir.resolve("i.idx"), dir.resolve("l.idx"), new LabelFactory()));
         ImmutableFeatureMap fmap = new ImmutableFeatureMap(ds.getFeatureMap());
-        int[] pixels = g.pixelIndices(fmap);
+        int[] pixels = PixelFeatures.indices(g, fmap);
         assertEquals(3, pixels.length);
         assertArrayEquals(new int[]{3, 7, 12}, new int[]{pixels[fmap.getID("03")], pixels[fmap.getID("07")], pixels[fmap.getID("12")]});
     }

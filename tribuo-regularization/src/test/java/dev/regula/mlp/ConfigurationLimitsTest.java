@@ -233,8 +233,8 @@ class ConfigurationLimitsTest {
     @Test
     void pixelIndicesRejectNamesPaddedForAnotherSize() {
         ImmutableFeatureMap fmap = images8x8(2).getFeatureIDMap();
-        failsClearly(() -> ImageGeometry.of(8, 8, 3).pixelIndices(fmap), "is padded to 2 digits", "8x8x3", "'000'");
-        int[] pixels = ImageGeometry.of(8, 8, 1).pixelIndices(fmap);
+        failsClearly(() -> dev.regula.data.PixelFeatures.indices(ImageGeometry.of(8, 8, 3), fmap), "is padded to 2 digits", "8x8x3", "'000'");
+        int[] pixels = dev.regula.data.PixelFeatures.indices(ImageGeometry.of(8, 8, 1), fmap);
         for (VariableInfo info : fmap) {
             assertEquals(Integer.parseInt(info.getName()), pixels[fmap.getID(info.getName())]);
         }

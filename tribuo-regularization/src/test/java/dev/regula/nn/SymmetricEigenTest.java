@@ -1,4 +1,4 @@
-package dev.regula.augment;
+package dev.regula.nn;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.regula.augment;
+package dev.regula.nn;
 
 import java.util.Arrays;
 
@@ -271,13 +271,20 @@ public final class SymmetricEigen {
         return vectors.clone();
     }
 
-    /** Direct access for this package, no copy. */
-    double[] vectorRows() {
+    /**
+     * The eigenvectors as rows, like {@link #getEigenvectorRows()} but without the copy, for callers that only
+     * read them (the ZCA matrix of a large covariance would otherwise hold the d×d matrix twice).
+     * @return the internal eigenvector matrix; must not be modified.
+     */
+    public double[] vectorRows() {
         return vectors;
     }
 
-    /** Direct access for this package, no copy. */
-    double[] eigenvalues() {
+    /**
+     * The eigenvalues, ascending, like {@link #getEigenvalues()} but without the copy, for callers that only read them.
+     * @return the internal eigenvalue array; must not be modified.
+     */
+    public double[] eigenvalues() {
         return values;
     }
 }
