@@ -151,7 +151,7 @@ public final class Standardization implements Configurable, Provenancable<Config
      * @param blas the BLAS for the covariance product.
      * @return the fitted statistics.
      */
-    public FittedStandardization fit(float[] x, int rows, int cols, Blas blas) {
+    public InputTransform fit(float[] x, int rows, int cols, Blas blas) {
         if (rows < 1 || cols < 1 || x.length < (long) rows * cols) {
             throw new IllegalArgumentException("Need at least one row of " + cols + " values; found rows=" + rows
                     + ", array length " + x.length);
@@ -177,7 +177,7 @@ public final class Standardization implements Configurable, Provenancable<Config
         boolean fc = effectiveFeaturewiseCenter();
         boolean fs = effectiveFeaturewiseStd();
         if (!fc) {
-            return FittedStandardization.of(cols, sc, ss, null, null, null);
+            return InputTransform.of(cols, sc, ss, null, null, null);
         }
         // Per-row sample-wise shift and multiplier, so that feature statistics describe the data they are applied to.
         double[] rowShift = new double[rows];
@@ -185,7 +185,7 @@ public final class Standardization implements Configurable, Provenancable<Config
         double[] tmp = new double[2];
         for (int r = 0; r < rows; r++) {
             if (sc) {
-                FittedStandardization.rowStats(x, r * cols, cols, ss, tmp);
+                InputTransform.rowStats(x, r * cols, cols, ss, tmp);
                 rowShift[r] = tmp[0];
                 rowMul[r] = tmp[1];
             } else {
@@ -223,10 +223,10 @@ public final class Standardization implements Configurable, Provenancable<Config
             }
             scaleF = new float[cols];
             for (int j = 0; j < cols; j++) {
-                scaleF[j] = (float) (1.0 / (Math.sqrt(var[j] / rows) + FittedStandardization.STD_EPSILON));
+                scaleF[j] = (float) (1.0 / (Math.sqrt(var[j] / rows) + InputTransform.STD_EPSILON));
             }
         }
-        return FittedStandardization.of(cols, sc, ss, meanF, scaleF, whiteF);
+        return InputTransform.of(cols, sc, ss, meanF, scaleF, whiteF);
     }
 
     /** Σ = XcᵀXc / n in double, accumulated block by block, then symmetrized. */

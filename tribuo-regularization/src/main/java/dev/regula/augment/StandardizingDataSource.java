@@ -55,7 +55,7 @@ public final class StandardizingDataSource implements ConfigurableDataSource<Lab
     private String geometry = "28x28x1";
 
     private ImageGeometry imageGeometry;
-    private FittedStandardization fitted;
+    private InputTransform fitted;
 
     /** For OLCUT. */
     private StandardizingDataSource() {}
@@ -111,7 +111,7 @@ public final class StandardizingDataSource implements ConfigurableDataSource<Lab
     }
 
     /** @return the fitted statistics. */
-    public FittedStandardization getFittedStandardization() {
+    public InputTransform getInputTransform() {
         return fitted;
     }
 

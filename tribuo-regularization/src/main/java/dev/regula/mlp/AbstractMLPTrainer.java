@@ -6,10 +6,11 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import dev.regula.augment.Augmentation;
-import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.InputTransform;
 import dev.regula.augment.Standardization;
 import dev.regula.config.Checks;
 import dev.regula.data.ImageGeometry;
+import dev.regula.data.PixelFeatures;
 import dev.regula.mlp.optimisers.Adam;
 import dev.regula.mlp.optimisers.Optimiser;
 import dev.regula.nn.Activation;
@@ -192,7 +193,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
      * @return the model.
      */
     abstract M model(ModelProvenance provenance, ImmutableFeatureMap features, ImmutableOutputInfo<T> outputs,
-                     @Nullable FittedStandardization inputTransform, Network network, TrainingHistory history);
+                     @Nullable InputTransform inputTransform, Network network, TrainingHistory history);
 
     /**
      * Adds a listener called after every epoch. Listeners are not configuration and cannot change the result.
@@ -287,7 +288,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         ImmutableFeatureMap fmap = examples.getFeatureIDMap();
         OutputHead<T> head = head(examples.getOutputIDInfo());
         checkTrainable(examples, head);
-        int[] pixelOf = geometry == null ? null : geometry.pixelIndices(fmap); // a mismatch fails before costly work
+        int[] pixelOf = geometry == null ? null : PixelFeatures.indices(geometry, fmap); // a mismatch fails before costly work
         Monitor monitor = earlyStopping == null ? null : earlyStopping.getMonitor();
         Blas blas = Backends.get(numThreads == 0 ? Runtime.getRuntime().availableProcessors() : numThreads);
         TrainingSplit<T> data = TrainingSplit.prepare(examples, validation, validationFraction, splitRng,
@@ -297,7 +298,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
                     + "validation data: set validationFraction > 0 or call train(train, validation)");
         }
         boolean augmented = augmentation != null && !augmentation.isIdentity();
-        FittedStandardization inputTransform = data.standardize(standardization, augmented, blas);
+        InputTransform inputTransform = data.standardize(standardization, augmented, blas);
         BatchSource inputs = augmented ? new AugmentedRows(data.train, augmentation.newAugmenter(geometry), pixelOf,
                 inputTransform, augmentRng, blas) : data.train;
 

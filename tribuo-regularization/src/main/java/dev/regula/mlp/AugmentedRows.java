@@ -1,6 +1,6 @@
 package dev.regula.mlp;
 
-import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.InputTransform;
 import dev.regula.augment.ImageAugmenter;
 import dev.regula.nn.Blas;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +18,7 @@ final class AugmentedRows implements BatchSource {
     private final DenseRows rows;
     private final ImageAugmenter augmenter;
     private final int[] pixelOf;
-    private final @Nullable FittedStandardization inputTransform;
+    private final @Nullable InputTransform inputTransform;
     private final SplittableRandom rng;
     private final Blas blas;
     private final float[] imageIn;
@@ -33,7 +33,7 @@ final class AugmentedRows implements BatchSource {
      * @param rng the random source of the transforms.
      * @param blas the BLAS backend of the input transform.
      */
-    AugmentedRows(DenseRows rows, ImageAugmenter augmenter, int[] pixelOf, @Nullable FittedStandardization inputTransform,
+    AugmentedRows(DenseRows rows, ImageAugmenter augmenter, int[] pixelOf, @Nullable InputTransform inputTransform,
                   SplittableRandom rng, Blas blas) {
         this.rows = rows;
         this.augmenter = augmenter;

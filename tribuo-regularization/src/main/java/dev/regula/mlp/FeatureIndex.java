@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Feature name → column id by hashing. Tribuo's {@link ImmutableFeatureMap#getID(String)} looks names up in a
- * sorted tree (about ten string comparisons for 784 pixel features, measured at 46 ns per feature), which made
- * converting examples as slow as running the network on them. Immutable.
+ * sorted tree (about ten string comparisons per name for 784 pixel features), which made converting examples as
+ * slow as running the network on them ({@code docs/performance.md}). Immutable.
  */
 final class FeatureIndex {
     private final Map<String, Integer> ids;

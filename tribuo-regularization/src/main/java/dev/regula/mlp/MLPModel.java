@@ -2,7 +2,7 @@ package dev.regula.mlp;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.InputTransform;
 import dev.regula.data.ImageGeometry;
 import dev.regula.mlp.protos.DenseLayerProto;
 import dev.regula.mlp.protos.StandardizationProto;
@@ -51,14 +51,14 @@ public final class MLPModel extends Model<Label> {
     /** Protobuf serialization version. */
     public static final int CURRENT_VERSION = 0;
 
-    private final @Nullable FittedStandardization inputTransform;
+    private final @Nullable InputTransform inputTransform;
     private final Network network;
     private final TrainingHistory history;
     /** Built on first use by {@link #featureIndex()}; not serialized. */
     private transient @Nullable FeatureIndex featureIndex;
 
     MLPModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
-             ImmutableOutputInfo<Label> outputIDInfo, @Nullable FittedStandardization inputTransform,
+             ImmutableOutputInfo<Label> outputIDInfo, @Nullable InputTransform inputTransform,
              Network network, TrainingHistory history) {
         super(name, provenance, featureIDMap, outputIDInfo, true);
         this.inputTransform = inputTransform;
@@ -71,7 +71,7 @@ public final class MLPModel extends Model<Label> {
      * dense feature vector before the first layer, so that the model predicts on raw examples.
      * @return the transform, or null if the model has none.
      */
-    public @Nullable FittedStandardization getInputTransform() {
+    public @Nullable InputTransform getInputTransform() {
         return inputTransform;
     }
 
@@ -269,10 +269,10 @@ public final class MLPModel extends Model<Label> {
             throw new IllegalArgumentException("Serialized network shape " + network.numInputs() + "->" + network.numOutputs()
                     + " does not match the feature/output domains " + carrier.featureDomain().size() + "/" + outputInfo.size());
         }
-        FittedStandardization transform = null;
+        InputTransform transform = null;
         if (proto.hasInputTransform()) {
             StandardizationProto t = proto.getInputTransform();
-            transform = FittedStandardization.of(network.numInputs(), t.getSamplewiseCenter(), t.getSamplewiseStdNormalization(),
+            transform = InputTransform.of(network.numInputs(), t.getSamplewiseCenter(), t.getSamplewiseStdNormalization(),
                     toArrayOrNull(t.getMeanList()), toArrayOrNull(t.getScaleList()), toArrayOrNull(t.getWhiteningList()));
         }
         return new MLPModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputInfo, transform, network,

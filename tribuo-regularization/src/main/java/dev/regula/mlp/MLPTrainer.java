@@ -1,6 +1,6 @@
 package dev.regula.mlp;
 
-import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.InputTransform;
 import dev.regula.nn.Backends;
 import dev.regula.nn.Network;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +38,7 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> {
 
     @Override
     MLPModel model(ModelProvenance provenance, ImmutableFeatureMap features, ImmutableOutputInfo<Label> outputs,
-                   @Nullable FittedStandardization inputTransform, Network network, TrainingHistory history) {
+                   @Nullable InputTransform inputTransform, Network network, TrainingHistory history) {
         return new MLPModel("mlp-model", provenance, features, outputs, inputTransform, network, history);
     }
 

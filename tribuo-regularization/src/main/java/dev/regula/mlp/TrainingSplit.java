@@ -1,6 +1,6 @@
 package dev.regula.mlp;
 
-import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.InputTransform;
 import dev.regula.augment.Standardization;
 import dev.regula.data.Splits;
 import dev.regula.nn.Blas;
@@ -112,11 +112,11 @@ final class TrainingSplit<T extends Output<T>> {
      * @param blas the BLAS backend.
      * @return the fitted transform, or null if none.
      */
-    @Nullable FittedStandardization standardize(@Nullable Standardization spec, boolean augmented, Blas blas) {
+    @Nullable InputTransform standardize(@Nullable Standardization spec, boolean augmented, Blas blas) {
         if (spec == null || spec.isIdentity()) {
             return null;
         }
-        FittedStandardization fitted = spec.fit(train.x, train.rows, train.cols, blas);
+        InputTransform fitted = spec.fit(train.x, train.rows, train.cols, blas);
         if (validation != null) {
             fitted.apply(validation.rows().x, validation.rows().x, validation.rows().rows, blas);
         }

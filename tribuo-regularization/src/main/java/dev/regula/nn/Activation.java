@@ -52,9 +52,9 @@ public enum Activation {
      * Fused bias + activation of one row, in place: {@code row[j] = f(row[j] + bias[j])} for {@code j < cols}.
      * <p>
      * The row starts at index 0, like the bias, on purpose: on JDK 17 the JIT does not vectorize a loop whose
-     * arrays are indexed with different offsets ({@code z[o + j]} against {@code bias[j]}), and such a loop ran
-     * 3× slower than copying each row into a scratch array, activating it there and copying it back (measured:
-     * 0.58 against 0.18 ns per value on 512 × 500 values). Callers therefore move rows through a scratch row.
+     * arrays are indexed with different offsets ({@code z[o + j]} against {@code bias[j]}), and such a loop is
+     * several times slower than copying each row into a scratch array, activating it there and copying it back
+     * (figures in {@code docs/performance.md}). Callers therefore move rows through a scratch row.
      * @param row the pre-activations, overwritten with the activations.
      * @param bias the bias, at least cols long.
      * @param cols the number of values.

@@ -147,8 +147,8 @@ public final class JavaBlas implements Blas {
     /**
      * The rows of op(X) (rows × cols) as separate arrays; X is stored rows × cols, or cols × rows when transposed,
      * with row stride ld. The inner loop then indexes the accumulator and the B row with the same index: on JDK 17
-     * the JIT does not vectorize {@code c[ci + j] += av * b[bp + j]}, whose arrays carry different offsets (measured
-     * 6 against 13 GFLOP/s on 128×500×500, see {@link Activation#forwardRow}).
+     * the JIT does not vectorize {@code c[ci + j] += av * b[bp + j]}, whose arrays carry different offsets (see
+     * {@link Activation#forwardRow}; figures in {@code docs/performance.md}).
      */
     private static float[][] rowsOf(float[] x, boolean trans, int rows, int cols, int ld) {
         float[][] out = new float[rows][cols];

@@ -160,7 +160,7 @@ class DataSourcesTest {
         AugmentingDataSource train = AugmentingDataSource.builder(idx, spec()).geometry("6x5x1").copies(3).seed(1).build();
         StandardizingDataSource onTrain = StandardizingDataSource.builder(train, zca, train).geometry("6x5x1").build();
         StandardizingDataSource onTest = StandardizingDataSource.builder(idx, zca, train).geometry("6x5x1").build();
-        assertEquals(onTrain.getFittedStandardization().sha256(), onTest.getFittedStandardization().sha256());
+        assertEquals(onTrain.getInputTransform().sha256(), onTest.getInputTransform().sha256());
         // Training data comes out centred per feature.
         double[] sum = new double[30];
         int n = 0;
@@ -174,7 +174,7 @@ class DataSourcesTest {
             assertEquals(0.0, s / n, 1e-3);
         }
         // The test decorator applies, not re-fits: its output equals the fitted map applied by hand.
-        FittedStandardization fitted = onTest.getFittedStandardization();
+        InputTransform fitted = onTest.getInputTransform();
         List<Example<Label>> raw = collect(idx);
         List<Example<Label>> std = collect(onTest);
         float[] row = new float[30];

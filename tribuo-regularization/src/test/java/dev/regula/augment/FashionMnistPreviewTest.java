@@ -61,7 +61,7 @@ class FashionMnistPreviewTest {
         float[] x = readImages(TRAIN, fitted + heldOut);
         Blas blas = Backends.get();
         Standardization zca = Standardization.builder().zcaWhitening(true).zcaEpsilon(1e-2).build();
-        FittedStandardization small = zca.fit(x, fitted, d, blas);
+        InputTransform small = zca.fit(x, fitted, d, blas);
         float[] test = new float[heldOut * d];
         System.arraycopy(x, fitted * d, test, 0, test.length);
         double before = meanAbsoluteCorrelationOfNeighbours(test, heldOut, 28);

@@ -69,7 +69,7 @@ class StandardizationTest {
         int n = 4000;
         int d = 40;
         float[] x = lowRankData(n, d, 5, 0.3, 1);
-        FittedStandardization f = Standardization.builder().zcaWhitening(true).build().fit(x, n, d, BLAS);
+        InputTransform f = Standardization.builder().zcaWhitening(true).build().fit(x, n, d, BLAS);
         float[] y = new float[n * d];
         f.apply(x, y, n, BLAS);
         double[] c = covariance(y, n, d);
@@ -96,7 +96,7 @@ class StandardizationTest {
         int d = 30;
         int rank = 6;
         float[] x = lowRankData(n, d, rank, 0.0, 2);
-        FittedStandardization f = Standardization.builder().zcaWhitening(true).zcaEpsilon(1e-6).build().fit(x, n, d, BLAS);
+        InputTransform f = Standardization.builder().zcaWhitening(true).zcaEpsilon(1e-6).build().fit(x, n, d, BLAS);
         float[] y = x.clone();
         f.apply(y, y, n, BLAS); // in == out
         double[] cx = covariance(x, n, d);
@@ -131,7 +131,7 @@ class StandardizationTest {
         int n = 500;
         int d = 12;
         float[] x = lowRankData(n, d, 3, 1.0, 3);
-        FittedStandardization fs = Standardization.builder().featurewiseStdNormalization(true).build().fit(x, n, d, BLAS);
+        InputTransform fs = Standardization.builder().featurewiseStdNormalization(true).build().fit(x, n, d, BLAS);
         assertNull(fs.getWhitening());
         float[] y = new float[n * d];
         fs.apply(x, y, n, BLAS);
@@ -144,7 +144,7 @@ class StandardizationTest {
             }
             assertEquals(0.0, m / n, 1e-4);
         }
-        FittedStandardization ss = Standardization.builder().samplewiseStdNormalization(true).build().fit(x, n, d, BLAS);
+        InputTransform ss = Standardization.builder().samplewiseStdNormalization(true).build().fit(x, n, d, BLAS);
         assertTrue(ss.isSamplewiseCenter(), "std normalization implies centring");
         ss.apply(x, y, n, BLAS);
         for (int i = 0; i < n; i++) {
@@ -167,7 +167,7 @@ class StandardizationTest {
         int n = 50;
         int d = 16;
         float[] x = lowRankData(n, d, 4, 0.5, 4);
-        FittedStandardization f = Standardization.builder().zcaWhitening(true).build().fit(x, 200 > n ? n : 200, d, BLAS);
+        InputTransform f = Standardization.builder().zcaWhitening(true).build().fit(x, 200 > n ? n : 200, d, BLAS);
         float[] y = new float[n * d];
         f.apply(x, y, n, BLAS);
         float[] w = f.getWhitening();
@@ -187,21 +187,21 @@ class StandardizationTest {
     void factoryHashAndValidation() {
         float[] mean = {1, 2, 3};
         float[] scale = {0.5f, 0.25f, 2};
-        FittedStandardization a = FittedStandardization.of(false, false, mean, scale, null);
-        FittedStandardization b = FittedStandardization.of(false, false, mean.clone(), scale.clone(), null);
+        InputTransform a = InputTransform.of(false, false, mean, scale, null);
+        InputTransform b = InputTransform.of(false, false, mean.clone(), scale.clone(), null);
         assertEquals(a, b);
         assertEquals(a.sha256(), b.sha256());
         assertEquals(64, a.sha256().length());
-        assertNotEquals(a.sha256(), FittedStandardization.of(false, false, new float[]{1, 2, 3.0001f}, scale, null).sha256());
-        assertNotEquals(a.sha256(), FittedStandardization.of(true, false, mean, scale, null).sha256());
+        assertNotEquals(a.sha256(), InputTransform.of(false, false, new float[]{1, 2, 3.0001f}, scale, null).sha256());
+        assertNotEquals(a.sha256(), InputTransform.of(true, false, mean, scale, null).sha256());
         float[] in = {3, 4, 5};
         float[] out = new float[3];
         a.apply(in, out, 1, BLAS);
         assertArrayEquals(new float[]{1, 0.5f, 4}, out);
         mean[0] = 100; // defensive copy
         assertEquals(1f, a.getMean()[0]);
-        assertThrows(IllegalArgumentException.class, () -> FittedStandardization.of(false, false, null, null, null));
-        assertThrows(IllegalArgumentException.class, () -> FittedStandardization.of(false, false, mean, new float[2], null));
+        assertThrows(IllegalArgumentException.class, () -> InputTransform.of(false, false, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> InputTransform.of(false, false, mean, new float[2], null));
         assertEquals(7, Standardization.builder().samplewiseCenter(true).build().fit(new float[14], 2, 7, BLAS).getDimension());
     }
 }

@@ -3,7 +3,7 @@ package dev.regula.mlp;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import dev.regula.augment.Augmentation;
-import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.InputTransform;
 import dev.regula.augment.Standardization;
 import dev.regula.data.EmbeddedData;
 import dev.regula.data.ImageGeometry;
@@ -68,7 +68,7 @@ class ImageTrainingTest {
     @Test
     void whitenedModelPredictsOnRawExamples() {
         MLPModel baked = net().standardization(Standardization.builder().zcaWhitening(true).build()).build().train(train);
-        FittedStandardization t = baked.getInputTransform();
+        InputTransform t = baked.getInputTransform();
         assertNotNull(t);
         assertEquals(train.getFeatureIDMap().size(), t.getDimension());
         // the same network without the transform, fed examples whitened by hand
@@ -85,7 +85,7 @@ class ImageTrainingTest {
     }
 
     /** Whitens every example in one batch with the model's own backend, then wraps the values as dense examples. */
-    private static MutableDataset<Label> whiten(Dataset<Label> data, ImmutableFeatureMap fmap, FittedStandardization t) {
+    private static MutableDataset<Label> whiten(Dataset<Label> data, ImmutableFeatureMap fmap, InputTransform t) {
         int d = fmap.size();
         int n = data.size();
         String[] names = new String[d];

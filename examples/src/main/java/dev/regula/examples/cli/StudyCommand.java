@@ -1,6 +1,6 @@
 package dev.regula.examples.cli;
 
-import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.InputTransform;
 import dev.regula.augment.ImageAugmenter;
 import dev.regula.augment.ImagePreview;
 import dev.regula.data.IdxFiles;
@@ -226,7 +226,7 @@ final class StudyCommand extends BaseCommand {
     }
 
     /** Original images, two augmented draws and, when available, the ZCA-whitened images. */
-    private void writePreview(Dataset<Label> train, ImageGeometry g, @Nullable FittedStandardization zca) throws IOException {
+    private void writePreview(Dataset<Label> train, ImageGeometry g, @Nullable InputTransform zca) throws IOException {
         if (g.getChannels() != 1 && g.getChannels() != 3) {
             return;
         }

@@ -1,7 +1,7 @@
 package dev.regula.examples.jmh;
 
 import dev.regula.augment.Augmentation;
-import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.InputTransform;
 import dev.regula.augment.ImageAugmenter;
 import dev.regula.augment.Standardization;
 import dev.regula.data.ImageGeometry;
@@ -186,7 +186,7 @@ public class KernelBenchmarks {
      * @return the fitted transform.
      */
     @Benchmark
-    public FittedStandardization zcaFit() {
+    public InputTransform zcaFit() {
         return zca.fit(zcaImages, ZCA_IMAGES, 784, blas);
     }
 }

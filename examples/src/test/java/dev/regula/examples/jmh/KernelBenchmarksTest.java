@@ -1,6 +1,6 @@
 package dev.regula.examples.jmh;
 
-import dev.regula.augment.FittedStandardization;
+import dev.regula.augment.InputTransform;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,7 +37,7 @@ class KernelBenchmarksTest {
             assertEquals(1.0, sum, 1e-4, "predict1024 row " + r + " sums to 1");
         }
         assertFinite(b.augmentOneImage(), 784, "augmentOneImage");
-        FittedStandardization zca = b.zcaFit();
+        InputTransform zca = b.zcaFit();
         float[] whitened = new float[784];
         zca.apply(new float[784], whitened, 1, dev.regula.nn.Backends.get(backend, 1));
         assertFinite(whitened, 784, "zcaFit");

@@ -11,7 +11,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * Fitted normalization statistics: an immutable map applied identically to training, validation and test rows.
+ * The fitted input transform: a {@link Standardization} fitted on training rows, an immutable map applied
+ * identically to training, validation and test rows, and a model's fixed first step
+ * ({@code MLPModel.getInputTransform()}).
  * <p>
  * For a row {@code x} of length d the map is, in Keras' {@code standardize} order,
  * <pre>
@@ -24,7 +26,7 @@ import java.util.Arrays;
  * {@code x ↦ x · A + b} with {@code A = diag(s) · W} and {@code b = -(μ ⊙ s) · W}, which a model can hold as a
  * fixed first layer ({@link #getAffineBias()}).
  */
-public final class FittedStandardization implements Serializable {
+public final class InputTransform implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The constant Keras adds to the per-sample standard deviation (and to the per-feature one). */
@@ -38,7 +40,7 @@ public final class FittedStandardization implements Serializable {
     private final float @Nullable [] whitening;
     private final String hash;
 
-    private FittedStandardization(int dimension, boolean samplewiseCenter, boolean samplewiseStd,
+    private InputTransform(int dimension, boolean samplewiseCenter, boolean samplewiseStd,
                                   float @Nullable [] mean, float @Nullable [] scale, float @Nullable [] whitening) {
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be positive, found " + dimension);
@@ -82,7 +84,7 @@ public final class FittedStandardization implements Serializable {
      * @return the fitted statistics.
      * @throws IllegalArgumentException if all three arrays are null (use {@link #of(int, boolean, boolean, float[], float[], float[])}) or their sizes disagree.
      */
-    public static FittedStandardization of(boolean samplewiseCenter, boolean samplewiseStd, float @Nullable [] mean,
+    public static InputTransform of(boolean samplewiseCenter, boolean samplewiseStd, float @Nullable [] mean,
                                            float @Nullable [] scale, float @Nullable [] whitening) {
         int d;
         if (mean != null) {
@@ -94,7 +96,7 @@ public final class FittedStandardization implements Serializable {
         } else {
             throw new IllegalArgumentException("Cannot infer the dimension without statistics; use of(dimension, ...)");
         }
-        return new FittedStandardization(d, samplewiseCenter, samplewiseStd, mean, scale, whitening);
+        return new InputTransform(d, samplewiseCenter, samplewiseStd, mean, scale, whitening);
     }
 
     /**
@@ -107,10 +109,10 @@ public final class FittedStandardization implements Serializable {
      * @param whitening d×d row-major matrix W, or null.
      * @return the fitted statistics.
      */
-    public static FittedStandardization of(int dimension, boolean samplewiseCenter, boolean samplewiseStd,
+    public static InputTransform of(int dimension, boolean samplewiseCenter, boolean samplewiseStd,
                                            float @Nullable [] mean, float @Nullable [] scale,
                                            float @Nullable [] whitening) {
-        return new FittedStandardization(dimension, samplewiseCenter, samplewiseStd, mean, scale, whitening);
+        return new InputTransform(dimension, samplewiseCenter, samplewiseStd, mean, scale, whitening);
     }
 
     /** @return the row length d. */
@@ -318,10 +320,10 @@ public final class FittedStandardization implements Serializable {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof FittedStandardization)) {
+        if (!(o instanceof InputTransform)) {
             return false;
         }
-        FittedStandardization f = (FittedStandardization) o;
+        InputTransform f = (InputTransform) o;
         return dimension == f.dimension && samplewiseCenter == f.samplewiseCenter && samplewiseStd == f.samplewiseStd
                 && Arrays.equals(mean, f.mean) && Arrays.equals(scale, f.scale) && Arrays.equals(whitening, f.whitening);
     }
@@ -333,7 +335,7 @@ public final class FittedStandardization implements Serializable {
 
     @Override
     public String toString() {
-        return "FittedStandardization(d=" + dimension + ", samplewiseCenter=" + samplewiseCenter + ", samplewiseStd="
+        return "InputTransform(d=" + dimension + ", samplewiseCenter=" + samplewiseCenter + ", samplewiseStd="
                 + samplewiseStd + ", mean=" + (mean != null) + ", scale=" + (scale != null) + ", whitening="
                 + (whitening != null) + ", sha256=" + hash + ")";
     }
