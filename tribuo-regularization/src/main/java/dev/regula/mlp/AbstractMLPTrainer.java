@@ -63,6 +63,8 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     public static final String VALIDATION_PROVENANCE = "validation-dataset";
     /** Largest accepted {@code numThreads}: each thread is a started, spinning worker. */
     public static final int MAX_THREADS = 1024;
+    /** The name of the {@code imageGeometry} field, under which a model's trainer provenance records it. */
+    static final String IMAGE_GEOMETRY = "imageGeometry";
     static final String GEOMETRY_REQUIRED = "imageGeometry (e.g. 28x28x1) is required when augmentation is set";
 
     // The fields are package-private so that MLPTrainerBuilder sets them on the trainer it returns.

@@ -87,7 +87,8 @@ public final class MLPModel extends Model<Label> {
      * @return the geometry, or null.
      */
     public @Nullable ImageGeometry getImageGeometry() {
-        Provenance p = getProvenance().getTrainerProvenance().getConfiguredParameters().get("imageGeometry");
+        Provenance p = getProvenance().getTrainerProvenance().getConfiguredParameters()
+                .get(AbstractMLPTrainer.IMAGE_GEOMETRY);
         if (p instanceof PrimitiveProvenance<?> primitive && primitive.getValue() instanceof String text) {
             return ImageGeometry.parse(text);
         }

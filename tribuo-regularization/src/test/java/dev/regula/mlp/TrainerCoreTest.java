@@ -111,6 +111,13 @@ class TrainerCoreTest {
         assertEquals(2, calls[0]);
     }
 
+    @Test
+    void modelReadsTheImageGeometryUnderTheFieldsName() throws NoSuchFieldException {
+        assertEquals(String.class, AbstractMLPTrainer.class.getDeclaredField(AbstractMLPTrainer.IMAGE_GEOMETRY).getType());
+        ImageGeometry g = ImageGeometry.of(28, 28, 1);
+        assertEquals(g, net().epochs(1).imageGeometry(g).build().train(images).getImageGeometry());
+    }
+
     private static MLPTrainer.Builder net() {
         return MLPTrainer.builder().addLayers(2, Layer.dense(32).build()).optimiser(new Adam()).epochs(2)
                 .minibatchSize(64).seed(11).numThreads(1);
