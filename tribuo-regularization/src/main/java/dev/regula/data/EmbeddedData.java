@@ -6,13 +6,12 @@ import org.tribuo.datasource.IDXDataSource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +71,12 @@ public final class EmbeddedData {
      * @throws IOException if the resources cannot be read.
      */
     public static String contentHash() throws IOException {
-        MessageDigest md = sha256();
+        MessageDigest md = Sha256.newDigest();
         for (Map.Entry<String, byte[]> e : resources().entrySet()) {
-            md.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            md.update(sha256().digest(e.getValue()));
+            md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            md.update(Sha256.digest(e.getValue()));
         }
-        return HexFormat.of().formatHex(md.digest()).substring(0, 12);
+        return Sha256.hex(md.digest()).substring(0, 12);
     }
 
     /**
@@ -105,8 +104,8 @@ public final class EmbeddedData {
             Files.createDirectories(dir);
             for (Map.Entry<String, byte[]> e : resources().entrySet()) {
                 Path target = dir.resolve(e.getKey());
-                if (Files.isRegularFile(target) && Arrays.equals(sha256().digest(Files.readAllBytes(target)),
-                        sha256().digest(e.getValue()))) {
+                if (Files.isRegularFile(target) && Arrays.equals(Sha256.digest(Files.readAllBytes(target)),
+                        Sha256.digest(e.getValue()))) {
                     continue;
                 }
                 Path tmp = Files.createTempFile(dir, e.getKey(), ".tmp");
@@ -189,13 +188,5 @@ public final class EmbeddedData {
             }
         }
         return local;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 }

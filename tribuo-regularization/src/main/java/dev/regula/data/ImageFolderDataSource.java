@@ -1,21 +1,9 @@
 package dev.regula.data;
 
-import com.opencsv.CSVReader;
-import com.opencsv.CSVReaderBuilder;
-import com.opencsv.RFC4180ParserBuilder;
-import com.opencsv.exceptions.CsvException;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
-import com.oracle.labs.mlrg.olcut.provenance.impl.SkeletalConfiguredObjectProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.primitives.DateTimeProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.primitives.HashProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
-import org.apache.commons.imaging.Imaging;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.ConfigurableDataSource;
 import org.tribuo.Example;
@@ -23,36 +11,20 @@ import org.tribuo.OutputFactory;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
-import org.tribuo.provenance.ConfiguredDataSourceProvenance;
 import org.tribuo.provenance.DataSourceProvenance;
 
 import java.awt.Dimension;
-import java.awt.color.ColorSpace;
-import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.io.ObjectInputStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +72,6 @@ import java.util.Objects;
 public final class ImageFolderDataSource implements ConfigurableDataSource<Label> {
     /** Rough heap cost of one feature of the first image: its name (a short String) plus decoding buffers. */
     private static final long BYTES_PER_FEATURE = 80;
-
 
     /** Metadata key under which each example stores its file name as written in the index. */
     public static final String FILENAME_METADATA = "filename";
@@ -154,19 +125,30 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
     @Config(description = "Largest number of pixels (width x height) accepted per image, checked on the header before decoding.")
     private long maxPixels = DEFAULT_MAX_PIXELS;
 
+    /** Produces the labels of labelled rows. */
     private final LabelFactory labelFactory = new LabelFactory();
+    /** The examples, in index order; filled only once everything has been read and validated. */
     private final List<Example<Label>> examples = new ArrayList<>();
+    /** The file names of the examples as written in the index, in index order. */
     private final List<String> filenames = new ArrayList<>();
+    /** The geometry shared by all images, once loaded. */
     private @Nullable ImageGeometry geometry;
+    /** The real path of the image directory, once loaded. */
     private @Nullable Path resolvedImageDirectory;
+    /** Whether the index has a label column. */
     private boolean labelled;
-    private @Nullable String indexHash;
-    private @Nullable String imagesHash;
+    /** SHA-256 of the index CSV, lower-case hex. */
+    private @Nullable String indexDigest;
+    /** SHA-256 over the image files' SHA-256 digests in index order, lower-case hex. */
+    private @Nullable String imagesDigest;
+    /** Modification time of the index CSV, UTC. */
     private @Nullable OffsetDateTime indexModifiedTime;
+    /** When {@link #postConfig()} started reading. */
     private @Nullable OffsetDateTime creationTime;
-    private @Nullable ImageFolderDataSourceProvenance provenance;
+    /** Built on first request. */
+    private @Nullable DataSourceProvenance provenance;
 
-    /** For OLCUT. */
+    /** For OLCUT and the {@link Builder}. */
     private ImageFolderDataSource() {}
 
     /**
@@ -199,20 +181,32 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
     }
 
     /**
-     * Builder of {@link ImageFolderDataSource}; every option has the default documented on the class.
+     * Builder of {@link ImageFolderDataSource}; every option has the default documented on the class. The builder
+     * sets the options on the data source it will return, which {@link #build()} then reads; a builder builds once.
      */
     public static final class Builder {
-        private final Path indexFile;
-        private @Nullable Path imageDirectory;
-        private String filenameColumn = DEFAULT_FILENAME_COLUMN;
-        private @Nullable String labelColumn;
-        private ChannelMode channelMode = ChannelMode.GRAYSCALE;
-        private AlphaMode alphaMode = AlphaMode.COMPOSITE_ON_BLACK;
-        private double scale = DEFAULT_SCALE;
-        private long maxPixels = DEFAULT_MAX_PIXELS;
+        /** The data source being configured; null once {@link #build()} has been called. */
+        private @Nullable ImageFolderDataSource source = new ImageFolderDataSource();
 
+        /**
+         * A builder for a new data source.
+         * @param indexFile the index CSV.
+         */
         private Builder(Path indexFile) {
-            this.indexFile = Objects.requireNonNull(indexFile, "indexFile");
+            target().indexFile = Objects.requireNonNull(indexFile, "indexFile");
+        }
+
+        /**
+         * @return the data source being configured.
+         * @throws IllegalStateException if the builder is spent.
+         */
+        private ImageFolderDataSource target() {
+            ImageFolderDataSource s = source;
+            if (s == null) {
+                throw new IllegalStateException("this ImageFolderDataSource.Builder has already been built; "
+                        + "a builder builds one data source, start a new one with ImageFolderDataSource.builder(...)");
+            }
+            return s;
         }
 
         /**
@@ -220,7 +214,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
          * @return this builder.
          */
         public Builder imageDirectory(Path directory) {
-            this.imageDirectory = directory;
+            target().imageDirectory = directory;
             return this;
         }
 
@@ -229,7 +223,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
          * @return this builder.
          */
         public Builder filenameColumn(String name) {
-            this.filenameColumn = name;
+            target().filenameColumn = name;
             return this;
         }
 
@@ -239,7 +233,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
          * @return this builder.
          */
         public Builder labelColumn(String name) {
-            this.labelColumn = name;
+            target().labelColumn = name;
             return this;
         }
 
@@ -248,7 +242,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
          * @return this builder.
          */
         public Builder channelMode(ChannelMode mode) {
-            this.channelMode = mode;
+            target().channelMode = mode;
             return this;
         }
 
@@ -257,7 +251,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
          * @return this builder.
          */
         public Builder alphaMode(AlphaMode mode) {
-            this.alphaMode = mode;
+            target().alphaMode = mode;
             return this;
         }
 
@@ -266,7 +260,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
          * @return this builder.
          */
         public Builder scale(double scale) {
-            this.scale = scale;
+            target().scale = scale;
             return this;
         }
 
@@ -275,29 +269,23 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
          * @return this builder.
          */
         public Builder maxPixels(long maxPixels) {
-            this.maxPixels = maxPixels;
+            target().maxPixels = maxPixels;
             return this;
         }
 
         /**
-         * Reads and validates all the data.
+         * Reads and validates all the data. The builder is spent afterwards, even if this throws.
          * @return the data source.
          * @throws ImageDataException if the index or an image is invalid.
          * @throws PropertyException if an option is invalid.
          * @throws IOException if a file cannot be read.
+         * @throws IllegalStateException if this builder has already been built.
          */
         public ImageFolderDataSource build() throws IOException {
-            ImageFolderDataSource source = new ImageFolderDataSource();
-            source.indexFile = indexFile;
-            source.imageDirectory = imageDirectory;
-            source.filenameColumn = filenameColumn;
-            source.labelColumn = labelColumn;
-            source.channelMode = channelMode;
-            source.alphaMode = alphaMode;
-            source.scale = scale;
-            source.maxPixels = maxPixels;
-            source.postConfig();
-            return source;
+            ImageFolderDataSource built = target();
+            source = null;
+            built.postConfig();
+            return built;
         }
     }
 
@@ -339,436 +327,123 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
         load();
     }
 
-    private record Row(long line, String filename, @Nullable String label) {}
-
+    /**
+     * Reads the index and every image; fills the source only once all of them are valid.
+     * @throws ImageDataException if the index or an image is invalid.
+     * @throws IOException if a file cannot be read.
+     */
     private void load() throws IOException {
-        byte[] indexBytes;
-        try {
-            indexBytes = Files.readAllBytes(indexFile);
-        } catch (NoSuchFileException e) {
-            throw new ImageDataException(indexFile, -1, "index CSV does not exist", e);
-        } catch (IOException e) {
-            throw new ImageDataException(indexFile, -1, "cannot read index CSV: " + e, e);
-        }
+        byte[] indexBytes = ImageIndex.readBytes(indexFile);
         indexModifiedTime = OffsetDateTime.ofInstant(Files.getLastModifiedTime(indexFile).toInstant(), ZoneOffset.UTC);
-        indexHash = hex(sha256().digest(indexBytes));
-
-        Path directory = imageDirectory != null ? imageDirectory : indexFile.getParent();
-        Path root;
-        try {
-            root = directory.toRealPath();
-        } catch (IOException e) {
-            throw new ImageDataException(indexFile, -1, "image directory " + directory + " does not exist or is unreadable", e);
-        }
-        if (!Files.isDirectory(root)) {
-            throw new ImageDataException(indexFile, -1, "image directory " + directory + " is not a directory");
-        }
+        indexDigest = Sha256.hex(Sha256.digest(indexBytes));
+        Path root = ImageIndex.realDirectory(indexFile, imageDirectory != null ? imageDirectory : indexFile.getParent());
         resolvedImageDirectory = root;
-
-        List<Row> rows = parseIndex(indexBytes);
+        ImageIndex index = ImageIndex.parse(indexFile, indexBytes, root, filenameColumn, labelColumn);
+        labelled = index.labelled();
+        List<ImageIndex.Row> rows = index.rows();
         if (rows.isEmpty()) {
             throw new ImageDataException(indexFile, -1, "index CSV lists no images");
         }
 
         List<Example<Label>> loaded = new ArrayList<>(rows.size());
         List<String> names = new ArrayList<>(rows.size());
-        Map<Path, Row> seen = new HashMap<>();
-        MessageDigest setDigest = sha256();
-        MessageDigest fileDigest = sha256();
+        Map<Path, ImageIndex.Row> seen = new HashMap<>();
+        MessageDigest setDigest = Sha256.newDigest();
+        MessageDigest fileDigest = Sha256.newDigest();
         ImageGeometry first = null;
         String firstFile = null;
         String[] featureNames = null;
-        for (Row row : rows) {
-            Path image = resolveImage(root, row);
-            Row previous = seen.putIfAbsent(image, row);
+        for (ImageIndex.Row row : rows) {
+            Path image = index.resolve(row);
+            ImageIndex.Row previous = seen.putIfAbsent(image, row);
             if (previous != null) {
-                throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' is listed twice, first on line "
-                        + previous.line + " as '" + previous.filename + "'");
+                throw new ImageDataException(indexFile, row.line(), "image '" + row.filename() + "' is listed twice, first on line "
+                        + previous.line() + " as '" + previous.filename() + "'");
             }
+            ImageCodec.Origin origin = new ImageCodec.Origin(indexFile, row.line(), row.filename(), image);
             byte[] bytes;
             try {
                 bytes = Files.readAllBytes(image);
             } catch (IOException | OutOfMemoryError e) {
-                throw new ImageDataException(indexFile, row.line, "cannot read image '" + row.filename + "' (" + image + "): " + e, e);
+                throw origin.error("cannot read image " + origin.describe() + ": " + e, e);
             }
             setDigest.update(fileDigest.digest(bytes));
 
-            Dimension size = readSize(bytes, row, image);
+            Dimension size = ImageCodec.readSize(bytes, origin);
             if ((long) size.width * size.height > maxPixels) {
-                throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + image + ") declares "
-                        + size.width + "x" + size.height + " = " + ((long) size.width * size.height)
-                        + " pixels, more than maxPixels = " + maxPixels + "; not decoded");
+                throw origin.error("image " + origin.describe() + " declares " + size.width + "x" + size.height + " = "
+                        + ((long) size.width * size.height) + " pixels, more than maxPixels = " + maxPixels + "; not decoded", null);
             }
-            int channels = channelMode == ChannelMode.RGB ? 3 : 1;
             if (first == null) {
-                try {
-                    first = ImageGeometry.of(size.width, size.height, channels);
-                } catch (IllegalArgumentException e) {
-                    throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' has unsupported size "
-                            + size.width + "x" + size.height + ": " + e.getMessage(), e);
-                }
-                // A few kilobytes of PNG can declare tens of millions of pixels: check the memory they would take
-                // (a name per feature, and per image a value and a name reference) before building anything.
-                long features = (long) first.getSize();
-                long needed = features * BYTES_PER_FEATURE;
-                if (needed > Runtime.getRuntime().maxMemory() / 2) {
-                    throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + image + ") is "
-                            + size.width + "x" + size.height + ": " + features + " features need about " + (needed >> 20)
-                            + " MiB, more than half the JVM's maximum heap (" + (Runtime.getRuntime().maxMemory() >> 20)
-                            + " MiB); lower maxPixels (now " + maxPixels + ") to reject such images, or raise -Xmx");
-                }
-                firstFile = row.filename;
+                first = firstGeometry(size, origin);
+                firstFile = row.filename();
                 featureNames = first.featureNames();
             } else if (size.width != first.getWidth() || size.height != first.getHeight()) {
-                throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' is " + size.width + "x"
-                        + size.height + " but the first image '" + firstFile + "' is " + first.getWidth() + "x"
-                        + first.getHeight() + "; all images must have the same size");
+                throw origin.error("image '" + row.filename() + "' is " + size.width + "x" + size.height
+                        + " but the first image '" + firstFile + "' is " + first.getWidth() + "x"
+                        + first.getHeight() + "; all images must have the same size", null);
             }
-            double[] values = decode(bytes, row, image, first);
-            Label label = row.label == null ? LabelFactory.UNKNOWN_LABEL : labelFactory.generateOutput(row.label);
+            double[] values = ImageCodec.decodePixels(bytes, first, alphaMode, scale, origin);
+            Label label = row.label() == null ? LabelFactory.UNKNOWN_LABEL : labelFactory.generateOutput(row.label());
             ArrayExample<Label> example = new ArrayExample<>(label, featureNames, values);
-            example.setMetadataValue(FILENAME_METADATA, row.filename);
+            example.setMetadataValue(FILENAME_METADATA, row.filename());
             loaded.add(example);
-            names.add(row.filename);
+            names.add(row.filename());
         }
         geometry = first;
-        imagesHash = hex(setDigest.digest());
+        imagesDigest = Sha256.hex(setDigest.digest());
         examples.addAll(loaded);
         filenames.addAll(names);
     }
 
     /**
-     * Decodes the index as strict UTF-8 after dropping a leading byte-order mark (before parsing, so that a quoted
-     * first field is still recognised as quoted), reporting an invalid byte with its line instead of silently
-     * turning it into U+FFFD.
+     * The geometry of the first image, which every other image must share, after checking that its features fit
+     * in the heap.
+     * @param size the first image's declared size.
+     * @param origin the first image.
+     * @return the geometry.
+     * @throws ImageDataException if the size is unsupported or its features would not fit in half the heap.
      */
-    private String decodeIndex(byte[] bytes) throws ImageDataException {
-        int start = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF ? 3 : 0;
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
-        CharBuffer out = CharBuffer.allocate(bytes.length - start + 1);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
-        }
-        if (result.isError()) {
-            int bad = in.position();
-            long line = 1;
-            for (int i = 0; i < bad; i++) {
-                if (bytes[i] == '\n') {
-                    line++;
-                }
-            }
-            throw new ImageDataException(indexFile, line, "index CSV is not valid UTF-8: byte 0x"
-                    + Integer.toHexString(bytes[bad] & 0xff) + " at offset " + bad + "; save the index as UTF-8");
-        }
-        out.flip();
-        return out.toString();
-    }
-
-    private List<Row> parseIndex(byte[] bytes) throws ImageDataException {
-        List<Row> rows = new ArrayList<>();
-        try (CSVReader reader = new CSVReaderBuilder(new StringReader(decodeIndex(bytes)))
-                .withCSVParser(new RFC4180ParserBuilder().build())
-                .withKeepCarriageReturn(false)
-                .build()) {
-            String[] record;
-            long linesBefore = 0;
-            boolean firstRecord = true;
-            int filenameIndex = 0;
-            int labelIndex = -1;
-            int width = -1;
-            String expected = "";
-            while (true) {
-                long line = linesBefore + 1;
-                try {
-                    record = reader.readNext();
-                } catch (CsvException | IOException e) {
-                    throw new ImageDataException(indexFile, line, "malformed CSV: " + e.getMessage(), e);
-                }
-                if (record == null) {
-                    break;
-                }
-                linesBefore = reader.getLinesRead();
-                if (record.length == 1 && record[0].isEmpty()) {
-                    continue; // blank line
-                }
-                if (firstRecord) {
-                    firstRecord = false;
-                    List<String> header = new ArrayList<>();
-                    for (String s : record) {
-                        header.add(s.trim());
-                    }
-                    if (header.contains(filenameColumn.trim())) {
-                        width = record.length;
-                        filenameIndex = findColumn(header, filenameColumn.trim(), line);
-                        if (labelColumn != null) {
-                            if (!header.contains(labelColumn.trim())) {
-                                throw new ImageDataException(indexFile, line, "label column '" + labelColumn
-                                        + "' not found; available columns: " + String.join(", ", header));
-                            }
-                            labelIndex = findColumn(header, labelColumn.trim(), line);
-                        } else if (header.contains(DEFAULT_LABEL_COLUMN)) {
-                            labelIndex = findColumn(header, DEFAULT_LABEL_COLUMN, line);
-                        }
-                        List<String> extra = new ArrayList<>();
-                        for (int i = 0; i < header.size(); i++) {
-                            if (i != filenameIndex && i != labelIndex) {
-                                extra.add("'" + header.get(i) + "'");
-                            }
-                        }
-                        if (!extra.isEmpty()) {
-                            throw new ImageDataException(indexFile, line, "unexpected column(s) " + String.join(", ", extra)
-                                    + "; the index may hold only the file name column '" + filenameColumn + "'"
-                                    + (labelIndex >= 0 ? " and the label column '" + header.get(labelIndex) + "'"
-                                    : " and a label column (set labelColumn to name it)"));
-                        }
-                        expected = String.join(",", header);
-                        continue;
-                    }
-                    for (String h : header) {
-                        if (h.equalsIgnoreCase(filenameColumn.trim())) {
-                            throw new ImageDataException(indexFile, line, "the first row has a column '" + h + "' but the "
-                                    + "file name column is '" + filenameColumn + "' (column names are case-sensitive)");
-                        }
-                    }
-                    // No header: positional columns.
-                    if (labelColumn != null) {
-                        throw new ImageDataException(indexFile, line, "labelColumn '" + labelColumn + "' is configured "
-                                + "but the index has no header row (the first row does not contain the file name column '"
-                                + filenameColumn + "'): " + String.join(",", record));
-                    }
-                    if (record.length > 2) {
-                        throw new ImageDataException(indexFile, line, "no header row (the first row does not contain the "
-                                + "file name column '" + filenameColumn + "') and " + record.length
-                                + " columns; a header-less index has a file name column and an optional label column");
-                    }
-                    width = record.length;
-                    labelIndex = record.length == 2 ? 1 : -1;
-                    expected = record.length == 2 ? "filename,label" : "filename";
-                }
-                if (record.length != width) {
-                    throw new ImageDataException(indexFile, line, "expected " + width + " field(s) (" + expected
-                            + ") but found " + record.length + ": " + String.join(",", record));
-                }
-                String filename = record[filenameIndex];
-                if (filename.isEmpty()) {
-                    throw new ImageDataException(indexFile, line, "empty file name");
-                }
-                String label = null;
-                if (labelIndex >= 0) {
-                    label = record[labelIndex].trim();
-                    if (label.isEmpty()) {
-                        throw new ImageDataException(indexFile, line, "empty label for '" + filename + "'");
-                    }
-                }
-                rows.add(new Row(line, filename, label));
-            }
-            labelled = labelIndex >= 0;
-        } catch (IOException e) {
-            if (e instanceof ImageDataException) {
-                throw (ImageDataException) e;
-            }
-            throw new ImageDataException(indexFile, -1, "cannot read index CSV: " + e, e);
-        }
-        return rows;
-    }
-
-    private int findColumn(List<String> header, String name, long line) throws ImageDataException {
-        int index = header.indexOf(name);
-        if (header.lastIndexOf(name) != index) {
-            throw new ImageDataException(indexFile, line, "column '" + name + "' appears more than once in the header");
-        }
-        return index;
-    }
-
-    private Path resolveImage(Path root, Row row) throws ImageDataException {
-        Path relative;
+    private ImageGeometry firstGeometry(Dimension size, ImageCodec.Origin origin) throws ImageDataException {
+        int channels = channelMode == ChannelMode.RGB ? 3 : 1;
+        ImageGeometry first;
         try {
-            relative = root.getFileSystem().getPath(row.filename);
-        } catch (InvalidPathException e) {
-            throw new ImageDataException(indexFile, row.line, "invalid file name '" + row.filename + "': " + e.getMessage(), e);
+            first = ImageGeometry.of(size.width, size.height, channels);
+        } catch (IllegalArgumentException e) {
+            throw origin.error("image '" + origin.name() + "' has unsupported size " + size.width + "x" + size.height
+                    + ": " + e.getMessage(), e);
         }
-        if (relative.isAbsolute() || relative.getRoot() != null) {
-            throw new ImageDataException(indexFile, row.line, "file name '" + row.filename
-                    + "' is absolute; file names must be relative to the image directory " + root);
+        // A few kilobytes of PNG can declare tens of millions of pixels: check the memory they would take
+        // (a name per feature, and per image a value and a name reference) before building anything.
+        long features = (long) first.getSize();
+        long needed = features * BYTES_PER_FEATURE;
+        if (needed > Runtime.getRuntime().maxMemory() / 2) {
+            throw origin.error("image " + origin.describe() + " is " + size.width + "x" + size.height + ": " + features
+                    + " features need about " + (needed >> 20) + " MiB, more than half the JVM's maximum heap ("
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); lower maxPixels (now " + maxPixels
+                    + ") to reject such images, or raise -Xmx", null);
         }
-        Path resolved = root.resolve(relative).normalize();
-        if (!resolved.startsWith(root)) {
-            throw new ImageDataException(indexFile, row.line, "file name '" + row.filename
-                    + "' escapes the image directory " + root);
-        }
-        Path real;
-        try {
-            real = resolved.toRealPath();
-        } catch (NoSuchFileException e) {
-            throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' does not exist (" + resolved + ")", e);
-        } catch (IOException e) {
-            throw new ImageDataException(indexFile, row.line, "cannot access image '" + row.filename + "' (" + resolved + "): " + e, e);
-        }
-        if (!real.startsWith(root)) {
-            throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' is a link to " + real
-                    + ", outside the image directory " + root);
-        }
-        if (!Files.isRegularFile(real)) {
-            throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + real + ") is not a regular file");
-        }
-        return real;
+        return first;
     }
 
-    private Dimension readSize(byte[] bytes, Row row, Path image) throws ImageDataException {
-        String pngProblem = pngHeaderProblem(bytes);
-        if (pngProblem != null) {
-            throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + image
-                    + ") is not a valid PNG: " + pngProblem);
-        }
-        try {
-            Dimension size = Imaging.getImageSize(bytes);
-            if (size == null || size.width < 1 || size.height < 1) {
-                throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + image
-                        + ") declares an invalid size " + (size == null ? "null" : size.width + "x" + size.height));
-            }
-            return size;
-        } catch (ImageDataException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ImageDataException(indexFile, row.line, "'" + row.filename + "' (" + image
-                    + ") is not a readable image: " + e.getMessage(), e);
-        }
+    /** @return the SHA-256 of the index CSV, lower-case hex. */
+    String indexDigest() {
+        return Objects.requireNonNull(indexDigest);
     }
 
-    /**
-     * Checks the IHDR of a PNG against the PNG specification (Commons Imaging decodes, for instance, gray at a bit
-     * depth of 3, which the specification forbids, into arbitrary values instead of rejecting it).
-     * @return null if the data is not a PNG or its header is valid, otherwise the problem.
-     */
-    static @Nullable String pngHeaderProblem(byte[] b) {
-        byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-        if (b.length < signature.length || !java.util.Arrays.equals(b, 0, signature.length, signature, 0, signature.length)) {
-            return null;
-        }
-        boolean ihdrLength = b.length >= 12 && b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 13;
-        if (b.length < 33 || !ihdrLength || b[12] != 'I' || b[13] != 'H' || b[14] != 'D' || b[15] != 'R') {
-            return "the first chunk is not a complete IHDR";
-        }
-        int depth = b[24] & 0xff;
-        int colourType = b[25] & 0xff;
-        String allowed;
-        switch (colourType) {
-            case 0: allowed = "1, 2, 4, 8, 16"; break;
-            case 3: allowed = "1, 2, 4, 8"; break;
-            case 2: case 4: case 6: allowed = "8, 16"; break;
-            default: return "colour type " + colourType + " is not one of 0, 2, 3, 4, 6";
-        }
-        if (!java.util.Arrays.asList(allowed.split(", ")).contains(Integer.toString(depth))) {
-            return "bit depth " + depth + " is not allowed for colour type " + colourType + " (allowed: " + allowed + ")";
-        }
-        int compression = b[26] & 0xff;
-        int filter = b[27] & 0xff;
-        int interlace = b[28] & 0xff;
-        if (compression != 0) {
-            return "compression method " + compression + " (allowed: 0)";
-        }
-        if (filter != 0) {
-            return "filter method " + filter + " (allowed: 0)";
-        }
-        if (interlace > 1) {
-            return "interlace method " + interlace + " (allowed: 0, 1)";
-        }
-        return null;
+    /** @return the SHA-256 over the image files' SHA-256 digests in index order, lower-case hex. */
+    String imagesDigest() {
+        return Objects.requireNonNull(imagesDigest);
     }
 
-    private double[] decode(byte[] bytes, Row row, Path file, ImageGeometry g) throws ImageDataException {
-        BufferedImage image;
-        try {
-            image = ImageCodec.decode(bytes);
-        } catch (IOException | RuntimeException e) {
-            throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + file
-                    + ") is corrupt or unsupported: " + e.getMessage(), e);
-        }
-        if (image == null || image.getWidth() != g.getWidth() || image.getHeight() != g.getHeight()) {
-            throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + file
-                    + ") decoded to a different size than its header declares (" + g.getWidth() + "x" + g.getHeight() + ")");
-        }
-        try {
-            return pixels(image, g);
-        } catch (RuntimeException e) {
-            throw new ImageDataException(indexFile, row.line, "image '" + row.filename + "' (" + file
-                    + ") has pixel data that cannot be read: " + e.getMessage(), e);
-        }
+    /** @return the modification time of the index CSV, UTC. */
+    OffsetDateTime indexModifiedTime() {
+        return Objects.requireNonNull(indexModifiedTime);
     }
 
-    /**
-     * Converts a decoded image into channel-last values on the 8-bit scale, multiplied by {@link #scale}.
-     */
-    private double[] pixels(BufferedImage image, ImageGeometry g) {
-        int w = g.getWidth();
-        int h = g.getHeight();
-        int channels = g.getChannels();
-        double[] out = new double[g.getSize()];
-        ColorModel cm = image.getColorModel();
-        boolean composite = alphaMode == AlphaMode.COMPOSITE_ON_BLACK;
-        if (!(cm instanceof IndexColorModel) && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
-            // Only for decoders that ignore ImageCodec's factory. Read gray samples directly: getRGB would
-            // apply a gray-to-sRGB tone curve. Samples wider than 8 bits are mapped to [0, 255].
-            Raster raster = image.getRaster();
-            double grayMax = (1L << cm.getComponentSize(0)) - 1;
-            boolean alpha = cm.hasAlpha() && raster.getNumBands() > 1;
-            double alphaMax = alpha ? (1L << cm.getComponentSize(1)) - 1 : 1;
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int s = raster.getSample(x, y, 0);
-                    double v = grayMax == 255 ? s : s * 255.0 / grayMax;
-                    if (alpha && composite) {
-                        int a = raster.getSample(x, y, 1);
-                        if (a != alphaMax) {
-                            v = v * a / alphaMax;
-                        }
-                    }
-                    v *= scale;
-                    int base = g.index(x, y, 0);
-                    for (int c = 0; c < channels; c++) {
-                        out[base + c] = v;
-                    }
-                }
-            }
-        } else {
-            int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-            boolean alpha = cm.hasAlpha();
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int p = argb[y * w + x];
-                    int a = (p >>> 24) & 0xff;
-                    int r = (p >>> 16) & 0xff;
-                    int gr = (p >>> 8) & 0xff;
-                    int b = p & 0xff;
-                    double factor = (alpha && composite && a != 255) ? a / 255.0 : 1.0;
-                    int base = g.index(x, y, 0);
-                    if (channels == 1) {
-                        double luma = (299 * r + 587 * gr + 114 * b) / 1000.0;
-                        out[base] = (factor == 1.0 ? luma : luma * factor) * scale;
-                    } else {
-                        out[base] = (factor == 1.0 ? r : r * factor) * scale;
-                        out[base + 1] = (factor == 1.0 ? gr : gr * factor) * scale;
-                        out[base + 2] = (factor == 1.0 ? b : b * factor) * scale;
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    }
-
-    private static String hex(byte[] digest) {
-        return HexFormat.of().withUpperCase().formatHex(digest);
+    /** @return when the data was read. */
+    OffsetDateTime creationTime() {
+        return Objects.requireNonNull(creationTime);
     }
 
     /** @return the geometry shared by all images. */
@@ -809,7 +484,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
     @Override
     public synchronized DataSourceProvenance getProvenance() {
         if (provenance == null) {
-            provenance = new ImageFolderDataSourceProvenance(this);
+            provenance = new dev.regula.data.ImageFolderDataSourceProvenance(this);
         }
         return provenance;
     }
@@ -827,117 +502,44 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
     }
 
     /**
-     * Provenance of an {@link ImageFolderDataSource}: its configuration plus the SHA-256 of the index CSV, a
-     * SHA-256 over the images (the hash of the concatenated SHA-256 digests of each image file, in index order),
-     * the image geometry, the number of examples, the index file's modification time and the creation time.
+     * The former name of {@link dev.regula.data.ImageFolderDataSourceProvenance}, which was nested here. Tribuo
+     * records provenance by class name, so models saved by earlier builds name
+     * {@code dev.regula.data.ImageFolderDataSource$ImageFolderDataSourceProvenance}: OLCUT unmarshals them through
+     * the {@code Map} constructor of this class, and Java deserialization of such a model resolves its old-form
+     * fields into a {@link dev.regula.data.ImageFolderDataSourceProvenance}. New provenance never uses this class.
+     * @deprecated kept only to load provenance written by earlier builds; use
+     * {@link dev.regula.data.ImageFolderDataSourceProvenance}.
      */
-    public static final class ImageFolderDataSourceProvenance extends SkeletalConfiguredObjectProvenance
-            implements ConfiguredDataSourceProvenance {
+    @Deprecated
+    public static final class ImageFolderDataSourceProvenance extends dev.regula.data.ImageFolderDataSourceProvenance {
+        /** Unchanged from earlier builds, whose Java streams name this class. */
         private static final long serialVersionUID = 1L;
 
-        /** Key of the SHA-256 of the index CSV. */
-        public static final String INDEX_HASH = "index-resource-hash";
-        /** Key of the SHA-256 over the image files. */
-        public static final String IMAGES_HASH = "images-resource-hash";
-        /** Key of the image geometry, {@code WIDTHxHEIGHTxCHANNELS}. */
-        public static final String GEOMETRY = "image-geometry";
-        /** Key of the number of examples. */
-        public static final String EXAMPLE_COUNT = "example-count";
-
-        private final DateTimeProvenance creationTime;
-        private final DateTimeProvenance indexModifiedTime;
-        private final HashProvenance indexHash;
-        private final HashProvenance imagesHash;
-        private final StringProvenance geometry;
-        private final IntProvenance exampleCount;
-
-        ImageFolderDataSourceProvenance(ImageFolderDataSource host) {
-            super(host, "DataSource");
-            this.creationTime = new DateTimeProvenance(DATASOURCE_CREATION_TIME, Objects.requireNonNull(host.creationTime));
-            this.indexModifiedTime = new DateTimeProvenance(FILE_MODIFIED_TIME, Objects.requireNonNull(host.indexModifiedTime));
-            this.indexHash = new HashProvenance(ProvenanceUtil.HashType.SHA256, INDEX_HASH, Objects.requireNonNull(host.indexHash));
-            this.imagesHash = new HashProvenance(ProvenanceUtil.HashType.SHA256, IMAGES_HASH, Objects.requireNonNull(host.imagesHash));
-            this.geometry = new StringProvenance(GEOMETRY, host.getGeometry().toString());
-            this.exampleCount = new IntProvenance(EXAMPLE_COUNT, host.size());
-        }
+        /** The instance values a Java stream of an earlier build stored on this class, until {@link #readResolve()}. */
+        private transient @Nullable Map<String, PrimitiveProvenance<?>> legacyValues;
 
         /**
-         * Deserialisation constructor, used by OLCUT to unmarshal the provenance.
+         * Unmarshals provenance recorded under the old class name.
          * @param map the provenance fields.
          */
         public ImageFolderDataSourceProvenance(Map<String, Provenance> map) {
-            this(extractProvenanceInfo(map));
+            super(map);
         }
 
-        private ImageFolderDataSourceProvenance(ExtractedInfo info) {
-            super(info);
-            this.creationTime = (DateTimeProvenance) info.instanceValues.get(DATASOURCE_CREATION_TIME);
-            this.indexModifiedTime = (DateTimeProvenance) info.instanceValues.get(FILE_MODIFIED_TIME);
-            this.indexHash = (HashProvenance) info.instanceValues.get(INDEX_HASH);
-            this.imagesHash = (HashProvenance) info.instanceValues.get(IMAGES_HASH);
-            this.geometry = (StringProvenance) info.instanceValues.get(GEOMETRY);
-            this.exampleCount = (IntProvenance) info.instanceValues.get(EXAMPLE_COUNT);
+        /**
+         * Keeps the values an earlier build's Java serialization wrote for this class, if the stream has them.
+         * @param in the stream.
+         * @throws IOException if the stream cannot be read or holds only some of the values.
+         * @throws ClassNotFoundException if a value's class is missing.
+         */
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            legacyValues = legacyInstanceValues(in.readFields());
         }
 
-        private static ExtractedInfo extractProvenanceInfo(Map<String, Provenance> map) {
-            String name = ImageFolderDataSourceProvenance.class.getSimpleName();
-            Map<String, Provenance> configured = new HashMap<>(map);
-            String className = ObjectProvenance.checkAndExtractProvenance(configured, CLASS_NAME, StringProvenance.class, name).getValue();
-            String hostShortName = ObjectProvenance.checkAndExtractProvenance(configured, HOST_SHORT_NAME, StringProvenance.class, name).getValue();
-            Map<String, PrimitiveProvenance<?>> instance = new HashMap<>();
-            instance.put(DATASOURCE_CREATION_TIME, ObjectProvenance.checkAndExtractProvenance(configured, DATASOURCE_CREATION_TIME, DateTimeProvenance.class, name));
-            instance.put(FILE_MODIFIED_TIME, ObjectProvenance.checkAndExtractProvenance(configured, FILE_MODIFIED_TIME, DateTimeProvenance.class, name));
-            instance.put(INDEX_HASH, ObjectProvenance.checkAndExtractProvenance(configured, INDEX_HASH, HashProvenance.class, name));
-            instance.put(IMAGES_HASH, ObjectProvenance.checkAndExtractProvenance(configured, IMAGES_HASH, HashProvenance.class, name));
-            instance.put(GEOMETRY, ObjectProvenance.checkAndExtractProvenance(configured, GEOMETRY, StringProvenance.class, name));
-            instance.put(EXAMPLE_COUNT, ObjectProvenance.checkAndExtractProvenance(configured, EXAMPLE_COUNT, IntProvenance.class, name));
-            return new ExtractedInfo(className, hostShortName, configured, instance);
-        }
-
-        /** @return the SHA-256 of the index CSV, upper-case hex. */
-        public String getIndexHash() {
-            return indexHash.getValue();
-        }
-
-        /** @return the SHA-256 over the image files, upper-case hex. */
-        public String getImagesHash() {
-            return imagesHash.getValue();
-        }
-
-        /** @return the image geometry recorded when the source was read. */
-        public ImageGeometry getGeometry() {
-            return ImageGeometry.parse(geometry.getValue());
-        }
-
-        @Override
-        public Map<String, PrimitiveProvenance<?>> getInstanceValues() {
-            Map<String, PrimitiveProvenance<?>> map = super.getInstanceValues();
-            map.put(creationTime.getKey(), creationTime);
-            map.put(indexModifiedTime.getKey(), indexModifiedTime);
-            map.put(indexHash.getKey(), indexHash);
-            map.put(imagesHash.getKey(), imagesHash);
-            map.put(geometry.getKey(), geometry);
-            map.put(exampleCount.getKey(), exampleCount);
-            return map;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (this == o) {
-                return true;
-            }
-            if (!(o instanceof ImageFolderDataSourceProvenance) || !super.equals(o)) {
-                return false;
-            }
-            ImageFolderDataSourceProvenance that = (ImageFolderDataSourceProvenance) o;
-            return creationTime.equals(that.creationTime) && indexModifiedTime.equals(that.indexModifiedTime)
-                    && indexHash.equals(that.indexHash) && imagesHash.equals(that.imagesHash)
-                    && geometry.equals(that.geometry) && exampleCount.equals(that.exampleCount);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(super.hashCode(), creationTime, indexModifiedTime, indexHash, imagesHash, geometry, exampleCount);
+        /** @return the provenance under its current class if it was read from an earlier build's stream. */
+        private Object readResolve() {
+            Map<String, PrimitiveProvenance<?>> values = legacyValues;
+            return values == null ? this : withInstanceValues(values);
         }
     }
 }

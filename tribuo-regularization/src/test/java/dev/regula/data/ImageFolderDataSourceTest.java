@@ -7,7 +7,6 @@ import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.provenance.io.ObjectMarshalledProvenance;
 import dev.regula.data.ImageFolderDataSource.AlphaMode;
 import dev.regula.data.ImageFolderDataSource.ChannelMode;
-import dev.regula.data.ImageFolderDataSource.ImageFolderDataSourceProvenance;
 import org.apache.commons.imaging.ImageFormats;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
