@@ -1,5 +1,6 @@
 package dev.regula.augment;
 
+import dev.regula.data.Sha256;
 import dev.regula.nn.Blas;
 import org.jspecify.annotations.Nullable;
 
@@ -7,7 +8,6 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
@@ -284,35 +284,27 @@ public final class InputTransform implements Serializable {
     }
 
     private String computeHash() {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update("regula-standardization-v1".getBytes(StandardCharsets.UTF_8));
-            md.update(ByteBuffer.allocate(6).putInt(dimension).put((byte) (samplewiseCenter ? 1 : 0))
-                    .put((byte) (samplewiseStd ? 1 : 0)).array());
-            for (float @Nullable [] a : Arrays.asList(mean, scale, whitening)) {
-                if (a == null) {
-                    md.update((byte) 0);
-                } else {
-                    md.update((byte) 1);
-                    ByteBuffer bb = ByteBuffer.allocate(4 * Math.min(a.length, 1 << 16));
-                    for (int i = 0; i < a.length; i++) {
-                        if (!bb.hasRemaining()) {
-                            md.update(bb.array(), 0, bb.position());
-                            bb.clear();
-                        }
-                        bb.putInt(Float.floatToIntBits(a[i]));
+        MessageDigest md = Sha256.newDigest();
+        md.update("regula-standardization-v1".getBytes(StandardCharsets.UTF_8));
+        md.update(ByteBuffer.allocate(6).putInt(dimension).put((byte) (samplewiseCenter ? 1 : 0))
+                .put((byte) (samplewiseStd ? 1 : 0)).array());
+        for (float @Nullable [] a : Arrays.asList(mean, scale, whitening)) {
+            if (a == null) {
+                md.update((byte) 0);
+            } else {
+                md.update((byte) 1);
+                ByteBuffer bb = ByteBuffer.allocate(4 * Math.min(a.length, 1 << 16));
+                for (int i = 0; i < a.length; i++) {
+                    if (!bb.hasRemaining()) {
+                        md.update(bb.array(), 0, bb.position());
+                        bb.clear();
                     }
-                    md.update(bb.array(), 0, bb.position());
+                    bb.putInt(Float.floatToIntBits(a[i]));
                 }
+                md.update(bb.array(), 0, bb.position());
             }
-            StringBuilder sb = new StringBuilder(64);
-            for (byte b : md.digest()) {
-                sb.append(String.format("%02x", b));
-            }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
         }
+        return Sha256.hex(md.digest());
     }
 
     @Override

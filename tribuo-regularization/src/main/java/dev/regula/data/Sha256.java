@@ -5,7 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * SHA-256 helpers shared by Regula's data classes: a fresh digest (every Java platform has SHA-256, so its absence
+ * SHA-256 helpers shared by Regula (data sources, the fitted input transform): a fresh digest (every Java platform has SHA-256, so its absence
  * is an {@link IllegalStateException}, not a checked exception) and lower-case hex.
  */
 public final class Sha256 {
