@@ -65,7 +65,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     public static final int MAX_THREADS = 1024;
     /** The name of the {@code imageGeometry} field, under which a model's trainer provenance records it. */
     static final String IMAGE_GEOMETRY = "imageGeometry";
-    static final String GEOMETRY_REQUIRED = "imageGeometry (e.g. 28x28x1) is required when augmentation is set";
+    private static final String GEOMETRY_REQUIRED = "imageGeometry (e.g. 28x28x1) is required when augmentation is set";
 
     // The fields are package-private so that MLPTrainerBuilder sets them on the trainer it returns.
     @Config(description = "Hidden layers, input side first. Empty gives a linear model (multinomial logistic regression).")
@@ -149,9 +149,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             throw new PropertyException("", "minibatchSize", "minibatchSize must be >= 1, found " + minibatchSize);
         }
         Checks.rate("validationFraction", validationFraction);
-        if (augmentation != null && imageGeometry == null) {
-            throw new PropertyException("", "imageGeometry", GEOMETRY_REQUIRED);
-        }
+        requireGeometry(augmentation, imageGeometry);
         try {
             geometry = imageGeometry == null ? null : ImageGeometry.parse(imageGeometry);
         } catch (IllegalArgumentException e) {
@@ -162,6 +160,13 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
                     + "] (0 = all processors), found " + numThreads);
         }
         rng = new SplittableRandom(seed);
+    }
+
+    /** Augmentation needs the images' geometry (checked here for postConfig and for the builder's setters). */
+    static void requireGeometry(@Nullable Augmentation augmentation, @Nullable Object geometry) {
+        if (augmentation != null && geometry == null) {
+            throw new PropertyException("", IMAGE_GEOMETRY, GEOMETRY_REQUIRED);
+        }
     }
 
     /**

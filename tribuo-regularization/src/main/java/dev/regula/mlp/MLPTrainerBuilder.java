@@ -173,9 +173,7 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
      * @return this builder.
      */
     public B augmentation(@Nullable Augmentation augmentation, ImageGeometry geometry) {
-        if (augmentation != null && geometry == null) {
-            throw new PropertyException("", "imageGeometry", AbstractMLPTrainer.GEOMETRY_REQUIRED);
-        }
+        AbstractMLPTrainer.requireGeometry(augmentation, geometry);
         t().augmentation = augmentation;
         if (augmentation != null) {
             t().imageGeometry = geometry.toString();
@@ -191,9 +189,7 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
      * @return this builder.
      */
     public B imageGeometry(@Nullable ImageGeometry geometry) {
-        if (geometry == null && t().augmentation != null) {
-            throw new PropertyException("", "imageGeometry", AbstractMLPTrainer.GEOMETRY_REQUIRED);
-        }
+        AbstractMLPTrainer.requireGeometry(t().augmentation, geometry);
         t().imageGeometry = geometry == null ? null : geometry.toString();
         return self();
     }
