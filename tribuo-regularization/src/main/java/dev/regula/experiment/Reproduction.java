@@ -9,7 +9,11 @@ import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import dev.regula.mlp.AbstractMLPModel;
+import dev.regula.mlp.AbstractMLPTrainer;
 import dev.regula.mlp.MLPModel;
+import dev.regula.mlp.MLPMultiLabelModel;
+import dev.regula.mlp.MLPRegressionModel;
 import dev.regula.mlp.MLPTrainer;
 import dev.regula.nn.Backends;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +23,7 @@ import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.Trainer;
-import org.tribuo.classification.Label;
+import org.tribuo.Output;
 import org.tribuo.provenance.DataProvenance;
 import org.tribuo.provenance.DatasetProvenance;
 import org.tribuo.provenance.ModelProvenance;
@@ -29,7 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Re-creates an {@link MLPModel}'s trainer and training data from its provenance alone and trains again, then
+ * Re-creates a network model's ({@link MLPModel}, {@link MLPRegressionModel}, {@link MLPMultiLabelModel}) trainer
+ * and training data from its provenance alone and trains again, then
  * checks that the new model's predictions are bitwise identical to the original's.
  * <p>
  * Recipe (Tribuo's {@code ReproUtil} idea for a third-party trainer): the provenance's configured objects are
@@ -44,11 +49,14 @@ import java.util.Optional;
  * {@code validation-dataset} and passed again. Models trained on a source without configured provenance (e.g.
  * Tribuo's {@code TrainTestSplitter}) cannot be re-created and are rejected.
  */
-public final class Reproduction {
+public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<T>> {
+    private static final List<String> MODEL_CLASSES = List.of(MLPModel.class.getName(),
+            MLPRegressionModel.class.getName(), MLPMultiLabelModel.class.getName());
+
     private final ModelProvenance provenance;
-    private final MLPTrainer trainer;
-    private final ConfigurableDataSource<Label> dataSource;
-    private final @Nullable ConfigurableDataSource<Label> validationSource;
+    private final AbstractMLPTrainer<T, M> trainer;
+    private final ConfigurableDataSource<T> dataSource;
+    private final @Nullable ConfigurableDataSource<T> validationSource;
     private final int invocationCount;
 
     /**
@@ -60,11 +68,13 @@ public final class Reproduction {
      * @param provenanceDiff differences between the original and the new model's provenance (times excluded);
      *                       e.g. a changed data file shows as a different resource hash.
      */
-    public record Result(MLPModel model, boolean identical, int differingPredictions, int total, ProvenanceDiff provenanceDiff) {
+    public record Result<M extends AbstractMLPModel<?>>(M model, boolean identical, int differingPredictions, int total,
+                                                        ProvenanceDiff provenanceDiff) {
     }
 
-    private Reproduction(ModelProvenance provenance, MLPTrainer trainer, ConfigurableDataSource<Label> dataSource,
-                         @Nullable ConfigurableDataSource<Label> validationSource, int invocationCount) {
+    private Reproduction(ModelProvenance provenance, AbstractMLPTrainer<T, M> trainer,
+                         ConfigurableDataSource<T> dataSource, @Nullable ConfigurableDataSource<T> validationSource,
+                         int invocationCount) {
         this.provenance = provenance;
         this.trainer = trainer;
         this.dataSource = dataSource;
@@ -78,20 +88,28 @@ public final class Reproduction {
      * @return the reproduction.
      * @throws IllegalArgumentException if the provenance cannot be re-created (see the class comment).
      */
-    public static Reproduction of(MLPModel model) {
-        return of(model.getProvenance());
+    @SuppressWarnings("unchecked")
+    public static <T extends Output<T>, M extends AbstractMLPModel<T>> Reproduction<T, M> of(M model) {
+        return (Reproduction<T, M>) of(model.getProvenance());
     }
 
     /**
      * Recovers the trainer and data source from a model provenance.
-     * @param provenance the provenance of an {@link MLPModel}.
+     * @param provenance the provenance of a network model ({@link MLPModel}, {@link MLPRegressionModel},
+     *                   {@link MLPMultiLabelModel}).
      * @return the reproduction.
      * @throws IllegalArgumentException if the provenance cannot be re-created (see the class comment).
      */
-    public static Reproduction of(ModelProvenance provenance) {
-        if (!provenance.getClassName().equals(MLPModel.class.getName())) {
-            throw new IllegalArgumentException("not an MLPModel provenance: " + provenance.getClassName());
+    public static Reproduction<?, ?> of(ModelProvenance provenance) {
+        if (!MODEL_CLASSES.contains(provenance.getClassName())) {
+            throw new IllegalArgumentException("not the provenance of a Regula network model (" + String.join(", ", MODEL_CLASSES)
+                    + "): " + provenance.getClassName());
         }
+        return build(provenance);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <T extends Output<T>, M extends AbstractMLPModel<T>> Reproduction<T, M> build(ModelProvenance provenance) {
         Map<String, ? extends Provenance> run = provenance.getInstanceProvenance().getMap();
         DataProvenance sourceProvenance = provenance.getDatasetProvenance().getSourceProvenance();
         checkConfigured(sourceProvenance, "training");
@@ -104,10 +122,10 @@ public final class Reproduction {
         }
         String trainerName = trainers.get(0);
         pinThreads(cm, trainerName, run);
-        MLPTrainer trainer = (MLPTrainer) cm.lookup(trainerName);
+        AbstractMLPTrainer<T, M> trainer = (AbstractMLPTrainer) cm.lookup(trainerName);
         checkBackend(run, trainer);
-        ConfigurableDataSource<Label> source = rebuild(cm, sourceProvenance, "training");
-        ConfigurableDataSource<Label> validation = null;
+        ConfigurableDataSource<T> source = rebuild(cm, sourceProvenance, "training");
+        ConfigurableDataSource<T> validation = null;
         if (run.get(MLPTrainer.VALIDATION_PROVENANCE) instanceof DatasetProvenance recorded) {
             // An explicit validation set: rebuilt from its own provenance, in a configuration of its own.
             DataProvenance validationSource = recorded.getSourceProvenance();
@@ -118,7 +136,7 @@ public final class Reproduction {
         }
         Provenance count = provenance.getTrainerProvenance().getInstanceValues().get("train-invocation-count");
         int invocations = count instanceof IntProvenance ip ? ip.getValue() : 0;
-        return new Reproduction(provenance, trainer, source, validation, invocations);
+        return new Reproduction<>(provenance, trainer, source, validation, invocations);
     }
 
     /**
@@ -126,7 +144,7 @@ public final class Reproduction {
      * {@code regula.blas} property): refuse up front, naming the property setting, rather than re-train and report
      * thousands of differing predictions.
      */
-    private static void checkBackend(Map<String, ? extends Provenance> run, MLPTrainer trainer) {
+    private static void checkBackend(Map<String, ? extends Provenance> run, AbstractMLPTrainer<?, ?> trainer) {
         if (!(run.get(MLPTrainer.BLAS_PROVENANCE) instanceof StringProvenance recorded)) {
             return;
         }
@@ -151,9 +169,10 @@ public final class Reproduction {
 
     /** The data source of the configuration whose provenance is the recorded one. */
     @SuppressWarnings("unchecked")
-    private static ConfigurableDataSource<Label> rebuild(ConfigurationManager cm, DataProvenance recorded, String role) {
+    private static <T extends Output<T>> ConfigurableDataSource<T> rebuild(ConfigurationManager cm, DataProvenance recorded,
+                                                                           String role) {
         for (String name : cm.listAll(ConfigurableDataSource.class)) {
-            ConfigurableDataSource<Label> candidate = (ConfigurableDataSource<Label>) cm.lookup(name);
+            ConfigurableDataSource<T> candidate = (ConfigurableDataSource<T>) cm.lookup(name);
             if (candidate.getProvenance().equals(recorded)) {
                 return candidate;
             }
@@ -177,12 +196,12 @@ public final class Reproduction {
     }
 
     /** @return the rebuilt trainer (its configuration is the original's). */
-    public MLPTrainer getTrainer() {
+    public AbstractMLPTrainer<T, M> getTrainer() {
         return trainer;
     }
 
     /** @return the rebuilt training data source. */
-    public ConfigurableDataSource<Label> getDataSource() {
+    public ConfigurableDataSource<T> getDataSource() {
         return dataSource;
     }
 
@@ -200,7 +219,7 @@ public final class Reproduction {
      * Trains the rebuilt trainer on the rebuilt data with the recorded invocation count.
      * @return the new model.
      */
-    public MLPModel retrain() {
+    public M retrain() {
         return validationSource == null
                 ? trainer.train(new MutableDataset<>(dataSource), Map.of(), invocationCount)
                 : trainer.train(new MutableDataset<>(dataSource), new MutableDataset<>(validationSource), Map.of(),
@@ -213,11 +232,11 @@ public final class Reproduction {
      * @param evaluation the examples to predict, or null to use the rebuilt training data.
      * @return the result.
      */
-    public Result reproduce(Model<Label> original, @Nullable Dataset<Label> evaluation) {
-        MLPModel again = retrain();
-        Dataset<Label> data = evaluation != null ? evaluation : new MutableDataset<>(dataSource);
+    public Result<M> reproduce(Model<T> original, @Nullable Dataset<T> evaluation) {
+        M again = retrain();
+        Dataset<T> data = evaluation != null ? evaluation : new MutableDataset<>(dataSource);
         int differing = countDifferences(original.predict(data), again.predict(data));
-        return new Result(again, differing == 0, differing, data.size(),
+        return new Result<>(again, differing == 0, differing, data.size(),
                 ProvenanceDiff.of(original.getProvenance(), again.getProvenance()));
     }
 
@@ -227,7 +246,7 @@ public final class Reproduction {
      * @param b the second predictions, in the same order.
      * @return the number of differing predictions (every one if the lists differ in length).
      */
-    public static int countDifferences(List<Prediction<Label>> a, List<Prediction<Label>> b) {
+    public static <T extends Output<T>> int countDifferences(List<Prediction<T>> a, List<Prediction<T>> b) {
         if (a.size() != b.size()) {
             return Math.max(a.size(), b.size());
         }
@@ -240,18 +259,21 @@ public final class Reproduction {
         return differing;
     }
 
-    private static boolean samePrediction(Prediction<Label> p, Prediction<Label> q) {
-        if (!p.getOutput().getLabel().equals(q.getOutput().getLabel())
-                || Double.doubleToLongBits(p.getOutput().getScore()) != Double.doubleToLongBits(q.getOutput().getScore())) {
+    /**
+     * Same output and same scores, to the bit: outputs are compared through their full serializable form, which
+     * prints every double exactly (a label's score, a regressor's values).
+     */
+    private static <T extends Output<T>> boolean samePrediction(Prediction<T> p, Prediction<T> q) {
+        if (!p.getOutput().getSerializableForm(true).equals(q.getOutput().getSerializableForm(true))) {
             return false;
         }
-        Map<String, Label> ps = p.getOutputScores();
-        Map<String, Label> qs = q.getOutputScores();
+        Map<String, T> ps = p.getOutputScores();
+        Map<String, T> qs = q.getOutputScores();
         if (!ps.keySet().equals(qs.keySet())) {
             return false;
         }
-        for (Map.Entry<String, Label> e : ps.entrySet()) {
-            if (Double.doubleToLongBits(e.getValue().getScore()) != Double.doubleToLongBits(qs.get(e.getKey()).getScore())) {
+        for (Map.Entry<String, T> e : ps.entrySet()) {
+            if (!e.getValue().getSerializableForm(true).equals(qs.get(e.getKey()).getSerializableForm(true))) {
                 return false;
             }
         }

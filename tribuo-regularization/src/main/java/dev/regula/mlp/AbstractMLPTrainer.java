@@ -38,6 +38,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.logging.Logger;
 
@@ -95,7 +96,8 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     @Config(description = "Seed of the trainer's random number generator.")
     long seed = Trainer.DEFAULT_SEED;
 
-    @Config(description = "Fraction of the training data held out (stratified by label, seeded) for validation, in [0, 1).")
+    @Config(description = "Fraction of the training data held out for validation (seeded; stratified by label for "
+            + "classification, random otherwise), in [0, 1).")
     double validationFraction = 0.0;
 
     @Config(description = "Early stopping; none if unset.")
@@ -150,6 +152,15 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         }
         Checks.rate("validationFraction", validationFraction);
         requireGeometry(augmentation, imageGeometry);
+        if (earlyStopping != null && !monitors().contains(earlyStopping.getMonitor())) {
+            List<String> valid = new ArrayList<>();
+            for (Monitor m : monitors()) {
+                valid.add(m.getKey());
+            }
+            throw new PropertyException("", "earlyStopping", "Early stopping monitors '" + earlyStopping.getMonitor().getKey()
+                    + "', which " + getClass().getSimpleName() + " does not compute; valid monitors: "
+                    + String.join(", ", valid));
+        }
         try {
             geometry = imageGeometry == null ? null : ImageGeometry.parse(imageGeometry);
         } catch (IllegalArgumentException e) {
@@ -197,10 +208,14 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
 
     /**
      * Wraps a trained network as this trainer's model.
+     * @param head the head the network was trained with (holding what it fitted, such as target statistics).
      * @return the model.
      */
-    abstract M model(ModelProvenance provenance, ImmutableFeatureMap features, ImmutableOutputInfo<T> outputs,
+    abstract M model(ModelProvenance provenance, ImmutableFeatureMap features, OutputHead<T> head,
                      @Nullable InputTransform inputTransform, Network network, TrainingHistory history);
+
+    /** @return the early-stopping monitors this output type computes. */
+    abstract Set<Monitor> monitors();
 
     /**
      * Adds a listener called after every epoch. Listeners are not configuration and cannot change the result.
@@ -319,7 +334,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         EpochEvaluator<T> evaluator = new EpochEvaluator<>(head, net, steps, data.validation, monitor, blas);
         TrainingHistory history = new TrainingLoop(net, steps, inputs, data.trainTargets, evaluator, earlyStopping,
                 listeners, epochs, batchSize, shuffle, shuffleRng, Logger.getLogger(getClass().getName())).run();
-        return model(provenance, fmap, examples.getOutputIDInfo(), inputTransform, net, history);
+        return model(provenance, fmap, head, inputTransform, net, history);
     }
 
     /** @return the class name recorded as the model's in its provenance. */

@@ -39,7 +39,7 @@ final class EpochEvaluator<T extends Output<T>> {
     EpochRecord evaluate(int epoch, double trainSeconds) {
         long start = System.nanoTime();
         double loss = steps.epochLoss() + steps.epochPenalty();
-        double accuracy = steps.epochAccuracy();
+        double accuracy = head.hasAccuracy() ? steps.epochAccuracy() : Double.NaN;
         double valLoss = Double.NaN;
         double valAccuracy = Double.NaN;
         double tribuoMetric = Double.NaN;

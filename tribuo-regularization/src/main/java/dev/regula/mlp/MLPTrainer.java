@@ -9,6 +9,9 @@ import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.classification.Label;
 import org.tribuo.provenance.ModelProvenance;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * Trains a feed-forward network (multi-layer perceptron) classifier with softmax cross-entropy, minibatch
  * gradient descent, L1/L2 penalties with Keras semantics, max-norm constraints, inverted dropout and early
@@ -37,9 +40,15 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> {
     }
 
     @Override
-    MLPModel model(ModelProvenance provenance, ImmutableFeatureMap features, ImmutableOutputInfo<Label> outputs,
+    MLPModel model(ModelProvenance provenance, ImmutableFeatureMap features, OutputHead<Label> head,
                    @Nullable InputTransform inputTransform, Network network, TrainingHistory history) {
-        return new MLPModel("mlp-model", provenance, features, outputs, inputTransform, network, history);
+        return new MLPModel("mlp-model", provenance, features, head.outputs, inputTransform, network, history);
+    }
+
+    /** Every classification monitor: the losses, the accuracies and Tribuo's label metrics. */
+    @Override
+    Set<Monitor> monitors() {
+        return EnumSet.range(Monitor.LOSS, Monitor.VAL_WEIGHTED_AUC);
     }
 
     @Override

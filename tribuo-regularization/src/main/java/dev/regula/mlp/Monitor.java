@@ -13,11 +13,11 @@ import java.util.Locale;
 public enum Monitor {
     /** Mean training objective of the epoch (loss + penalty). */
     LOSS("loss", false, false),
-    /** Training accuracy accumulated over the epoch's batches. */
+    /** Training accuracy accumulated over the epoch's batches (multi-label: every label right). */
     ACCURACY("accuracy", true, false),
     /** Validation loss + penalty. */
     VAL_LOSS("val_loss", false, false),
-    /** Validation accuracy. */
+    /** Validation accuracy (multi-label: the share of examples with every label right). */
     VAL_ACCURACY("val_accuracy", true, false),
     /** Tribuo {@code macroAveragedF1()} on the validation set. */
     VAL_MACRO_F1("val_macro_f1", true, true),
@@ -32,7 +32,15 @@ public enum Monitor {
     /** Tribuo {@code averageAUCROC(false)} (macro-averaged one-vs-rest ROC AUC) on the validation set. */
     VAL_AUC("val_auc", true, true),
     /** Tribuo {@code averageAUCROC(true)} (AUC weighted by class frequency) on the validation set. */
-    VAL_WEIGHTED_AUC("val_weighted_auc", true, true);
+    VAL_WEIGHTED_AUC("val_weighted_auc", true, true),
+    /** Regression: Tribuo {@code averageRMSE()} (root mean squared error, averaged over dimensions). */
+    VAL_RMSE("val_rmse", false, true),
+    /** Regression: Tribuo {@code averageMAE()} (mean absolute error, averaged over dimensions). */
+    VAL_MAE("val_mae", false, true),
+    /** Regression: Tribuo {@code averageR2()} (coefficient of determination, averaged over dimensions). */
+    VAL_R2("val_r2", true, true),
+    /** Multi-label: Tribuo {@code jaccardScore()} (mean over examples of |predicted ∩ true| / |predicted ∪ true|). */
+    VAL_JACCARD("val_jaccard", true, true);
 
     private final String key;
     private final boolean higherIsBetter;

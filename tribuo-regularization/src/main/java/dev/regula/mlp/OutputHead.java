@@ -43,6 +43,14 @@ abstract class OutputHead<T extends Output<T>> {
      */
     abstract void checkTrainable(Dataset<T> examples);
 
+    /**
+     * Fits what the target encoding needs on the training split only (regression's target standardization);
+     * called once, before any target is encoded. Nothing by default.
+     * @param training the training examples (never the validation ones).
+     */
+    void fitTargets(List<? extends Example<T>> training) {
+    }
+
     /** @return the number of strata a validation split is stratified by (1 for an unstratified split). */
     abstract int strata();
 
@@ -63,6 +71,11 @@ abstract class OutputHead<T extends Output<T>> {
      * @throws IllegalArgumentException if the output is not in the training domain.
      */
     abstract void encode(Example<T> example, String what, int index, float[] targets, int offset);
+
+    /** @return whether the output type has an accuracy (the training accuracy is reported only then). */
+    boolean hasAccuracy() {
+        return true;
+    }
 
     /**
      * The share of rows predicted right (accuracy), or NaN where the output type has none.

@@ -95,6 +95,7 @@ final class TrainingSplit<T extends Output<T>> {
 
     private static <T extends Output<T>> TrainingSplit<T> of(List<Example<T>> train, @Nullable List<Example<T>> validation,
                                                              FeatureIndex features, OutputHead<T> head) {
+        head.fitTargets(train);
         DenseRows rows = DenseRows.of(train, "training example", features);
         Targets targets = Targets.of(train, "training example", head);
         Validation<T> val = validation == null ? null : new Validation<>(

@@ -48,7 +48,7 @@ class ReproductionTest {
         t.train(new MutableDataset<>(train));
         MLPModel model = t.train(new MutableDataset<>(train));
 
-        Reproduction r = Reproduction.of(model);
+        var r = Reproduction.of(model);
         assertEquals(1, r.getInvocationCount());
         assertTrue(r.getDataSource() instanceof StratifiedSplitDataSource, r.getDataSource().toString());
         Reproduction.Result result = r.reproduce(model, new MutableDataset<>(test));
@@ -73,7 +73,7 @@ class ReproductionTest {
                 .earlyStopping(EarlyStopping.monitoring("val_loss").patience(1).restoreBestWeights(true).build()).build();
         MLPModel model = t.train(new MutableDataset<>(train), new MutableDataset<>(validation));
 
-        Reproduction r = Reproduction.of(model);
+        var r = Reproduction.of(model);
         MLPModel again = r.retrain();
         assertTrue(model.getNetwork().sameParameters(again.getNetwork()), "bit-identical weights");
         assertEquals(model.getHistory().getEpochs().stream().map(e -> List.of(e.loss(), e.valLoss(), e.valAccuracy())).toList(),

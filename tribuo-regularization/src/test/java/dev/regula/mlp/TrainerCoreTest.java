@@ -53,7 +53,7 @@ class TrainerCoreTest {
         List<Prediction<Label>> predictions = model.predict(val);
         LabelHead head = new LabelHead(model.getOutputIDInfo());
         int compared = 0;
-        for (Monitor m : Monitor.values()) {
+        for (Monitor m : MLPTrainer.builder().build().monitors()) {
             if (!m.isTribuoMetric()) {
                 continue;
             }

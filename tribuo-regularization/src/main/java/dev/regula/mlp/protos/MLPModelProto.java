@@ -6,7 +6,8 @@ package dev.regula.mlp.protos;
 
 /**
  * <pre>
- * The body of a tribuo.core.ModelProto whose class_name is dev.regula.mlp.MLPModel.
+ * The body of a tribuo.core.ModelProto whose class_name is one of Regula's network models; the fields after
+ * history are used by the model classes that need them.
  * </pre>
  *
  * Protobuf type {@code regula.MLPModelProto}
@@ -23,6 +24,8 @@ private static final long serialVersionUID = 0L;
   private MLPModelProto() {
     metadata_ = com.google.protobuf.ByteString.EMPTY;
     layers_ = java.util.Collections.emptyList();
+    targetMean_ = emptyDoubleList();
+    targetScale_ = emptyDoubleList();
   }
 
   @java.lang.Override
@@ -178,6 +181,96 @@ private static final long serialVersionUID = 0L;
     return history_ == null ? dev.regula.mlp.protos.TrainingHistoryProto.getDefaultInstance() : history_;
   }
 
+  public static final int TARGET_MEAN_FIELD_NUMBER = 6;
+  @SuppressWarnings("serial")
+  private com.google.protobuf.Internal.DoubleList targetMean_ =
+      emptyDoubleList();
+  /**
+   * <pre>
+   * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+   * undone at prediction; empty if the targets were not standardized.
+   * </pre>
+   *
+   * <code>repeated double target_mean = 6 [packed = true];</code>
+   * @return A list containing the targetMean.
+   */
+  @java.lang.Override
+  public java.util.List<java.lang.Double>
+      getTargetMeanList() {
+    return targetMean_;
+  }
+  /**
+   * <pre>
+   * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+   * undone at prediction; empty if the targets were not standardized.
+   * </pre>
+   *
+   * <code>repeated double target_mean = 6 [packed = true];</code>
+   * @return The count of targetMean.
+   */
+  public int getTargetMeanCount() {
+    return targetMean_.size();
+  }
+  /**
+   * <pre>
+   * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+   * undone at prediction; empty if the targets were not standardized.
+   * </pre>
+   *
+   * <code>repeated double target_mean = 6 [packed = true];</code>
+   * @param index The index of the element to return.
+   * @return The targetMean at the given index.
+   */
+  public double getTargetMean(int index) {
+    return targetMean_.getDouble(index);
+  }
+  private int targetMeanMemoizedSerializedSize = -1;
+
+  public static final int TARGET_SCALE_FIELD_NUMBER = 7;
+  @SuppressWarnings("serial")
+  private com.google.protobuf.Internal.DoubleList targetScale_ =
+      emptyDoubleList();
+  /**
+   * <code>repeated double target_scale = 7 [packed = true];</code>
+   * @return A list containing the targetScale.
+   */
+  @java.lang.Override
+  public java.util.List<java.lang.Double>
+      getTargetScaleList() {
+    return targetScale_;
+  }
+  /**
+   * <code>repeated double target_scale = 7 [packed = true];</code>
+   * @return The count of targetScale.
+   */
+  public int getTargetScaleCount() {
+    return targetScale_.size();
+  }
+  /**
+   * <code>repeated double target_scale = 7 [packed = true];</code>
+   * @param index The index of the element to return.
+   * @return The targetScale at the given index.
+   */
+  public double getTargetScale(int index) {
+    return targetScale_.getDouble(index);
+  }
+  private int targetScaleMemoizedSerializedSize = -1;
+
+  public static final int THRESHOLD_FIELD_NUMBER = 8;
+  private double threshold_ = 0D;
+  /**
+   * <pre>
+   * Multi-label: a label is predicted when its sigmoid probability exceeds this threshold.
+   * </pre>
+   *
+   * <code>double threshold = 8;</code>
+   * @return The threshold.
+   */
+  @java.lang.Override
+  public double getThreshold() {
+    return threshold_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -192,6 +285,7 @@ private static final long serialVersionUID = 0L;
   @java.lang.Override
   public void writeTo(com.google.protobuf.CodedOutputStream output)
                       throws java.io.IOException {
+    getSerializedSize();
     if (!metadata_.isEmpty()) {
       output.writeBytes(1, metadata_);
     }
@@ -206,6 +300,23 @@ private static final long serialVersionUID = 0L;
     }
     if (((bitField0_ & 0x00000002) != 0)) {
       output.writeMessage(5, getHistory());
+    }
+    if (getTargetMeanList().size() > 0) {
+      output.writeUInt32NoTag(50);
+      output.writeUInt32NoTag(targetMeanMemoizedSerializedSize);
+    }
+    for (int i = 0; i < targetMean_.size(); i++) {
+      output.writeDoubleNoTag(targetMean_.getDouble(i));
+    }
+    if (getTargetScaleList().size() > 0) {
+      output.writeUInt32NoTag(58);
+      output.writeUInt32NoTag(targetScaleMemoizedSerializedSize);
+    }
+    for (int i = 0; i < targetScale_.size(); i++) {
+      output.writeDoubleNoTag(targetScale_.getDouble(i));
+    }
+    if (java.lang.Double.doubleToRawLongBits(threshold_) != 0) {
+      output.writeDouble(8, threshold_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -235,6 +346,32 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000002) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(5, getHistory());
+    }
+    {
+      int dataSize = 0;
+      dataSize = 8 * getTargetMeanList().size();
+      size += dataSize;
+      if (!getTargetMeanList().isEmpty()) {
+        size += 1;
+        size += com.google.protobuf.CodedOutputStream
+            .computeInt32SizeNoTag(dataSize);
+      }
+      targetMeanMemoizedSerializedSize = dataSize;
+    }
+    {
+      int dataSize = 0;
+      dataSize = 8 * getTargetScaleList().size();
+      size += dataSize;
+      if (!getTargetScaleList().isEmpty()) {
+        size += 1;
+        size += com.google.protobuf.CodedOutputStream
+            .computeInt32SizeNoTag(dataSize);
+      }
+      targetScaleMemoizedSerializedSize = dataSize;
+    }
+    if (java.lang.Double.doubleToRawLongBits(threshold_) != 0) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeDoubleSize(8, threshold_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -268,6 +405,13 @@ private static final long serialVersionUID = 0L;
       if (!getHistory()
           .equals(other.getHistory())) return false;
     }
+    if (!getTargetMeanList()
+        .equals(other.getTargetMeanList())) return false;
+    if (!getTargetScaleList()
+        .equals(other.getTargetScaleList())) return false;
+    if (java.lang.Double.doubleToLongBits(getThreshold())
+        != java.lang.Double.doubleToLongBits(
+            other.getThreshold())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -296,6 +440,17 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + HISTORY_FIELD_NUMBER;
       hash = (53 * hash) + getHistory().hashCode();
     }
+    if (getTargetMeanCount() > 0) {
+      hash = (37 * hash) + TARGET_MEAN_FIELD_NUMBER;
+      hash = (53 * hash) + getTargetMeanList().hashCode();
+    }
+    if (getTargetScaleCount() > 0) {
+      hash = (37 * hash) + TARGET_SCALE_FIELD_NUMBER;
+      hash = (53 * hash) + getTargetScaleList().hashCode();
+    }
+    hash = (37 * hash) + THRESHOLD_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+        java.lang.Double.doubleToLongBits(getThreshold()));
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -395,7 +550,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The body of a tribuo.core.ModelProto whose class_name is dev.regula.mlp.MLPModel.
+   * The body of a tribuo.core.ModelProto whose class_name is one of Regula's network models; the fields after
+   * history are used by the model classes that need them.
    * </pre>
    *
    * Protobuf type {@code regula.MLPModelProto}
@@ -458,6 +614,9 @@ private static final long serialVersionUID = 0L;
         historyBuilder_.dispose();
         historyBuilder_ = null;
       }
+      targetMean_ = emptyDoubleList();
+      targetScale_ = emptyDoubleList();
+      threshold_ = 0D;
       return this;
     }
 
@@ -522,6 +681,17 @@ private static final long serialVersionUID = 0L;
             ? history_
             : historyBuilder_.build();
         to_bitField0_ |= 0x00000002;
+      }
+      if (((from_bitField0_ & 0x00000020) != 0)) {
+        targetMean_.makeImmutable();
+        result.targetMean_ = targetMean_;
+      }
+      if (((from_bitField0_ & 0x00000040) != 0)) {
+        targetScale_.makeImmutable();
+        result.targetScale_ = targetScale_;
+      }
+      if (((from_bitField0_ & 0x00000080) != 0)) {
+        result.threshold_ = threshold_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -608,6 +778,31 @@ private static final long serialVersionUID = 0L;
       if (other.hasHistory()) {
         mergeHistory(other.getHistory());
       }
+      if (!other.targetMean_.isEmpty()) {
+        if (targetMean_.isEmpty()) {
+          targetMean_ = other.targetMean_;
+          targetMean_.makeImmutable();
+          bitField0_ |= 0x00000020;
+        } else {
+          ensureTargetMeanIsMutable();
+          targetMean_.addAll(other.targetMean_);
+        }
+        onChanged();
+      }
+      if (!other.targetScale_.isEmpty()) {
+        if (targetScale_.isEmpty()) {
+          targetScale_ = other.targetScale_;
+          targetScale_.makeImmutable();
+          bitField0_ |= 0x00000040;
+        } else {
+          ensureTargetScaleIsMutable();
+          targetScale_.addAll(other.targetScale_);
+        }
+        onChanged();
+      }
+      if (other.getThreshold() != 0D) {
+        setThreshold(other.getThreshold());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -671,6 +866,45 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000010;
               break;
             } // case 42
+            case 49: {
+              double v = input.readDouble();
+              ensureTargetMeanIsMutable();
+              targetMean_.addDouble(v);
+              break;
+            } // case 49
+            case 50: {
+              int length = input.readRawVarint32();
+              int limit = input.pushLimit(length);
+              int alloc = length > 4096 ? 4096 : length;
+              ensureTargetMeanIsMutable(alloc / 8);
+              while (input.getBytesUntilLimit() > 0) {
+                targetMean_.addDouble(input.readDouble());
+              }
+              input.popLimit(limit);
+              break;
+            } // case 50
+            case 57: {
+              double v = input.readDouble();
+              ensureTargetScaleIsMutable();
+              targetScale_.addDouble(v);
+              break;
+            } // case 57
+            case 58: {
+              int length = input.readRawVarint32();
+              int limit = input.pushLimit(length);
+              int alloc = length > 4096 ? 4096 : length;
+              ensureTargetScaleIsMutable(alloc / 8);
+              while (input.getBytesUntilLimit() > 0) {
+                targetScale_.addDouble(input.readDouble());
+              }
+              input.popLimit(limit);
+              break;
+            } // case 58
+            case 65: {
+              threshold_ = input.readDouble();
+              bitField0_ |= 0x00000080;
+              break;
+            } // case 65
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1283,6 +1517,265 @@ private static final long serialVersionUID = 0L;
         history_ = null;
       }
       return historyBuilder_;
+    }
+
+    private com.google.protobuf.Internal.DoubleList targetMean_ = emptyDoubleList();
+    private void ensureTargetMeanIsMutable() {
+      if (!targetMean_.isModifiable()) {
+        targetMean_ = makeMutableCopy(targetMean_);
+      }
+      bitField0_ |= 0x00000020;
+    }
+    private void ensureTargetMeanIsMutable(int capacity) {
+      if (!targetMean_.isModifiable()) {
+        targetMean_ = makeMutableCopy(targetMean_, capacity);
+      }
+      bitField0_ |= 0x00000020;
+    }
+    /**
+     * <pre>
+     * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+     * undone at prediction; empty if the targets were not standardized.
+     * </pre>
+     *
+     * <code>repeated double target_mean = 6 [packed = true];</code>
+     * @return A list containing the targetMean.
+     */
+    public java.util.List<java.lang.Double>
+        getTargetMeanList() {
+      targetMean_.makeImmutable();
+      return targetMean_;
+    }
+    /**
+     * <pre>
+     * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+     * undone at prediction; empty if the targets were not standardized.
+     * </pre>
+     *
+     * <code>repeated double target_mean = 6 [packed = true];</code>
+     * @return The count of targetMean.
+     */
+    public int getTargetMeanCount() {
+      return targetMean_.size();
+    }
+    /**
+     * <pre>
+     * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+     * undone at prediction; empty if the targets were not standardized.
+     * </pre>
+     *
+     * <code>repeated double target_mean = 6 [packed = true];</code>
+     * @param index The index of the element to return.
+     * @return The targetMean at the given index.
+     */
+    public double getTargetMean(int index) {
+      return targetMean_.getDouble(index);
+    }
+    /**
+     * <pre>
+     * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+     * undone at prediction; empty if the targets were not standardized.
+     * </pre>
+     *
+     * <code>repeated double target_mean = 6 [packed = true];</code>
+     * @param index The index to set the value at.
+     * @param value The targetMean to set.
+     * @return This builder for chaining.
+     */
+    public Builder setTargetMean(
+        int index, double value) {
+
+      ensureTargetMeanIsMutable();
+      targetMean_.setDouble(index, value);
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+     * undone at prediction; empty if the targets were not standardized.
+     * </pre>
+     *
+     * <code>repeated double target_mean = 6 [packed = true];</code>
+     * @param value The targetMean to add.
+     * @return This builder for chaining.
+     */
+    public Builder addTargetMean(double value) {
+
+      ensureTargetMeanIsMutable();
+      targetMean_.addDouble(value);
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+     * undone at prediction; empty if the targets were not standardized.
+     * </pre>
+     *
+     * <code>repeated double target_mean = 6 [packed = true];</code>
+     * @param values The targetMean to add.
+     * @return This builder for chaining.
+     */
+    public Builder addAllTargetMean(
+        java.lang.Iterable<? extends java.lang.Double> values) {
+      ensureTargetMeanIsMutable();
+      com.google.protobuf.AbstractMessageLite.Builder.addAll(
+          values, targetMean_);
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+     * undone at prediction; empty if the targets were not standardized.
+     * </pre>
+     *
+     * <code>repeated double target_mean = 6 [packed = true];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearTargetMean() {
+      targetMean_ = emptyDoubleList();
+      bitField0_ = (bitField0_ & ~0x00000020);
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.Internal.DoubleList targetScale_ = emptyDoubleList();
+    private void ensureTargetScaleIsMutable() {
+      if (!targetScale_.isModifiable()) {
+        targetScale_ = makeMutableCopy(targetScale_);
+      }
+      bitField0_ |= 0x00000040;
+    }
+    private void ensureTargetScaleIsMutable(int capacity) {
+      if (!targetScale_.isModifiable()) {
+        targetScale_ = makeMutableCopy(targetScale_, capacity);
+      }
+      bitField0_ |= 0x00000040;
+    }
+    /**
+     * <code>repeated double target_scale = 7 [packed = true];</code>
+     * @return A list containing the targetScale.
+     */
+    public java.util.List<java.lang.Double>
+        getTargetScaleList() {
+      targetScale_.makeImmutable();
+      return targetScale_;
+    }
+    /**
+     * <code>repeated double target_scale = 7 [packed = true];</code>
+     * @return The count of targetScale.
+     */
+    public int getTargetScaleCount() {
+      return targetScale_.size();
+    }
+    /**
+     * <code>repeated double target_scale = 7 [packed = true];</code>
+     * @param index The index of the element to return.
+     * @return The targetScale at the given index.
+     */
+    public double getTargetScale(int index) {
+      return targetScale_.getDouble(index);
+    }
+    /**
+     * <code>repeated double target_scale = 7 [packed = true];</code>
+     * @param index The index to set the value at.
+     * @param value The targetScale to set.
+     * @return This builder for chaining.
+     */
+    public Builder setTargetScale(
+        int index, double value) {
+
+      ensureTargetScaleIsMutable();
+      targetScale_.setDouble(index, value);
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>repeated double target_scale = 7 [packed = true];</code>
+     * @param value The targetScale to add.
+     * @return This builder for chaining.
+     */
+    public Builder addTargetScale(double value) {
+
+      ensureTargetScaleIsMutable();
+      targetScale_.addDouble(value);
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>repeated double target_scale = 7 [packed = true];</code>
+     * @param values The targetScale to add.
+     * @return This builder for chaining.
+     */
+    public Builder addAllTargetScale(
+        java.lang.Iterable<? extends java.lang.Double> values) {
+      ensureTargetScaleIsMutable();
+      com.google.protobuf.AbstractMessageLite.Builder.addAll(
+          values, targetScale_);
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>repeated double target_scale = 7 [packed = true];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearTargetScale() {
+      targetScale_ = emptyDoubleList();
+      bitField0_ = (bitField0_ & ~0x00000040);
+      onChanged();
+      return this;
+    }
+
+    private double threshold_ ;
+    /**
+     * <pre>
+     * Multi-label: a label is predicted when its sigmoid probability exceeds this threshold.
+     * </pre>
+     *
+     * <code>double threshold = 8;</code>
+     * @return The threshold.
+     */
+    @java.lang.Override
+    public double getThreshold() {
+      return threshold_;
+    }
+    /**
+     * <pre>
+     * Multi-label: a label is predicted when its sigmoid probability exceeds this threshold.
+     * </pre>
+     *
+     * <code>double threshold = 8;</code>
+     * @param value The threshold to set.
+     * @return This builder for chaining.
+     */
+    public Builder setThreshold(double value) {
+
+      threshold_ = value;
+      bitField0_ |= 0x00000080;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Multi-label: a label is predicted when its sigmoid probability exceeds this threshold.
+     * </pre>
+     *
+     * <code>double threshold = 8;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearThreshold() {
+      bitField0_ = (bitField0_ & ~0x00000080);
+      threshold_ = 0D;
+      onChanged();
+      return this;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

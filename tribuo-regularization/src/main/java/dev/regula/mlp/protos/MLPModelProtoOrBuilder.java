@@ -90,4 +90,63 @@ public interface MLPModelProtoOrBuilder extends
    * <code>.regula.TrainingHistoryProto history = 5;</code>
    */
   dev.regula.mlp.protos.TrainingHistoryProtoOrBuilder getHistoryOrBuilder();
+
+  /**
+   * <pre>
+   * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+   * undone at prediction; empty if the targets were not standardized.
+   * </pre>
+   *
+   * <code>repeated double target_mean = 6 [packed = true];</code>
+   * @return A list containing the targetMean.
+   */
+  java.util.List<java.lang.Double> getTargetMeanList();
+  /**
+   * <pre>
+   * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+   * undone at prediction; empty if the targets were not standardized.
+   * </pre>
+   *
+   * <code>repeated double target_mean = 6 [packed = true];</code>
+   * @return The count of targetMean.
+   */
+  int getTargetMeanCount();
+  /**
+   * <pre>
+   * Regression: the per-dimension mean and standard deviation of the training targets (in output id order),
+   * undone at prediction; empty if the targets were not standardized.
+   * </pre>
+   *
+   * <code>repeated double target_mean = 6 [packed = true];</code>
+   * @param index The index of the element to return.
+   * @return The targetMean at the given index.
+   */
+  double getTargetMean(int index);
+
+  /**
+   * <code>repeated double target_scale = 7 [packed = true];</code>
+   * @return A list containing the targetScale.
+   */
+  java.util.List<java.lang.Double> getTargetScaleList();
+  /**
+   * <code>repeated double target_scale = 7 [packed = true];</code>
+   * @return The count of targetScale.
+   */
+  int getTargetScaleCount();
+  /**
+   * <code>repeated double target_scale = 7 [packed = true];</code>
+   * @param index The index of the element to return.
+   * @return The targetScale at the given index.
+   */
+  double getTargetScale(int index);
+
+  /**
+   * <pre>
+   * Multi-label: a label is predicted when its sigmoid probability exceeds this threshold.
+   * </pre>
+   *
+   * <code>double threshold = 8;</code>
+   * @return The threshold.
+   */
+  double getThreshold();
 }

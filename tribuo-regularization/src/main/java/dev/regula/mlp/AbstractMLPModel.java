@@ -1,0 +1,192 @@
+package dev.regula.mlp;
+
+import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import dev.regula.augment.InputTransform;
+import dev.regula.data.ImageGeometry;
+import dev.regula.nn.Backends;
+import dev.regula.nn.Blas;
+import dev.regula.nn.Network;
+import dev.regula.nn.ThreadTeam;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Example;
+import org.tribuo.Excuse;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Model;
+import org.tribuo.Output;
+import org.tribuo.Prediction;
+import org.tribuo.provenance.ModelProvenance;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every trained feed-forward network model shares, whatever its output type: the fixed input transform,
+ * the network, the training history, and the prediction path — examples to dense rows (through a hashed feature
+ * index), the input transform, the network, and the output head's predictions. Immutable and thread-safe;
+ * {@link #predict(Iterable)} runs examples through the network in batches with BLAS.
+ *
+ * @param <T> the output type.
+ */
+public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> {
+    private static final long serialVersionUID = 1L;
+
+    /** Protobuf serialization version of every network model. */
+    public static final int CURRENT_VERSION = 0;
+
+    final @Nullable InputTransform inputTransform;
+    final Network network;
+    final TrainingHistory history;
+    /** Built on first use by {@link #featureIndex()}; not serialized. */
+    private transient @Nullable FeatureIndex featureIndex;
+
+    AbstractMLPModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
+                     ImmutableOutputInfo<T> outputIDInfo, boolean generatesProbabilities,
+                     @Nullable InputTransform inputTransform, Network network, TrainingHistory history) {
+        super(name, provenance, featureIDMap, outputIDInfo, generatesProbabilities);
+        this.inputTransform = inputTransform;
+        this.network = network;
+        this.history = history;
+    }
+
+    /** @return the output head that turns the network's outputs into this model's predictions. */
+    abstract OutputHead<T> head();
+
+    /**
+     * The fixed input transformation (normalization / ZCA whitening fitted on the training split) applied to the
+     * dense feature vector before the first layer, so that the model predicts on raw examples.
+     * @return the transform, or null if the model has none.
+     */
+    public @Nullable InputTransform getInputTransform() {
+        return inputTransform;
+    }
+
+    /** @return the training history (per-epoch metrics, best epoch, stop reason). */
+    public TrainingHistory getHistory() {
+        return history;
+    }
+
+    /**
+     * The geometry of the images this model was trained on, as the trainer's {@code imageGeometry} recorded it in
+     * the provenance; null if the trainer was not given one (or the data were not images). Inputs of another
+     * geometry would be silently misread: unknown pixel features are ignored by Tribuo.
+     * @return the geometry, or null.
+     */
+    public @Nullable ImageGeometry getImageGeometry() {
+        Provenance p = getProvenance().getTrainerProvenance().getConfiguredParameters()
+                .get(AbstractMLPTrainer.IMAGE_GEOMETRY);
+        if (p instanceof PrimitiveProvenance<?> primitive && primitive.getValue() instanceof String text) {
+            return ImageGeometry.parse(text);
+        }
+        return null;
+    }
+
+    /** @return a deep copy of the network (layer specs and parameters). */
+    public Network getNetwork() {
+        return network.copy();
+    }
+
+    /**
+     * The hashed feature index, built on first use (also after Java deserialization, which leaves the transient
+     * field null). Racing threads may each build one; all are equal and immutable, so any of them may be kept.
+     */
+    private FeatureIndex featureIndex() {
+        FeatureIndex index = featureIndex;
+        if (index == null) {
+            index = FeatureIndex.of(featureIDMap);
+            featureIndex = index;
+        }
+        return index;
+    }
+
+    @Override
+    public Prediction<T> predict(Example<T> example) {
+        return predictAll(List.of(example)).get(0);
+    }
+
+    @Override
+    protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
+        List<Example<T>> list = new ArrayList<>();
+        examples.forEach(list::add);
+        return predictAll(list);
+    }
+
+    private List<Prediction<T>> predictAll(List<Example<T>> examples) {
+        int n = examples.size();
+        int d = featureIDMap.size();
+        FeatureIndex features = featureIndex();
+        float[] x = new float[n * d];
+        int[] active = new int[n];
+        Blas blas = Backends.get();
+        // Each team part converts a contiguous range of examples; the error of the lowest range wins, so a bad
+        // example is reported exactly as a sequential loop would report it.
+        ThreadTeam team = blas.team();
+        int parts = team.size();
+        @Nullable RuntimeException[] errors = new RuntimeException[parts];
+        team.run(p -> {
+            try {
+                for (int i = ThreadTeam.start(p, parts, n, 1); i < ThreadTeam.start(p + 1, parts, n, 1); i++) {
+                    active[i] = DenseRows.fill(examples.get(i), i, "example", features, x, i * d);
+                }
+            } catch (RuntimeException e) {
+                errors[p] = e;
+            }
+        });
+        for (RuntimeException e : errors) {
+            if (e != null) {
+                throw e;
+            }
+        }
+        if (inputTransform != null) {
+            inputTransform.apply(x, x, n, blas);
+        }
+        OutputHead<T> head = head();
+        float[] out = new float[n * head.units()];
+        network.predict(x, n, out, blas, head.loss());
+        return head.predictions(out, examples, active);
+    }
+
+    /**
+     * Per output {@link Model#ALL_OUTPUTS}: the input features ranked by the L2 norm of their outgoing weights in
+     * the first layer (how strongly the network listens to each input).
+     * @param n the number of features to return (all if negative).
+     * @return the ranking.
+     */
+    @Override
+    public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
+        float[] k = network.getKernel(0);
+        int units = network.getLayers().get(0).units();
+        List<Pair<String, Double>> list = new ArrayList<>();
+        for (int i = 0; i < featureIDMap.size(); i++) {
+            double sq = 0;
+            for (int j = 0; j < units; j++) {
+                double w = k[i * units + j];
+                sq += w * w;
+            }
+            list.add(new Pair<>(featureIDMap.get(i).getName(), Math.sqrt(sq)));
+        }
+        list.sort(Comparator.comparing((Pair<String, Double> p) -> p.getB()).reversed());
+        int limit = n < 0 ? list.size() : Math.min(n, list.size());
+        Map<String, List<Pair<String, Double>>> map = new HashMap<>();
+        map.put(Model.ALL_OUTPUTS, new ArrayList<>(list.subList(0, limit)));
+        return map;
+    }
+
+    @Override
+    public Optional<Excuse<T>> getExcuse(Example<T> example) {
+        return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(name=" + name + ", inputTransform=" + (inputTransform != null)
+                + ", layers=" + network.getLayers().size() + ", parameters=" + network.parameterCount() + ", "
+                + history + ")";
+    }
+}

@@ -1,0 +1,142 @@
+package dev.regula.nn;
+
+import dev.regula.mlp.Regularizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Checks the backward pass of the regression and multi-label heads against central finite differences of the
+ * objective (mean loss plus an L2 penalty), dropout off, on both BLAS backends; and the losses' values against
+ * their definitions computed in double.
+ */
+class HeadGradientCheckTest {
+
+    static Stream<Arguments> cases() {
+        List<Arguments> list = new ArrayList<>();
+        for (String backend : Backends.nativeAvailable() ? new String[]{"java", "openblas"} : new String[]{"java"}) {
+            for (int threads : new int[]{1, 2}) {
+                for (OutputLoss loss : new OutputLoss[]{SquaredError.mse(), SquaredError.huber(0.3),
+                        SigmoidCrossEntropy.withThreshold(0.5)}) {
+                    list.add(Arguments.of(backend, threads, loss));
+                }
+            }
+        }
+        return list.stream();
+    }
+
+    @ParameterizedTest(name = "{0} threads={1} {2}")
+    @MethodSource("cases")
+    void gradientsMatchFiniteDifferences(String backend, int threads, OutputLoss loss) {
+        Blas blas = Backends.get(backend, threads);
+        int in = 5, hidden = 6, out = 3, rows = 9;
+        List<LayerSpec> specs = List.of(
+                LayerSpec.dense(in, hidden, Activation.TANH).withKernelPenalty(Regularizer.l2(0.01)),
+                LayerSpec.dense(hidden, out, Activation.LINEAR));
+        Network net = Network.initialise(0, specs, WeightInit.GLOROT_UNIFORM, new SplittableRandom(3));
+        SplittableRandom data = new SplittableRandom(21);
+        float[] x = new float[rows * in];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) data.nextGaussian();
+        }
+        float[] y = new float[rows * out];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = loss instanceof SigmoidCrossEntropy ? (data.nextBoolean() ? 1 : 0) : (float) data.nextGaussian();
+        }
+        float[][] grads = gradients(net, x, y, rows, blas, loss);
+        float[][] params = paramsOf(net);
+        double h = 1e-3;
+        double f0 = objective(net, x, y, rows, blas, loss);
+        int checked = 0;
+        for (float[] p : params) {
+            int t = Arrays.asList(params).indexOf(p);
+            for (int i = 0; i < p.length; i++) {
+                float orig = p[i];
+                p[i] = (float) (orig + h);
+                double plus = objective(net, x, y, rows, blas, loss);
+                p[i] = (float) (orig - h);
+                double minus = objective(net, x, y, rows, blas, loss);
+                p[i] = orig;
+                double tol = 2e-3 + 2e-2 * Math.abs((plus - minus) / (2 * h));
+                if (Math.abs((plus - f0) / h - (f0 - minus) / h) > 5 * tol) {
+                    continue; // a Huber kink between w − h and w + h
+                }
+                assertEquals((plus - minus) / (2 * h), grads[t][i], tol, loss + " tensor " + t + " index " + i);
+                checked++;
+            }
+        }
+        assertTrue(checked > 50, "checked " + checked);
+    }
+
+    @Test
+    void lossValuesFollowTheirDefinitions() {
+        float[] z = {0.5f, -2f, 3f, 0f};
+        float[] y = {1f, 0f, 1f, 1f};
+        // squared error: mean of e² over the 2 × 2 elements
+        double mse = (0.25 + 4 + 4 + 1) / 4;
+        assertEquals(mse, SquaredError.mse().meanLoss(z, y, 2, 2), 1e-12);
+        assertEquals(mse * 2, SquaredError.mse().gradient(z.clone(), y, 2, 2, new int[1]), 1e-6); // summed over rows
+        // Huber(1): ½e² inside, |e| − ½ outside
+        double huber = (0.125 + 1.5 + 1.5 + 0.5) / 4;
+        assertEquals(huber, SquaredError.huber(1).meanLoss(z, y, 2, 2), 1e-12);
+        // binary cross-entropy on logits against the same on probabilities
+        double bce = 0;
+        for (int i = 0; i < 4; i++) {
+            double p = 1 / (1 + Math.exp(-z[i]));
+            bce -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
+        }
+        int[] hits = new int[1];
+        assertEquals(bce / 2, SigmoidCrossEntropy.withThreshold(0.5).gradient(z.clone(), y, 2, 2, hits), 1e-6);
+        assertEquals(1, hits[0], "row 0 (0.5 → 1, −2 → 0) is right; row 1 (0 → 0 against 1) is not");
+        float[] p = z.clone();
+        SigmoidCrossEntropy.withThreshold(0.5).activate(p, 2, 2);
+        assertEquals(bce / 4, SigmoidCrossEntropy.withThreshold(0.5).meanLoss(p, y, 2, 2), 1e-6);
+        assertThrows(IllegalArgumentException.class, () -> SquaredError.huber(0));
+        assertThrows(IllegalArgumentException.class, () -> SquaredError.huber(Double.POSITIVE_INFINITY));
+    }
+
+    private static float[][] paramsOf(Network net) {
+        float[][] p = new float[2 * net.kernels.length][];
+        for (int l = 0; l < net.kernels.length; l++) {
+            p[2 * l] = net.kernels[l];
+            p[2 * l + 1] = net.biases[l];
+        }
+        return p;
+    }
+
+    private static Updater recording(float[][] recorded) {
+        return new Updater() {
+            @Override
+            public void update(int tensor, float[] param, float[] grad, int from, int to) {
+                System.arraycopy(grad, from, recorded[tensor], from, to - from);
+            }
+
+            @Override
+            public double learningRate() {
+                return 0;
+            }
+        };
+    }
+
+    private static double objective(Network net, float[] x, float[] y, int rows, Blas blas, OutputLoss loss) {
+        float[][] ignored = paramsOf(net.copy());
+        return new NetworkTrainer(net, rows, blas, recording(ignored), loss, new SplittableRandom(1)).step(x.clone(), y, rows);
+    }
+
+    private static float[][] gradients(Network net, float[] x, float[] y, int rows, Blas blas, OutputLoss loss) {
+        float[][] recorded = paramsOf(net.copy());
+        new NetworkTrainer(net, rows, blas, recording(recorded), loss, new SplittableRandom(1)).step(x.clone(), y, rows);
+        return recorded;
+    }
+}
