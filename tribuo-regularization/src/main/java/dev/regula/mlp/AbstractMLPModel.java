@@ -145,10 +145,19 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> {
         }
         if (inputTransform != null) {
             inputTransform.apply(x, x, n, blas);
+            DenseRows.requireFinite("example", x, n, AbstractMLPTrainer.featureNames(featureIDMap),
+                    "after the model's input transform");
         }
         OutputHead<T> head = head();
-        float[] out = new float[n * head.units()];
+        int units = head.units();
+        float[] out = new float[n * units];
         network.predict(x, n, out, blas, head.loss());
+        for (int i = 0; i < out.length; i++) {
+            if (!Float.isFinite(out[i])) {
+                throw new IllegalArgumentException("example " + (i / units) + ": the network's output is " + out[i]
+                        + " (float32 overflowed inside the network; its inputs are far larger than the training data's)");
+            }
+        }
         return head.predictions(out, examples, active);
     }
 

@@ -321,24 +321,73 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         }
         boolean augmented = augmentation != null && !augmentation.isIdentity();
         InputTransform inputTransform = data.standardize(standardization, augmented, blas);
+        if (inputTransform != null) {
+            String[] names = featureNames(fmap);
+            if (!augmented) {
+                DenseRows.requireFinite("training example", data.train.x, data.train.rows, names, "after the input transform");
+            }
+            if (data.validation != null) {
+                DenseRows.requireFinite("validation example", data.validation.rows().x, data.validation.rows().rows, names,
+                        "after the input transform");
+            }
+        }
         BatchSource inputs = augmented ? new AugmentedRows(data.train, augmentation.newAugmenter(geometry), pixelOf,
                 inputTransform, augmentRng, blas) : data.train;
 
         ModelProvenance provenance = new ModelProvenance(modelClassName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, runProvenance(runProvenance, validation, blas));
-        Network net = Network.initialise(inputDropout, layerSpecs(fmap.size(), head.units()), weightInit, initRng);
         // A minibatch never holds more rows than the training data (Keras semantics), so buffers are sized by both.
         int batchSize = Math.min(minibatchSize, data.train.rows);
+        List<LayerSpec> specs = layerSpecs(fmap.size(), head.units());
+        checkMemory(specs, batchSize);
+        Network net = Network.initialise(inputDropout, specs, weightInit, initRng);
         NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas,
                 optimiser.createUpdater(NetworkTrainer.parameterSizes(net)), head.loss(), dropoutRng);
         EpochEvaluator<T> evaluator = new EpochEvaluator<>(head, net, steps, data.validation, monitor, blas);
         TrainingHistory history = new TrainingLoop(net, steps, inputs, data.trainTargets, evaluator, earlyStopping,
-                listeners, epochs, batchSize, shuffle, shuffleRng, Logger.getLogger(getClass().getName())).run();
+                listeners, epochs, batchSize, shuffle, shuffleRng, data.train.maxAbs(), Logger.getLogger(getClass().getName()))
+                .run();
         return model(provenance, fmap, head, inputTransform, net, history);
     }
 
     /** @return the class name recorded as the model's in its provenance. */
     abstract String modelClassName();
+
+    /** Heap bytes per parameter: weights, two optimiser slots, the gradient, and the initial and best copies. */
+    private static final int BYTES_PER_PARAMETER = 4 * 6;
+
+    /**
+     * Refuses a network whose parameters and minibatch buffers would not fit in the heap left, before allocating
+     * any of it, with what is asked, what is available and how to change either.
+     */
+    private static void checkMemory(List<LayerSpec> specs, int batchSize) {
+        long parameters = 0;
+        long activations = 0;
+        for (LayerSpec s : specs) {
+            parameters += (long) s.inputs() * s.units() + s.units();
+            if ((long) batchSize * Math.max(s.inputs(), s.units()) <= Integer.MAX_VALUE - 8) { // else NetworkTrainer refuses
+                activations += 4L * 4 * batchSize * s.units(); // pre-activations, outputs, mask, deltas
+            }
+        }
+        long needed = parameters * BYTES_PER_PARAMETER + activations;
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (needed > available) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "The network needs about %,d MB of heap "
+                    + "(%,d parameters with their optimiser state and copies, and buffers for minibatches of %d) but "
+                    + "about %,d MB are available: use fewer or narrower layers, a smaller minibatchSize, or a larger "
+                    + "heap (-Xmx)", needed >> 20, parameters, batchSize, available >> 20));
+        }
+    }
+
+    /** @return the feature names in id order. */
+    static String[] featureNames(ImmutableFeatureMap fmap) {
+        String[] names = new String[fmap.size()];
+        for (int j = 0; j < names.length; j++) {
+            names[j] = fmap.get(j).getName();
+        }
+        return names;
+    }
 
     private static <T extends Output<T>> void checkTrainable(Dataset<T> examples, OutputHead<T> head) {
         if (examples.size() == 0) {

@@ -57,6 +57,10 @@ final class DenseRows implements BatchSource {
                 throw new IllegalArgumentException(what + " " + index + " has non-finite value " + v
                         + " for feature '" + f.getName() + "'");
             }
+            if (!Float.isFinite((float) v)) {
+                throw new IllegalArgumentException(what + " " + index + " has value " + v + " for feature '"
+                        + f.getName() + "', beyond float32's range (±" + Float.MAX_VALUE + ") the network computes in");
+            }
             x[offset + id] = (float) v;
             known++;
         }
@@ -65,6 +69,34 @@ final class DenseRows implements BatchSource {
                     + ex.size() + " features, none in the " + features.size() + "-feature domain)");
         }
         return known;
+    }
+
+    /** @return the largest magnitude of any value. */
+    double maxAbs() {
+        double m = 0;
+        for (float v : x) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    /**
+     * Refuses rows holding a non-finite value (after an input transform overflowed), naming the example and the
+     * feature.
+     * @param what a description for errors, e.g. "example".
+     * @param x the rows.
+     * @param rows the number of rows.
+     * @param features the feature names by column.
+     * @param stage where the values come from, e.g. "after the model's input transform".
+     */
+    static void requireFinite(String what, float[] x, int rows, String[] features, String stage) {
+        int d = features.length;
+        for (int i = 0; i < rows * d; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new IllegalArgumentException(what + " " + (i / d) + " has value " + x[i] + " for feature '"
+                        + features[i % d] + "' " + stage + ": its values are too large for float32");
+            }
+        }
     }
 
     @Override

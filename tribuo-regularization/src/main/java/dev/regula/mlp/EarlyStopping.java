@@ -181,7 +181,8 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
         }
 
         /**
-         * Records an epoch's value.
+         * Records an epoch's value. A non-finite value (an undefined metric) never improves: it counts as an epoch
+         * without improvement, as Keras counts a NaN.
          * @param epoch the epoch, starting at 1.
          * @param current the monitored value.
          * @return what to do.
@@ -191,7 +192,7 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
                 return Decision.IGNORED;
             }
             wait++;
-            if (best == null || improves(current, best)) {
+            if (Double.isFinite(current) && (best == null || improves(current, best))) {
                 best = current;
                 bestEpoch = epoch;
                 if (!useBaseline || improves(current, baseline)) {

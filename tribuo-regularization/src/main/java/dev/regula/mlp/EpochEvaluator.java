@@ -30,6 +30,11 @@ final class EpochEvaluator<T extends Output<T>> {
         this.blas = blas;
     }
 
+    /** @return whether there is validation data (and so a validation loss). */
+    boolean validates() {
+        return validation != null;
+    }
+
     /**
      * Evaluates the network at the end of an epoch.
      * @param epoch the epoch number.

@@ -1,8 +1,10 @@
 package dev.regula.mlp;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.regula.augment.InputTransform;
+import dev.regula.data.Sha256;
 import dev.regula.mlp.protos.DenseLayerProto;
 import dev.regula.mlp.protos.MLPModelProto;
 import dev.regula.mlp.protos.StandardizationProto;
@@ -24,7 +26,8 @@ import java.util.function.Consumer;
 /**
  * The protobuf form shared by every network model ({@link MLPModelProto}): metadata, network, input transform
  * and history, plus the fields one output type adds (target standardization, threshold), which its model class
- * reads and writes itself.
+ * reads and writes itself. Every message carries a SHA-256 of its content, checked at load, and a loaded network
+ * must have finite weights.
  */
 final class ModelCodec {
     private ModelCodec() {}
@@ -93,8 +96,24 @@ final class ModelCodec {
      * @return the model proto.
      */
     static ModelProto wrap(MLPModelProto.Builder body, Class<?> modelClass) {
+        MLPModelProto unsigned = body.clearSha256().build();
+        MLPModelProto signed = unsigned.toBuilder()
+                .setSha256(ByteString.copyFrom(Sha256.digest(unsigned.toByteArray()))).build();
         return ModelProto.newBuilder().setVersion(AbstractMLPModel.CURRENT_VERSION).setClassName(modelClass.getName())
-                .setSerializedData(Any.pack(body.build())).build();
+                .setSerializedData(Any.pack(signed)).build();
+    }
+
+    /** Refuses a message whose checksum does not match its content (a model file damaged on disk or in transit). */
+    private static void verify(MLPModelProto proto, String modelName) {
+        if (proto.getSha256().isEmpty()) {
+            return;
+        }
+        byte[] computed = Sha256.digest(proto.toBuilder().clearSha256().build().toByteArray());
+        if (!ByteString.copyFrom(computed).equals(proto.getSha256())) {
+            throw new IllegalArgumentException("The serialized " + modelName + " is corrupt: its SHA-256 checksum "
+                    + Sha256.hex(proto.getSha256().toByteArray()) + " does not match its content ("
+                    + Sha256.hex(computed) + ")");
+        }
     }
 
     /**
@@ -114,6 +133,7 @@ final class ModelCodec {
                     + AbstractMLPModel.CURRENT_VERSION);
         }
         MLPModelProto proto = message.unpack(MLPModelProto.class);
+        verify(proto, modelName);
         ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(ModelDataProto.parseFrom(proto.getMetadata()));
         if (!carrier.outputDomain().getOutput(0).getClass().equals(outputClass)) {
             throw new IllegalArgumentException(modelName + " needs a " + outputClass.getSimpleName() + " output domain, found "
@@ -132,6 +152,9 @@ final class ModelCodec {
             biases.add(toArray(l.getBiasList()));
         }
         Network network = Network.of(proto.getInputDropout(), specs, kernels, biases);
+        if (!network.isFinite()) {
+            throw new IllegalArgumentException("The serialized " + modelName + " has non-finite weights; it cannot predict");
+        }
         if (network.numInputs() != carrier.featureDomain().size() || network.numOutputs() != outputInfo.size()) {
             throw new IllegalArgumentException("Serialized network shape " + network.numInputs() + "->" + network.numOutputs()
                     + " does not match the feature/output domains " + carrier.featureDomain().size() + "/" + outputInfo.size());

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.logging.Logger;
 
@@ -30,10 +31,17 @@ final class TrainingLoop {
     private final boolean shuffle;
     private final SplittableRandom shuffleRng;
     private final Logger logger;
+    private final double inputMagnitude;
+    private boolean warnedGrowing;
+
+    /** Epochs of growing training loss that draw a warning. */
+    static final int GROWING_EPOCHS = 3;
+    /** Input magnitudes above this make float32 overflow the likely cause of a divergence. */
+    private static final double LARGE_INPUT = 1e6;
 
     TrainingLoop(Network net, NetworkTrainer steps, BatchSource inputs, Targets targets, EpochEvaluator<?> evaluator,
                  @Nullable EarlyStopping earlyStopping, Listeners listeners, int epochs, int batchSize, boolean shuffle,
-                 SplittableRandom shuffleRng, Logger logger) {
+                 SplittableRandom shuffleRng, double inputMagnitude, Logger logger) {
         this.net = net;
         this.steps = steps;
         this.inputs = inputs;
@@ -46,6 +54,7 @@ final class TrainingLoop {
         this.shuffle = shuffle;
         this.shuffleRng = shuffleRng;
         this.logger = logger;
+        this.inputMagnitude = inputMagnitude;
     }
 
     /** Trains the network in place and returns what happened. */
@@ -88,7 +97,9 @@ final class TrainingLoop {
             EpochRecord record = evaluator.evaluate(epoch, (System.nanoTime() - start) / 1e9);
             records.add(record);
             listeners.epochEnd(record, epochs, logger);
-            EarlyStopping.Decision decision = tracker == null ? null : tracker.update(epoch, record.monitorValue());
+            warnIfGrowing(records);
+            EarlyStopping.Decision decision = tracker == null || nonFinite(record) != null ? null
+                    : tracker.update(epoch, record.monitorValue());
             if (decision == EarlyStopping.Decision.IMPROVED) {
                 best = net.copy();
             } else if (decision == EarlyStopping.Decision.STOP) {
@@ -97,7 +108,12 @@ final class TrainingLoop {
                         + " did not improve for " + tracker.getWait() + " epoch(s); best epoch " + tracker.getBestEpoch();
             }
         }
-        boolean restored = restore(reason, message, best, tracker);
+        String broken = records.isEmpty() ? null : nonFinite(records.get(records.size() - 1));
+        if (reason != StopReason.DIVERGED && broken != null) { // the last epoch left nothing finite to keep
+            reason = StopReason.DIVERGED;
+            message = broken + " at the end of epoch " + records.size();
+        }
+                boolean restored = restore(reason, message, best, tracker);
         logger.info(logger.getName().substring(logger.getName().lastIndexOf('.') + 1) + ": " + message);
         return new TrainingHistory(records, earlyStopping == null ? null : earlyStopping.getMonitor().getKey(),
                 tracker == null ? 0 : tracker.getBestEpoch(), reason, message, restored, epochs);
@@ -116,7 +132,7 @@ final class TrainingLoop {
                         : "early stopping had not yet counted an epoch (it counts epochs after startFromEpoch = "
                                 + earlyStopping.getStartFromEpoch() + ")";
                 throw new IllegalStateException("Training diverged: " + message + ". No finite model to keep ("
-                        + why + "); try a lower learning rate or smaller penalties.");
+                        + why + "); " + advice() + ".");
             }
             logger.warning("Training diverged (" + message + "); keeping the weights of epoch " + tracker.getBestEpoch());
             net.restoreFrom(best);
@@ -127,6 +143,50 @@ final class TrainingLoop {
             return true;
         }
         return false;
+    }
+
+    /**
+     * What went non-finite at the end of an epoch — the weights, the training loss, the validation loss — or null
+     * if all is finite. Such an epoch never counts as the best (nor does one whose monitored metric alone is
+     * undefined, such as an F1 without positives), and if training ends on one it has diverged.
+     */
+    private @Nullable String nonFinite(EpochRecord r) {
+        if (!net.isFinite()) {
+            return "a weight became non-finite";
+        }
+        if (!Double.isFinite(r.loss())) {
+            return "the training loss became " + r.loss();
+        }
+        if (evaluator.validates() && !Double.isFinite(r.valLoss())) {
+            return "the validation loss became " + r.valLoss();
+        }
+        return null;
+    }
+
+    /** The likely remedy: inputs of a large magnitude overflow float32 products; otherwise the step is too large. */
+    private String advice() {
+        if (inputMagnitude > LARGE_INPUT) {
+            return String.format(Locale.ROOT, "the training inputs reach |x| = %.3g, which float32 products overflow: "
+                    + "standardize them (standardization(Standardization...)) or rescale them", inputMagnitude);
+        }
+        return "try a lower learning rate or smaller penalties";
+    }
+
+    /** Warns once when the training loss has grown for {@value #GROWING_EPOCHS} epochs in a row. */
+    private void warnIfGrowing(List<EpochRecord> records) {
+        int n = records.size();
+        if (warnedGrowing || n <= GROWING_EPOCHS) {
+            return;
+        }
+        for (int i = n - GROWING_EPOCHS; i < n; i++) {
+            if (!(records.get(i).loss() > records.get(i - 1).loss())) {
+                return;
+            }
+        }
+        warnedGrowing = true;
+        logger.warning(String.format(Locale.ROOT, "the training loss has grown for %d epochs in a row (%.4g -> %.4g): "
+                + "training is diverging; %s", GROWING_EPOCHS, records.get(n - GROWING_EPOCHS - 1).loss(),
+                records.get(n - 1).loss(), advice()));
     }
 
     /**

@@ -26,6 +26,7 @@ private static final long serialVersionUID = 0L;
     layers_ = java.util.Collections.emptyList();
     targetMean_ = emptyDoubleList();
     targetScale_ = emptyDoubleList();
+    sha256_ = com.google.protobuf.ByteString.EMPTY;
   }
 
   @java.lang.Override
@@ -271,6 +272,22 @@ private static final long serialVersionUID = 0L;
     return threshold_;
   }
 
+  public static final int SHA256_FIELD_NUMBER = 9;
+  private com.google.protobuf.ByteString sha256_ = com.google.protobuf.ByteString.EMPTY;
+  /**
+   * <pre>
+   * SHA-256 of this message serialized with sha256 empty, checked when the model is loaded; empty in models
+   * written before the checksum existed, which load unchecked.
+   * </pre>
+   *
+   * <code>bytes sha256 = 9;</code>
+   * @return The sha256.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString getSha256() {
+    return sha256_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -317,6 +334,9 @@ private static final long serialVersionUID = 0L;
     }
     if (java.lang.Double.doubleToRawLongBits(threshold_) != 0) {
       output.writeDouble(8, threshold_);
+    }
+    if (!sha256_.isEmpty()) {
+      output.writeBytes(9, sha256_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -373,6 +393,10 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeDoubleSize(8, threshold_);
     }
+    if (!sha256_.isEmpty()) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBytesSize(9, sha256_);
+    }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
     return size;
@@ -412,6 +436,8 @@ private static final long serialVersionUID = 0L;
     if (java.lang.Double.doubleToLongBits(getThreshold())
         != java.lang.Double.doubleToLongBits(
             other.getThreshold())) return false;
+    if (!getSha256()
+        .equals(other.getSha256())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -451,6 +477,8 @@ private static final long serialVersionUID = 0L;
     hash = (37 * hash) + THRESHOLD_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
         java.lang.Double.doubleToLongBits(getThreshold()));
+    hash = (37 * hash) + SHA256_FIELD_NUMBER;
+    hash = (53 * hash) + getSha256().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -617,6 +645,7 @@ private static final long serialVersionUID = 0L;
       targetMean_ = emptyDoubleList();
       targetScale_ = emptyDoubleList();
       threshold_ = 0D;
+      sha256_ = com.google.protobuf.ByteString.EMPTY;
       return this;
     }
 
@@ -692,6 +721,9 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00000080) != 0)) {
         result.threshold_ = threshold_;
+      }
+      if (((from_bitField0_ & 0x00000100) != 0)) {
+        result.sha256_ = sha256_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -803,6 +835,9 @@ private static final long serialVersionUID = 0L;
       if (other.getThreshold() != 0D) {
         setThreshold(other.getThreshold());
       }
+      if (other.getSha256() != com.google.protobuf.ByteString.EMPTY) {
+        setSha256(other.getSha256());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -905,6 +940,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000080;
               break;
             } // case 65
+            case 74: {
+              sha256_ = input.readBytes();
+              bitField0_ |= 0x00000100;
+              break;
+            } // case 74
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1774,6 +1814,53 @@ private static final long serialVersionUID = 0L;
     public Builder clearThreshold() {
       bitField0_ = (bitField0_ & ~0x00000080);
       threshold_ = 0D;
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.ByteString sha256_ = com.google.protobuf.ByteString.EMPTY;
+    /**
+     * <pre>
+     * SHA-256 of this message serialized with sha256 empty, checked when the model is loaded; empty in models
+     * written before the checksum existed, which load unchecked.
+     * </pre>
+     *
+     * <code>bytes sha256 = 9;</code>
+     * @return The sha256.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString getSha256() {
+      return sha256_;
+    }
+    /**
+     * <pre>
+     * SHA-256 of this message serialized with sha256 empty, checked when the model is loaded; empty in models
+     * written before the checksum existed, which load unchecked.
+     * </pre>
+     *
+     * <code>bytes sha256 = 9;</code>
+     * @param value The sha256 to set.
+     * @return This builder for chaining.
+     */
+    public Builder setSha256(com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      sha256_ = value;
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * SHA-256 of this message serialized with sha256 empty, checked when the model is loaded; empty in models
+     * written before the checksum existed, which load unchecked.
+     * </pre>
+     *
+     * <code>bytes sha256 = 9;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearSha256() {
+      bitField0_ = (bitField0_ & ~0x00000100);
+      sha256_ = getDefaultInstance().getSha256();
       onChanged();
       return this;
     }

@@ -149,4 +149,15 @@ public interface MLPModelProtoOrBuilder extends
    * @return The threshold.
    */
   double getThreshold();
+
+  /**
+   * <pre>
+   * SHA-256 of this message serialized with sha256 empty, checked when the model is loaded; empty in models
+   * written before the checksum existed, which load unchecked.
+   * </pre>
+   *
+   * <code>bytes sha256 = 9;</code>
+   * @return The sha256.
+   */
+  com.google.protobuf.ByteString getSha256();
 }

@@ -49,33 +49,34 @@ public final class RegulaMlp {
       descriptor;
   static {
     java.lang.String[] descriptorData = {
-      "\n\020regula-mlp.proto\022\006regula\"\215\002\n\rMLPModelP" +
+      "\n\020regula-mlp.proto\022\006regula\"\235\002\n\rMLPModelP" +
       "roto\022\020\n\010metadata\030\001 \001(\014\022\025\n\rinput_dropout\030" +
       "\002 \001(\001\022\'\n\006layers\030\003 \003(\0132\027.regula.DenseLaye" +
       "rProto\0225\n\017input_transform\030\004 \001(\0132\034.regula" +
       ".StandardizationProto\022-\n\007history\030\005 \001(\0132\034" +
       ".regula.TrainingHistoryProto\022\027\n\013target_m" +
       "ean\030\006 \003(\001B\002\020\001\022\030\n\014target_scale\030\007 \003(\001B\002\020\001\022" +
-      "\021\n\tthreshold\030\010 \001(\001\"\325\001\n\017DenseLayerProto\022\016" +
-      "\n\006inputs\030\001 \001(\005\022\r\n\005units\030\002 \001(\005\022\022\n\nactivat" +
-      "ion\030\003 \001(\t\022\017\n\007dropout\030\004 \001(\001\022\021\n\tkernel_l1\030" +
-      "\005 \001(\001\022\021\n\tkernel_l2\030\006 \001(\001\022\017\n\007bias_l1\030\007 \001(" +
-      "\001\022\017\n\007bias_l2\030\010 \001(\001\022\020\n\010max_norm\030\t \001(\001\022\022\n\006" +
-      "kernel\030\n \003(\002B\002\020\001\022\020\n\004bias\030\013 \003(\002B\002\020\001\"\223\001\n\024S" +
-      "tandardizationProto\022\031\n\021samplewise_center" +
-      "\030\001 \001(\010\022$\n\034samplewise_std_normalization\030\002" +
-      " \001(\010\022\020\n\004mean\030\003 \003(\002B\002\020\001\022\021\n\005scale\030\004 \003(\002B\002\020" +
-      "\001\022\025\n\twhitening\030\005 \003(\002B\002\020\001\"\263\001\n\nEpochProto\022" +
-      "\r\n\005epoch\030\001 \001(\005\022\014\n\004loss\030\002 \001(\001\022\017\n\007penalty\030" +
-      "\003 \001(\001\022\020\n\010accuracy\030\004 \001(\001\022\020\n\010val_loss\030\005 \001(" +
-      "\001\022\024\n\014val_accuracy\030\006 \001(\001\022\025\n\rmonitor_value" +
-      "\030\007 \001(\001\022\025\n\rlearning_rate\030\010 \001(\001\022\017\n\007seconds" +
-      "\030\t \001(\001\"\304\001\n\024TrainingHistoryProto\022\"\n\006epoch" +
-      "s\030\001 \003(\0132\022.regula.EpochProto\022\017\n\007monitor\030\002" +
-      " \001(\t\022\022\n\nbest_epoch\030\003 \001(\005\022\023\n\013stop_reason\030" +
-      "\004 \001(\t\022\024\n\014stop_message\030\005 \001(\t\022\035\n\025restored_" +
-      "best_weights\030\006 \001(\010\022\031\n\021epochs_configured\030" +
-      "\007 \001(\005B\031\n\025dev.regula.mlp.protosP\001b\006proto3"
+      "\021\n\tthreshold\030\010 \001(\001\022\016\n\006sha256\030\t \001(\014\"\325\001\n\017D" +
+      "enseLayerProto\022\016\n\006inputs\030\001 \001(\005\022\r\n\005units\030" +
+      "\002 \001(\005\022\022\n\nactivation\030\003 \001(\t\022\017\n\007dropout\030\004 \001" +
+      "(\001\022\021\n\tkernel_l1\030\005 \001(\001\022\021\n\tkernel_l2\030\006 \001(\001" +
+      "\022\017\n\007bias_l1\030\007 \001(\001\022\017\n\007bias_l2\030\010 \001(\001\022\020\n\010ma" +
+      "x_norm\030\t \001(\001\022\022\n\006kernel\030\n \003(\002B\002\020\001\022\020\n\004bias" +
+      "\030\013 \003(\002B\002\020\001\"\223\001\n\024StandardizationProto\022\031\n\021s" +
+      "amplewise_center\030\001 \001(\010\022$\n\034samplewise_std" +
+      "_normalization\030\002 \001(\010\022\020\n\004mean\030\003 \003(\002B\002\020\001\022\021" +
+      "\n\005scale\030\004 \003(\002B\002\020\001\022\025\n\twhitening\030\005 \003(\002B\002\020\001" +
+      "\"\263\001\n\nEpochProto\022\r\n\005epoch\030\001 \001(\005\022\014\n\004loss\030\002" +
+      " \001(\001\022\017\n\007penalty\030\003 \001(\001\022\020\n\010accuracy\030\004 \001(\001\022" +
+      "\020\n\010val_loss\030\005 \001(\001\022\024\n\014val_accuracy\030\006 \001(\001\022" +
+      "\025\n\rmonitor_value\030\007 \001(\001\022\025\n\rlearning_rate\030" +
+      "\010 \001(\001\022\017\n\007seconds\030\t \001(\001\"\304\001\n\024TrainingHisto" +
+      "ryProto\022\"\n\006epochs\030\001 \003(\0132\022.regula.EpochPr" +
+      "oto\022\017\n\007monitor\030\002 \001(\t\022\022\n\nbest_epoch\030\003 \001(\005" +
+      "\022\023\n\013stop_reason\030\004 \001(\t\022\024\n\014stop_message\030\005 " +
+      "\001(\t\022\035\n\025restored_best_weights\030\006 \001(\010\022\031\n\021ep" +
+      "ochs_configured\030\007 \001(\005B\031\n\025dev.regula.mlp." +
+      "protosP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -86,7 +87,7 @@ public final class RegulaMlp {
     internal_static_regula_MLPModelProto_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_regula_MLPModelProto_descriptor,
-        new java.lang.String[] { "Metadata", "InputDropout", "Layers", "InputTransform", "History", "TargetMean", "TargetScale", "Threshold", });
+        new java.lang.String[] { "Metadata", "InputDropout", "Layers", "InputTransform", "History", "TargetMean", "TargetScale", "Threshold", "Sha256", });
     internal_static_regula_DenseLayerProto_descriptor =
       getDescriptor().getMessageTypes().get(1);
     internal_static_regula_DenseLayerProto_fieldAccessorTable = new
