@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -501,6 +502,27 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
     /** @return true if the index has a label column; false if all examples carry {@link LabelFactory#UNKNOWN_LABEL}. */
     public boolean hasLabels() {
         return labelled;
+    }
+
+    /**
+     * The listed image files last modified after a point in time, e.g. a model's training time, to name the files
+     * that probably changed when the images hash differs from a recorded one.
+     * @param time the point in time.
+     * @return the file names as written in the index, in index order.
+     */
+    public List<String> getFilesModifiedAfter(Instant time) {
+        List<String> out = new ArrayList<>();
+        Path root = getImageDirectory();
+        for (String name : filenames) {
+            try {
+                if (Files.getLastModifiedTime(root.resolve(name)).toInstant().isAfter(time)) {
+                    out.add(name);
+                }
+            } catch (IOException e) {
+                out.add(name); // gone or unreadable since it was read: changed as well
+            }
+        }
+        return out;
     }
 
     /** @return the number of examples (images). */

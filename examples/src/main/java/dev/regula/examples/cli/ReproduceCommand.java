@@ -34,6 +34,13 @@ final class ReproduceCommand extends BaseCommand {
         out().println("Trainer: " + reproduction.getTrainer());
         out().println("Data: " + reproduction.getDataSource());
         out().println("Invocation count: " + reproduction.getInvocationCount());
+        if (!reproduction.getDataChanges().isEmpty()) {
+            out().println("The training data changed since the model was trained:");
+            for (String change : reproduction.getDataChanges()) {
+                out().println("  " + change);
+            }
+            out().println("The predictions cannot be expected to be identical; re-training to show how far they differ.");
+        }
         out().flush();
         @Nullable MutableDataset<Label> compareOn = null;
         if (data != null || embedded) {
