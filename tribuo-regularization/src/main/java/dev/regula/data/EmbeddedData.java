@@ -25,8 +25,9 @@ import java.util.Map;
  * The resources are extracted to a directory keyed by their content hash,
  * {@code <base>/fashion-mnist-small-<first 12 hex digits of the SHA-256>/}, where the base is the system property
  * {@value #BASE_DIRECTORY_PROPERTY} if set, else {@code ${java.io.tmpdir}/regula-data}. Files are written
- * atomically (temporary file, then move) and reused when present with the expected hash, so data sources built
- * from them point at real, stable files and their provenance can be replayed.
+ * atomically (temporary file, then move) and reused when present with the expected size and hash (a file of
+ * another size is replaced without being read), so data sources built from them point at real, stable files and
+ * their provenance can be replayed. Reading them goes through {@link IdxFiles#source(Path, String)} and its checks.
  * <p>
  * Labels are the class indices {@code "0"}..{@code "9"}; {@link #classNames()} gives the Fashion-MNIST names.
  */
@@ -104,8 +105,10 @@ public final class EmbeddedData {
             Files.createDirectories(dir);
             for (Map.Entry<String, byte[]> e : resources().entrySet()) {
                 Path target = dir.resolve(e.getKey());
-                if (Files.isRegularFile(target) && Arrays.equals(Sha256.digest(Files.readAllBytes(target)),
-                        Sha256.digest(e.getValue()))) {
+                // The size first: a file of another size (say, gigabytes left in a shared temporary folder) is
+                // replaced without being read; one of the right size is hashed as a stream.
+                if (Files.isRegularFile(target) && Files.size(target) == e.getValue().length
+                        && Arrays.equals(digest(target), Sha256.digest(e.getValue()))) {
                     continue;
                 }
                 Path tmp = Files.createTempFile(dir, e.getKey(), ".tmp");
@@ -166,6 +169,18 @@ public final class EmbeddedData {
      */
     public static Path testLabels() throws IOException {
         return IdxFiles.labelsFile(directory(), IdxFiles.TEST);
+    }
+
+    /** The SHA-256 of a file, read as a stream. */
+    private static byte[] digest(Path file) throws IOException {
+        MessageDigest md = Sha256.newDigest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
+        }
+        return md.digest();
     }
 
     private static Map<String, byte[]> resources() throws IOException {

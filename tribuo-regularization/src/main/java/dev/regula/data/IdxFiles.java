@@ -16,7 +16,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Helpers around IDX files (the MNIST format) on top of Tribuo's {@link IDXDataSource}, which does the actual
@@ -25,7 +28,10 @@ import java.util.zip.GZIPInputStream;
  * <p>
  * A folder of IDX data holds {@code <split>-images-idx3-ubyte} and {@code <split>-labels-idx1-ubyte}, each
  * optionally gzipped ({@code .gz}), where the split is {@value #TRAIN} or {@value #TEST}. Gzip is recognised by
- * its magic bytes when reading headers.
+ * its magic bytes when reading headers. A folder holding both the plain and the gzipped file of one name is used
+ * only if the two hold the same data (the plain file is read); otherwise it is refused naming both.
+ * <p>
+ * Before Tribuo reads a file, {@link #validate(Path)} checks it against its header and the {@link MemoryBudget}.
  * <p>
  * Remember that {@code IDXDataSource} emits only the non-zero pixels of each image as features, named by the
  * zero-padded flat pixel index (see {@link ImageGeometry#featureName(int)}); use {@link #densify(Example, ImageGeometry)}
@@ -141,11 +147,15 @@ public final class IdxFiles {
 
     /**
      * Reads the header of an IDX file and checks that the file holds exactly the data the header declares, so
-     * that a truncated, padded or corrupt file is reported with its name before Tribuo reads it.
+     * that a truncated, padded or corrupt file is reported with its name before Tribuo reads it, and that reading
+     * the declared data fits in the {@link MemoryBudget} (about {@value #BYTES_PER_VALUE} bytes per declared value
+     * while Tribuo's {@code IDXDataSource} reads it). A gzipped file is checked against the budget before anything
+     * is inflated, and inflated only up to the declared size: data beyond it, or bytes after the gzip data, are
+     * refused without inflating them.
      * @param file the IDX file, gzipped or not.
      * @return the header.
-     * @throws ImageDataException if the header is invalid, the data is shorter or longer than declared, or the
-     *     gzip data is corrupt.
+     * @throws ImageDataException if the header is invalid, the data is shorter or longer than declared, the gzip
+     *     data is corrupt, or the declared data does not fit in the memory budget.
      * @throws IOException if the file cannot be read.
      */
     public static Header validate(Path file) throws IOException {
@@ -160,24 +170,48 @@ public final class IdxFiles {
         }
         long expected = values * elementBytes(h.type);
         long headerBytes = 4 + 4L * h.shape.length;
-        long actual;
-        boolean gzip = isGzip(file);
-        if (!gzip) {
-            actual = Files.size(file) - headerBytes;
-        } else {
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
-                in.skipNBytes(headerBytes);
-                actual = 0;
-                byte[] buffer = new byte[1 << 16];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    actual += n;
-                }
-            } catch (EOFException e) {
-                throw new ImageDataException(file, -1, "truncated gzip data (an incomplete download?): " + e, e);
-            } catch (IOException e) {
-                throw new ImageDataException(file, -1, "corrupt gzip data: " + e, e);
-            }
+        if (!isGzip(file)) {
+            checkSize(file, h, expected, Files.size(file) - headerBytes);
+            checkBudget(file, h, values);
+            return h;
         }
+        checkBudget(file, h, values); // before inflating: a few megabytes of gzip can declare and hold gigabytes
+        long inflated;
+        try {
+            inflated = BoundedGzip.inflatedLength(file, headerBytes + expected);
+        } catch (EOFException e) {
+            throw new ImageDataException(file, -1, "truncated gzip data (an incomplete download?): " + e, e);
+        } catch (BoundedGzip.TrailingDataException e) {
+            throw new ImageDataException(file, -1, "corrupt gzip data: " + (Files.size(file) - e.offset())
+                    + " bytes that are not gzip data follow the end of the gzip stream at offset " + e.offset(), e);
+        } catch (IOException e) {
+            throw new ImageDataException(file, -1, "corrupt gzip data: " + e, e);
+        }
+        if (inflated > headerBytes + expected) {
+            throw new ImageDataException(file, -1, "IDX file holds more than the " + expected + " data bytes its header "
+                    + h + " declares (inflation stopped at the first byte beyond them)");
+        }
+        checkSize(file, h, expected, inflated - headerBytes);
+        return h;
+    }
+
+    /** Estimated peak heap bytes per declared value while Tribuo's {@code IDXDataSource} reads an IDX file. */
+    static final long BYTES_PER_VALUE = 24;
+
+    /**
+     * Refuses a file whose declared values would not fit in the {@link MemoryBudget}: Tribuo's
+     * {@code IDXDataSource} holds every value as a {@code double} (8 bytes) while it builds the examples, whose
+     * non-zero values take 12 bytes each (a feature name reference and a {@code double}), plus per-image garbage.
+     */
+    private static void checkBudget(Path file, Header h, long values) throws ImageDataException {
+        String refusal = MemoryBudget.refusal("IDX header " + h + " declares " + values + " values: reading them into "
+                + "Tribuo examples", values * BYTES_PER_VALUE);
+        if (refusal != null) {
+            throw new ImageDataException(file, -1, refusal + "; nothing was read beyond the header");
+        }
+    }
+
+    private static void checkSize(Path file, Header h, long expected, long actual) throws ImageDataException {
         if (actual < expected) {
             throw new ImageDataException(file, -1, "truncated IDX file: header " + h + " declares " + expected
                     + " data bytes but the file holds " + actual);
@@ -186,7 +220,6 @@ public final class IdxFiles {
             throw new ImageDataException(file, -1, "IDX file has " + (actual - expected) + " bytes after the " + expected
                     + " data bytes its header " + h + " declares");
         }
-        return h;
     }
 
     private static int elementBytes(IDXDataSource.IDXType type) {
@@ -230,41 +263,47 @@ public final class IdxFiles {
     }
 
     /**
-     * Locates the images file of a split in a folder, preferring the uncompressed name.
+     * Locates the images file of a split in a folder. If both the plain and the gzipped file exist, they must hold
+     * the same data (the plain file is then used); otherwise the folder is refused, since either could be the
+     * current one.
      * @param directory the folder.
      * @param split {@link #TRAIN}, {@link #TEST} or another prefix.
      * @return the existing file, {@code <split>-images-idx3-ubyte} or {@code <split>-images-idx3-ubyte.gz}.
      * @throws NoSuchFileException if neither exists (the message names both).
+     * @throws ImageDataException if both exist with different content.
+     * @throws IOException if the files cannot be compared.
      */
-    public static Path imagesFile(Path directory, String split) throws NoSuchFileException {
+    public static Path imagesFile(Path directory, String split) throws IOException {
         return locate(directory, split + IMAGES_SUFFIX);
     }
 
     /**
-     * Locates the labels file of a split in a folder, preferring the uncompressed name.
+     * Locates the labels file of a split in a folder, with the rule of {@link #imagesFile(Path, String)} for a
+     * folder holding both the plain and the gzipped file.
      * @param directory the folder.
      * @param split {@link #TRAIN}, {@link #TEST} or another prefix.
      * @return the existing file, {@code <split>-labels-idx1-ubyte} or {@code <split>-labels-idx1-ubyte.gz}.
      * @throws NoSuchFileException if neither exists (the message names both).
+     * @throws ImageDataException if both exist with different content.
+     * @throws IOException if the files cannot be compared.
      */
-    public static Path labelsFile(Path directory, String split) throws NoSuchFileException {
+    public static Path labelsFile(Path directory, String split) throws IOException {
         return locate(directory, split + LABELS_SUFFIX);
     }
 
     /**
-     * Tells whether a folder holds both the images and labels files of a split.
+     * Tells whether a folder holds both the images and labels files of a split (each plain or gzipped; whether a
+     * plain and a gzipped file of the same name agree is checked by {@link #imagesFile} and {@link #labelsFile}).
      * @param directory the folder.
      * @param split the split prefix.
      * @return true if both files exist (gzipped or not).
      */
     public static boolean hasSplit(Path directory, String split) {
-        try {
-            imagesFile(directory, split);
-            labelsFile(directory, split);
-            return true;
-        } catch (NoSuchFileException e) {
-            return false;
-        }
+        return exists(directory, split + IMAGES_SUFFIX) && exists(directory, split + LABELS_SUFFIX);
+    }
+
+    private static boolean exists(Path directory, String name) {
+        return Files.isRegularFile(directory.resolve(name)) || Files.isRegularFile(directory.resolve(name + ".gz"));
     }
 
     /**
@@ -348,16 +387,73 @@ public final class IdxFiles {
         return source;
     }
 
-    private static Path locate(Path directory, String name) throws NoSuchFileException {
+    private static Path locate(Path directory, String name) throws IOException {
         Path plain = directory.resolve(name);
-        if (Files.isRegularFile(plain)) {
+        Path gz = directory.resolve(name + ".gz");
+        boolean hasPlain = Files.isRegularFile(plain);
+        boolean hasGz = Files.isRegularFile(gz);
+        if (hasPlain && hasGz) {
+            if (!sameContent(plain, gz)) {
+                throw new ImageDataException(gz, -1, "the folder also holds " + plain + " and the two files hold different "
+                        + "data; remove the one that is out of date (Regula does not guess which is current)");
+            }
             return plain;
         }
-        Path gz = directory.resolve(name + ".gz");
-        if (Files.isRegularFile(gz)) {
+        if (hasPlain) {
+            return plain;
+        }
+        if (hasGz) {
             return gz;
         }
         throw new NoSuchFileException(plain.toString(), gz.toString(), "neither IDX file exists");
+    }
+
+    /** A plain/gzip pair as last compared: equal paths, sizes and modification times give the same answer. */
+    private record Pair(Path plain, long plainSize, long plainModified, Path gz, long gzSize, long gzModified) {
+        static Pair of(Path plain, Path gz) throws IOException {
+            return new Pair(plain.toAbsolutePath(), Files.size(plain), Files.getLastModifiedTime(plain).toMillis(),
+                    gz.toAbsolutePath(), Files.size(gz), Files.getLastModifiedTime(gz).toMillis());
+        }
+    }
+
+    /** Comparisons already made, so that locating the same files again does not read them again. */
+    private static final Map<Pair, Boolean> COMPARED = new ConcurrentHashMap<>();
+
+    /**
+     * Whether a gzipped file inflates to exactly the bytes of a plain one; inflation stops one byte beyond the plain
+     * file's length, and a gzip file that is not valid counts as different.
+     */
+    private static boolean sameContent(Path plain, Path gz) throws IOException {
+        Pair key = Pair.of(plain, gz);
+        Boolean known = COMPARED.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean same;
+        try (InputStream a = Files.newInputStream(plain);
+             InputStream b = new GZIPInputStream(Files.newInputStream(gz), 1 << 16)) {
+            byte[] ba = new byte[1 << 16];
+            byte[] bb = new byte[1 << 16];
+            while (true) {
+                int na = a.readNBytes(ba, 0, ba.length);
+                int nb = b.readNBytes(bb, 0, Math.max(na, 1));
+                if (na == 0) {
+                    same = nb == 0;
+                    break;
+                }
+                if (nb != na || !Arrays.equals(ba, 0, na, bb, 0, nb)) {
+                    same = false;
+                    break;
+                }
+            }
+        } catch (ZipException | EOFException e) {
+            same = false;
+        }
+        if (COMPARED.size() > 64) {
+            COMPARED.clear();
+        }
+        COMPARED.put(key, same);
+        return same;
     }
 
     /**

@@ -18,9 +18,14 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * Everything image-format related, through Apache Commons Imaging without lossy colour-space conversions: reading
@@ -126,17 +131,21 @@ final class ImageCodec {
     }
 
     /**
-     * Reads an image's size from its header, without decoding the pixels; a PNG header must first pass
-     * {@link #pngHeaderProblem(byte[])}.
+     * Reads an image's size from its header, without decoding the pixels; a PNG must first pass
+     * {@link #pngHeaderProblem(byte[])} and {@link #checkPngChunks(byte[], Origin, long)} (chunk CRCs, IEND and
+     * the inflated size of its compressed metadata, limited by {@link MemoryBudget#pngMetadataLimit()}).
      * @param bytes the encoded image.
      * @param origin the image, for error messages.
      * @return the declared width and height, both at least 1.
-     * @throws ImageDataException if the header is invalid or unreadable.
+     * @throws ImageDataException if the header is invalid or unreadable, or a PNG is corrupt.
      */
     static Dimension readSize(byte[] bytes, Origin origin) throws ImageDataException {
         String pngProblem = pngHeaderProblem(bytes);
         if (pngProblem != null) {
             throw origin.error("image " + origin.describe() + " is not a valid PNG: " + pngProblem, null);
+        }
+        if (isPng(bytes)) {
+            checkPngChunks(bytes, origin, MemoryBudget.pngMetadataLimit());
         }
         try {
             Dimension size = Imaging.getImageSize(bytes);
@@ -150,6 +159,143 @@ final class ImageCodec {
         } catch (IOException | RuntimeException e) {
             throw origin.error(origin.describe() + " is not a readable image: " + e.getMessage(), e);
         }
+    }
+
+    /** @return true if the data starts with the PNG signature. */
+    static boolean isPng(byte[] b) {
+        return b.length >= PNG_SIGNATURE.length && Arrays.equals(b, 0, PNG_SIGNATURE.length, PNG_SIGNATURE, 0, PNG_SIGNATURE.length);
+    }
+
+    /**
+     * Walks the chunks of a PNG before the decoder sees it: every chunk must lie inside the file and carry the
+     * CRC-32 of its type and data (a mismatch means the file is corrupt, as libpng and Pillow report it), the file
+     * must end with IEND, and the compressed metadata chunks (iCCP, zTXt, compressed iTXt), which the decoder
+     * inflates into memory although no pixel needs them, may inflate to at most {@code metadataLimit} bytes
+     * together; inflation stops at the limit.
+     * @param b the encoded image, starting with the PNG signature.
+     * @param origin the image, for error messages.
+     * @param metadataLimit the largest inflated size of the compressed metadata chunks.
+     * @throws ImageDataException naming the image and the chunk if a check fails.
+     */
+    static void checkPngChunks(byte[] b, Origin origin, long metadataLimit) throws ImageDataException {
+        int offset = PNG_SIGNATURE.length;
+        long metadata = 0;
+        CRC32 crc = new CRC32();
+        while (true) {
+            if (b.length - offset < 12) {
+                throw origin.error("image " + origin.describe() + " is a corrupt PNG: it ends at offset " + b.length
+                        + " without an IEND chunk (truncated?)", null);
+            }
+            long length = readUnsignedInt(b, offset);
+            String type = new String(b, offset + 4, 4, StandardCharsets.ISO_8859_1);
+            if (!type.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+                throw origin.error("image " + origin.describe() + " is a corrupt PNG: the chunk at offset " + offset
+                        + " has an invalid type (bytes " + hex(b, offset + 4, 4) + ")", null);
+            }
+            if (length > Integer.MAX_VALUE || length > b.length - offset - 12L) {
+                throw origin.error("image " + origin.describe() + " is a corrupt PNG: its " + type + " chunk at offset "
+                        + offset + " declares " + length + " bytes but only " + Math.max(0, b.length - offset - 12L)
+                        + " remain (truncated?)", null);
+            }
+            int dataStart = offset + 8;
+            int dataEnd = dataStart + (int) length;
+            crc.reset();
+            crc.update(b, offset + 4, 4 + (int) length);
+            long stored = readUnsignedInt(b, dataEnd);
+            if (stored != crc.getValue()) {
+                throw origin.error(String.format(Locale.ROOT, "image %s is a corrupt PNG: the CRC-32 of its %s chunk at "
+                        + "offset %d is %08x but its data gives %08x", origin.describe(), type, offset, stored, crc.getValue()), null);
+            }
+            int compressed = compressedMetadataStart(type, b, dataStart, dataEnd);
+            if (compressed >= 0) {
+                metadata += inflatedSize(b, compressed, dataEnd, metadataLimit - metadata, type, offset, origin);
+                if (metadata > metadataLimit) {
+                    throw origin.error("image " + origin.describe() + ": its compressed " + type + " chunk at offset " + offset
+                            + " inflates to more than " + MemoryBudget.format(metadataLimit) + " of metadata (the limit on a "
+                            + "PNG's compressed iCCP, zTXt and iTXt chunks together; -D" + MemoryBudget.PNG_METADATA_PROPERTY
+                            + "=SIZE changes it); inflation stopped there, the image was not decoded", null);
+                }
+            }
+            if (type.equals("IEND")) {
+                return;
+            }
+            offset = dataEnd + 4;
+        }
+    }
+
+    /**
+     * Where the zlib stream of a compressed metadata chunk starts: after the keyword (or profile name), its NUL and
+     * the compression method byte; for iTXt only when its compression flag is set, after the language tag and the
+     * translated keyword.
+     * @return the offset of the zlib stream, or -1 if the chunk holds none (or is too malformed to tell: the
+     *     decoder then rejects it).
+     */
+    private static int compressedMetadataStart(String type, byte[] b, int start, int end) {
+        if (!type.equals("iCCP") && !type.equals("zTXt") && !type.equals("iTXt")) {
+            return -1;
+        }
+        int p = indexOfNul(b, start, end);
+        if (p < 0) {
+            return -1;
+        }
+        if (type.equals("iTXt")) {
+            if (p + 2 >= end || b[p + 1] == 0) {
+                return -1; // not compressed
+            }
+            int language = indexOfNul(b, p + 3, end);
+            int translated = language < 0 ? -1 : indexOfNul(b, language + 1, end);
+            return translated < 0 ? -1 : translated + 1;
+        }
+        return p + 2 < end ? p + 2 : -1;
+    }
+
+    private static int indexOfNul(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Inflates a zlib stream without keeping the output.
+     * @return the inflated size, or a value above {@code limit} if inflation stopped there.
+     */
+    private static long inflatedSize(byte[] b, int from, int to, long limit, String type, int offset, Origin origin)
+            throws ImageDataException {
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(b, from, to - from);
+            byte[] out = new byte[1 << 16];
+            long total = 0;
+            while (!inflater.finished() && total <= limit) {
+                int n = inflater.inflate(out);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw origin.error("image " + origin.describe() + " is a corrupt PNG: the compressed data of its " + type
+                            + " chunk at offset " + offset + " is incomplete", null);
+                }
+                total += n;
+            }
+            return total;
+        } catch (DataFormatException e) {
+            throw origin.error("image " + origin.describe() + " is a corrupt PNG: the compressed data of its " + type
+                    + " chunk at offset " + offset + " is invalid (" + e.getMessage() + ")", e);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private static long readUnsignedInt(byte[] b, int offset) {
+        return ((b[offset] & 0xffL) << 24) | ((b[offset + 1] & 0xffL) << 16) | ((b[offset + 2] & 0xffL) << 8) | (b[offset + 3] & 0xffL);
+    }
+
+    private static String hex(byte[] b, int offset, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%02x", b[offset + i] & 0xff));
+        }
+        return sb.toString();
     }
 
     /**

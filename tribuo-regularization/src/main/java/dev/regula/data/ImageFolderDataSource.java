@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -67,11 +68,22 @@ import java.util.Objects;
  * <b>Security.</b> File names that are absolute, or that resolve (after {@code ..} and symbolic links, via
  * {@link Path#toRealPath(LinkOption...)}) outside the image directory, are rejected. Each image's header is read
  * before decoding and images with more than {@code maxPixels} pixels (width × height) are rejected, which stops
- * decompression bombs.
+ * decompression bombs. Before the first image is decoded, the memory the whole load needs (the number of listed
+ * images times the first image's declared size, which every image must share) is checked against the
+ * {@link MemoryBudget} ({@code -Dregula.memory.limit}), as is each image file's size before it is read. PNG files
+ * are checked chunk by chunk before decoding: a chunk whose CRC-32 does not match, a truncated file, and
+ * compressed metadata chunks (iCCP, zTXt, iTXt) inflating beyond {@link MemoryBudget#pngMetadataLimit()} are
+ * refused.
  */
 public final class ImageFolderDataSource implements ConfigurableDataSource<Label> {
-    /** Rough heap cost of one feature of the first image: its name (a short String) plus decoding buffers. */
-    private static final long BYTES_PER_FEATURE = 80;
+    /** Heap cost of one feature name (a short String), shared by all examples. */
+    private static final long BYTES_PER_FEATURE_NAME = 64;
+    /** Heap cost of decoding one pixel: the encoded and inflated samples, the sRGB image and the value array. */
+    private static final long DECODE_BYTES_PER_PIXEL = 48;
+    /** Heap cost of one stored feature value: a name reference and a {@code double} in the example. */
+    private static final long BYTES_PER_STORED_FEATURE = 12;
+    /** Heap cost of one example apart from its features: the object, arrays, label and file name metadata. */
+    private static final long BYTES_PER_EXAMPLE = 256;
 
     /** Metadata key under which each example stores its file name as written in the index. */
     public static final String FILENAME_METADATA = "filename";
@@ -351,6 +363,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
         MessageDigest setDigest = Sha256.newDigest();
         MessageDigest fileDigest = Sha256.newDigest();
         ImageGeometry first = null;
+        long planned = 0; // the memory the whole load needs, known once the first image has been measured
         String firstFile = null;
         String[] featureNames = null;
         for (ImageIndex.Row row : rows) {
@@ -363,7 +376,14 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
             ImageCodec.Origin origin = new ImageCodec.Origin(indexFile, row.line(), row.filename(), image);
             byte[] bytes;
             try {
+                String refusal = MemoryBudget.refusal("image " + origin.describe() + " is a file of "
+                        + Files.size(image) + " bytes: reading it", Files.size(image) + planned);
+                if (refusal != null) {
+                    throw origin.error(refusal, null);
+                }
                 bytes = Files.readAllBytes(image);
+            } catch (ImageDataException e) {
+                throw e;
             } catch (IOException | OutOfMemoryError e) {
                 throw origin.error("cannot read image " + origin.describe() + ": " + e, e);
             }
@@ -376,6 +396,7 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
             }
             if (first == null) {
                 first = firstGeometry(size, origin);
+                planned = plannedBytes(first, rows.size(), size, origin);
                 firstFile = row.filename();
                 featureNames = first.featureNames();
             } else if (size.width != first.getWidth() || size.height != first.getHeight()) {
@@ -397,33 +418,45 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
     }
 
     /**
-     * The geometry of the first image, which every other image must share, after checking that its features fit
-     * in the heap.
+     * The geometry of the first image, which every other image must share.
      * @param size the first image's declared size.
      * @param origin the first image.
      * @return the geometry.
-     * @throws ImageDataException if the size is unsupported or its features would not fit in half the heap.
+     * @throws ImageDataException if the size is unsupported.
      */
     private ImageGeometry firstGeometry(Dimension size, ImageCodec.Origin origin) throws ImageDataException {
         int channels = channelMode == ChannelMode.RGB ? 3 : 1;
-        ImageGeometry first;
         try {
-            first = ImageGeometry.of(size.width, size.height, channels);
+            return ImageGeometry.of(size.width, size.height, channels);
         } catch (IllegalArgumentException e) {
             throw origin.error("image '" + origin.name() + "' has unsupported size " + size.width + "x" + size.height
                     + ": " + e.getMessage(), e);
         }
-        // A few kilobytes of PNG can declare tens of millions of pixels: check the memory they would take
-        // (a name per feature, and per image a value and a name reference) before building anything.
-        long features = (long) first.getSize();
-        long needed = features * BYTES_PER_FEATURE;
-        if (needed > Runtime.getRuntime().maxMemory() / 2) {
-            throw origin.error("image " + origin.describe() + " is " + size.width + "x" + size.height + ": " + features
-                    + " features need about " + (needed >> 20) + " MiB, more than half the JVM's maximum heap ("
-                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); lower maxPixels (now " + maxPixels
-                    + ") to reject such images, or raise -Xmx", null);
+    }
+
+    /**
+     * The memory the whole load needs, checked against the {@link MemoryBudget} before the first image is decoded:
+     * every listed image must have the first one's size, so the index and the first header fix it. A few kilobytes
+     * of PNG can declare tens of millions of pixels, and a few hundred such files exhaust any heap.
+     * @param g the geometry of every image.
+     * @param images the number of images listed.
+     * @param size the first image's declared size.
+     * @param origin the first image.
+     * @return the planned bytes.
+     * @throws ImageDataException if they exceed the budget.
+     */
+    private long plannedBytes(ImageGeometry g, int images, Dimension size, ImageCodec.Origin origin) throws ImageDataException {
+        long features = g.getSize();
+        long pixels = (long) size.width * size.height;
+        long needed = features * BYTES_PER_FEATURE_NAME + pixels * DECODE_BYTES_PER_PIXEL
+                + images * (features * BYTES_PER_STORED_FEATURE + BYTES_PER_EXAMPLE);
+        String refusal = MemoryBudget.refusal("the " + images + " image(s) listed are " + size.width + "x" + size.height
+                + " like the first, " + origin.describe() + ": " + features + " features each; decoding and holding them", needed);
+        if (refusal != null) {
+            throw origin.error(refusal + "; or lower maxPixels (now " + maxPixels + ") to reject such images; "
+                    + "no image was decoded", null);
         }
-        return first;
+        return needed;
     }
 
     /** @return the SHA-256 of the index CSV, lower-case hex. */
@@ -469,6 +502,27 @@ public final class ImageFolderDataSource implements ConfigurableDataSource<Label
     /** @return true if the index has a label column; false if all examples carry {@link LabelFactory#UNKNOWN_LABEL}. */
     public boolean hasLabels() {
         return labelled;
+    }
+
+    /**
+     * The listed image files last modified after a point in time, e.g. a model's training time, to name the files
+     * that probably changed when the images hash differs from a recorded one.
+     * @param time the point in time.
+     * @return the file names as written in the index, in index order.
+     */
+    public List<String> getFilesModifiedAfter(Instant time) {
+        List<String> out = new ArrayList<>();
+        Path root = getImageDirectory();
+        for (String name : filenames) {
+            try {
+                if (Files.getLastModifiedTime(root.resolve(name)).toInstant().isAfter(time)) {
+                    out.add(name);
+                }
+            } catch (IOException e) {
+                out.add(name); // gone or unreadable since it was read: changed as well
+            }
+        }
+        return out;
     }
 
     /** @return the number of examples (images). */

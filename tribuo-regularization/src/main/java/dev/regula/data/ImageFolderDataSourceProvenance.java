@@ -26,6 +26,10 @@ import java.util.Objects;
  * SHA-256 over the images (the hash of the concatenated SHA-256 digests of each image file, in index order),
  * the image geometry, the number of examples, the index file's modification time and the creation time.
  * <p>
+ * Two provenances are equal when their configuration, hashes, geometry and example count are: the two times are
+ * recorded but, like Tribuo's other data sources and {@code ProvenanceDiff}'s volatile keys, ignored by
+ * {@link #equals(Object)}, so that a source read again from unchanged files equals the one a model recorded.
+ * <p>
  * Not final only for {@link ImageFolderDataSource.ImageFolderDataSourceProvenance}, the former nested name of this
  * class, which provenance written by earlier builds still names.
  */
@@ -184,13 +188,12 @@ public class ImageFolderDataSourceProvenance extends SkeletalConfiguredObjectPro
             return false;
         }
         ImageFolderDataSourceProvenance that = (ImageFolderDataSourceProvenance) o;
-        return creationTime.equals(that.creationTime) && indexModifiedTime.equals(that.indexModifiedTime)
-                && indexHash.equals(that.indexHash) && imagesHash.equals(that.imagesHash)
+        return indexHash.equals(that.indexHash) && imagesHash.equals(that.imagesHash)
                 && geometry.equals(that.geometry) && exampleCount.equals(that.exampleCount);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), creationTime, indexModifiedTime, indexHash, imagesHash, geometry, exampleCount);
+        return Objects.hash(super.hashCode(), indexHash, imagesHash, geometry, exampleCount);
     }
 }

@@ -11,6 +11,10 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import dev.regula.mlp.AbstractMLPModel;
 import dev.regula.mlp.AbstractMLPTrainer;
+import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
+import dev.regula.data.ImageFolderDataSource;
+import dev.regula.data.ImageFolderDataSourceProvenance;
 import dev.regula.mlp.MLPModel;
 import dev.regula.mlp.MLPMultiLabelModel;
 import dev.regula.mlp.MLPRegressionModel;
@@ -25,11 +29,15 @@ import org.tribuo.Prediction;
 import org.tribuo.Trainer;
 import org.tribuo.Output;
 import org.tribuo.provenance.DataProvenance;
+import org.tribuo.provenance.DataSourceProvenance;
 import org.tribuo.provenance.DatasetProvenance;
 import org.tribuo.provenance.ModelProvenance;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -58,6 +66,7 @@ public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<
     private final ConfigurableDataSource<T> dataSource;
     private final @Nullable ConfigurableDataSource<T> validationSource;
     private final int invocationCount;
+    private final List<String> dataChanges;
 
     /**
      * The outcome of a reproduction.
@@ -74,13 +83,17 @@ public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<
 
     private Reproduction(ModelProvenance provenance, AbstractMLPTrainer<T, M> trainer,
                          ConfigurableDataSource<T> dataSource, @Nullable ConfigurableDataSource<T> validationSource,
-                         int invocationCount) {
+                         int invocationCount, List<String> dataChanges) {
         this.provenance = provenance;
         this.trainer = trainer;
         this.dataSource = dataSource;
         this.validationSource = validationSource;
         this.invocationCount = invocationCount;
+        this.dataChanges = List.copyOf(dataChanges);
     }
+
+    /** A data source rebuilt from its configuration, and how its data differ from the recorded data. */
+    private record Rebuilt<T extends Output<T>>(ConfigurableDataSource<T> source, List<String> changes) {}
 
     /**
      * Recovers the trainer and data source of a model.
@@ -124,7 +137,9 @@ public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<
         pinThreads(cm, trainerName, run);
         AbstractMLPTrainer<T, M> trainer = (AbstractMLPTrainer) cm.lookup(trainerName);
         checkBackend(run, trainer);
-        ConfigurableDataSource<T> source = rebuild(cm, sourceProvenance, "training");
+        Instant trainedAt = provenance.getTrainingTime().toInstant();
+        Rebuilt<T> source = rebuild(cm, sourceProvenance, "training", trainedAt);
+        List<String> changes = new ArrayList<>(source.changes());
         ConfigurableDataSource<T> validation = null;
         if (run.get(MLPTrainer.VALIDATION_PROVENANCE) instanceof DatasetProvenance recorded) {
             // An explicit validation set: rebuilt from its own provenance, in a configuration of its own.
@@ -132,11 +147,13 @@ public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<
             checkConfigured(validationSource, "validation");
             ConfigurationManager vcm = new ConfigurationManager();
             vcm.addConfiguration(ProvenanceUtil.extractConfiguration(recorded));
-            validation = rebuild(vcm, validationSource, "validation");
+            Rebuilt<T> v = rebuild(vcm, validationSource, "validation", trainedAt);
+            validation = v.source();
+            changes.addAll(v.changes());
         }
         Provenance count = provenance.getTrainerProvenance().getInstanceValues().get("train-invocation-count");
         int invocations = count instanceof IntProvenance ip ? ip.getValue() : 0;
-        return new Reproduction<>(provenance, trainer, source, validation, invocations);
+        return new Reproduction<>(provenance, trainer, source.source(), validation, invocations, changes);
     }
 
     /**
@@ -167,18 +184,159 @@ public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<
         }
     }
 
-    /** The data source of the configuration whose provenance is the recorded one. */
+    /**
+     * The data source of the configuration whose configuration is the recorded one. Its provenance must equal the
+     * recorded provenance apart from the values that describe the data (hashes, counts) and the volatile times;
+     * where those differ, the data changed since the model was trained and each difference is described, naming
+     * the file it belongs to.
+     */
     @SuppressWarnings("unchecked")
-    private static <T extends Output<T>> ConfigurableDataSource<T> rebuild(ConfigurationManager cm, DataProvenance recorded,
-                                                                           String role) {
+    private static <T extends Output<T>> Rebuilt<T> rebuild(ConfigurationManager cm, DataProvenance recorded, String role,
+                                                            Instant trainedAt) {
+        ConfigurableDataSource<T> match = null;
+        ConfigurableDataSource<T> sameClass = null;
         for (String name : cm.listAll(ConfigurableDataSource.class)) {
             ConfigurableDataSource<T> candidate = (ConfigurableDataSource<T>) cm.lookup(name);
-            if (candidate.getProvenance().equals(recorded)) {
-                return candidate;
+            DataSourceProvenance now = candidate.getProvenance();
+            if (now.equals(recorded)) {
+                match = candidate;
+                break;
+            }
+            if (match == null && sameConfiguration(recorded, now)) {
+                match = candidate;
+            } else if (sameClass == null && now.getClassName().equals(recorded.getClassName())) {
+                sameClass = candidate;
             }
         }
-        throw new IllegalArgumentException("could not rebuild the " + role + " data source " + recorded.getClassName()
-                + " from the provenance");
+        if (match == null) {
+            throw new IllegalArgumentException("could not rebuild the " + role + " data source " + recorded.getClassName()
+                    + " from the provenance" + (sameClass == null ? ""
+                    : ": its configuration differs: " + ProvenanceDiff.of(recorded, sameClass.getProvenance()).toString()
+                    .strip().replace("\n", "; ")));
+        }
+        List<String> changes = new ArrayList<>();
+        if (recorded instanceof ConfiguredObjectProvenance r && match.getProvenance() instanceof ConfiguredObjectProvenance n) {
+            describeChanges(r, n, cm, role, trainedAt, changes);
+        }
+        return new Rebuilt<>(match, changes);
+    }
+
+    /**
+     * Whether two provenances have the same classes and configuration, ignoring instance values (hashes, counts,
+     * times) at every level.
+     */
+    static boolean sameConfiguration(Provenance a, Provenance b) {
+        if (a instanceof ConfiguredObjectProvenance ca && b instanceof ConfiguredObjectProvenance cb) {
+            if (!ca.getClassName().equals(cb.getClassName())) {
+                return false;
+            }
+            Map<String, Provenance> pa = ca.getConfiguredParameters();
+            Map<String, Provenance> pb = cb.getConfiguredParameters();
+            if (!pa.keySet().equals(pb.keySet())) {
+                return false;
+            }
+            for (Map.Entry<String, Provenance> e : pa.entrySet()) {
+                if (!sameConfiguration(e.getValue(), pb.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof ListProvenance<?> la && b instanceof ListProvenance<?> lb) {
+            List<? extends Provenance> xa = la.getList();
+            List<? extends Provenance> xb = lb.getList();
+            if (xa.size() != xb.size()) {
+                return false;
+            }
+            for (int i = 0; i < xa.size(); i++) {
+                if (!sameConfiguration(xa.get(i), xb.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return Objects.equals(a, b);
+    }
+
+    /** Keys of instance values that describe data, not when or where it was read. */
+    private static boolean describesData(String key) {
+        return !ProvenanceDiff.VOLATILE_KEYS.contains(key);
+    }
+
+    /**
+     * Describes, one line each, the instance values (data hashes, counts, geometry) that differ between the recorded
+     * provenance and the rebuilt source's, at every level of nested sources, naming the file each belongs to; for
+     * the images of an {@link ImageFolderDataSource}, also the image files modified after the model was trained.
+     */
+    private static void describeChanges(ConfiguredObjectProvenance recorded, ConfiguredObjectProvenance now,
+                                        ConfigurationManager cm, String role, Instant trainedAt, List<String> out) {
+        Map<String, PrimitiveProvenance<?>> before = recorded.getInstanceValues();
+        Map<String, PrimitiveProvenance<?>> after = now.getInstanceValues();
+        for (Map.Entry<String, PrimitiveProvenance<?>> e : before.entrySet()) {
+            String key = e.getKey();
+            PrimitiveProvenance<?> current = after.get(key);
+            if (!describesData(key) || current == null || Objects.equals(e.getValue().getValue(), current.getValue())) {
+                continue;
+            }
+            out.add(key + " of " + subject(now, key) + " (" + role + " data): " + e.getValue().getValue() + " -> "
+                    + current.getValue());
+            if (key.equals(ImageFolderDataSourceProvenance.IMAGES_HASH)) {
+                out.add(modifiedImages(now, cm, trainedAt));
+            }
+        }
+        Map<String, Provenance> pb = recorded.getConfiguredParameters();
+        Map<String, Provenance> pa = now.getConfiguredParameters();
+        for (Map.Entry<String, Provenance> e : pb.entrySet()) {
+            if (e.getValue() instanceof ConfiguredObjectProvenance r && pa.get(e.getKey()) instanceof ConfiguredObjectProvenance n) {
+                describeChanges(r, n, cm, role, trainedAt, out);
+            }
+        }
+    }
+
+    /** What an instance value is about: the file it hashes or counts, else the source's class. */
+    private static String subject(ConfiguredObjectProvenance p, String key) {
+        Map<String, Provenance> config = p.getConfiguredParameters();
+        String index = value(config.get("indexFile"));
+        if (key.equals(ImageFolderDataSourceProvenance.INDEX_HASH) && index != null) {
+            return index;
+        }
+        if (index != null) {
+            return "the images listed in " + index;
+        }
+        String features = value(config.get("featuresPath"));
+        if (key.startsWith("features-") && features != null) {
+            return features;
+        }
+        String output = value(config.get("outputPath"));
+        if (key.startsWith("output-") && output != null) {
+            return output;
+        }
+        String name = p.getClassName();
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private static @Nullable String value(@Nullable Provenance p) {
+        return p instanceof PrimitiveProvenance<?> pp && pp.getValue() != null ? pp.getValue().toString() : null;
+    }
+
+    /** The image files of the rebuilt image folder that were modified after the model was trained. */
+    private static String modifiedImages(ConfiguredObjectProvenance now, ConfigurationManager cm, Instant trainedAt) {
+        String index = value(now.getConfiguredParameters().get("indexFile"));
+        for (String name : cm.listAll(ImageFolderDataSource.class)) {
+            ImageFolderDataSource source = (ImageFolderDataSource) cm.lookup(name);
+            if (source.getIndexFile().toString().equals(index)) {
+                List<String> files = source.getFilesModifiedAfter(trainedAt);
+                if (files.isEmpty()) {
+                    return "no listed image was modified since the model was trained (" + trainedAt + "): files were "
+                            + "replaced by older ones, reordered or renamed";
+                }
+                int shown = Math.min(files.size(), 10);
+                return "images modified since the model was trained: " + String.join(", ", files.subList(0, shown))
+                        + (files.size() > shown ? " and " + (files.size() - shown) + " more" : "")
+                        + " (in " + source.getImageDirectory() + ")";
+            }
+        }
+        return "the image files cannot be listed";
     }
 
     private static void pinThreads(ConfigurationManager cm, String trainerName, Map<String, ? extends Provenance> run) {
@@ -203,6 +361,17 @@ public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<
     /** @return the rebuilt training data source. */
     public ConfigurableDataSource<T> getDataSource() {
         return dataSource;
+    }
+
+    /**
+     * How the rebuilt data differ from the data the model was trained on, one line per difference naming the hash
+     * or count and the file it belongs to (e.g. {@code images-resource-hash of the images listed in /d/train.csv
+     * (training data): 22F8... -> 9A01...}, followed by the image files modified since training); empty if the data
+     * is unchanged. Known before re-training; a changed data set cannot reproduce the model.
+     * @return the differences (unmodifiable).
+     */
+    public List<String> getDataChanges() {
+        return dataChanges;
     }
 
     /** @return the train invocation count recorded in the provenance. */

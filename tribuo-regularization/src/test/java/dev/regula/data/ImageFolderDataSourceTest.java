@@ -162,6 +162,19 @@ class ImageFolderDataSourceTest {
     }
 
     @Test
+    void provenanceOfTheSameFilesReadAgainIsEqualDespiteItsTimes() throws IOException, InterruptedException {
+        ImageFolderDataSourceProvenance first = (ImageFolderDataSourceProvenance) ImageFolderDataSource.referenceTrain(root).build().getProvenance();
+        Thread.sleep(5); // a later creation time (a volatile value, as in ProvenanceDiff)
+        ImageFolderDataSourceProvenance again = (ImageFolderDataSourceProvenance) ImageFolderDataSource.referenceTrain(root).build().getProvenance();
+        assertNotEquals(first.getInstanceValues().get(ImageFolderDataSourceProvenance.DATASOURCE_CREATION_TIME),
+                again.getInstanceValues().get(ImageFolderDataSourceProvenance.DATASOURCE_CREATION_TIME));
+        assertEquals(first, again);
+        assertEquals(first.hashCode(), again.hashCode());
+        // ... but not when the data differs
+        assertNotEquals(first, ImageFolderDataSource.referenceTest(root).build().getProvenance());
+    }
+
+    @Test
     void flatHeaderlessLayout(@TempDir Path dir) throws IOException {
         BufferedImage a = TestImages.gray(5, 4);
         TestImages.write(dir.resolve("a.png"), a, ImageFormats.PNG);

@@ -88,10 +88,11 @@ final class GridCommand extends BaseCommand {
         if (folds == 1 || folds < 0) {
             throw new UserException("--folds must be >= 2 (or 0 for the validation split), found " + folds);
         }
+        MLPTrainer configured = config != null ? TrainerConfig.load(config) : null; // checked before any data is read
         DataSet dataSet = DataSet.load(data, testFraction, network.seed);
         StudySettings settings = network.settings(dataSet.geometry).build();
         TrainOptions builder = new TrainOptions();
-        MLPTrainer base = config != null ? TrainerConfig.load(config) : builder.builder(settings, 0, 0, 0, dataSet.geometry).build();
+        MLPTrainer base = configured != null ? configured : builder.builder(settings, 0, 0, 0, dataSet.geometry).build();
         Map<String, List<String>> axes = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : params.entrySet()) {
             List<String> values = new ArrayList<>();

@@ -30,16 +30,23 @@ final class ReproduceCommand extends BaseCommand {
     @Override
     int execute() throws Exception {
         MLPModel original = ModelFiles.read(model);
-        Reproduction reproduction = Reproduction.of(original);
+        var reproduction = Reproduction.of(original);
         out().println("Trainer: " + reproduction.getTrainer());
         out().println("Data: " + reproduction.getDataSource());
         out().println("Invocation count: " + reproduction.getInvocationCount());
+        if (!reproduction.getDataChanges().isEmpty()) {
+            out().println("The training data changed since the model was trained:");
+            for (String change : reproduction.getDataChanges()) {
+                out().println("  " + change);
+            }
+            out().println("The predictions cannot be expected to be identical; re-training to show how far they differ.");
+        }
         out().flush();
         @Nullable MutableDataset<Label> compareOn = null;
         if (data != null || embedded) {
             compareOn = new MutableDataset<>(DataSet.load(data, 0.2, 1).test);
         }
-        Reproduction.Result result = reproduction.reproduce(original, compareOn);
+        var result = reproduction.reproduce(original, compareOn);
         out().println("Provenance differences (times excluded): " + (result.provenanceDiff().isEmpty() ? "none"
                 : "\n" + result.provenanceDiff()));
         if (result.identical()) {

@@ -166,7 +166,7 @@ final class StudyCommand extends BaseCommand {
         return failed.isEmpty() ? 0 : RegulaCli.EXIT_ERROR;
     }
 
-    private StudySettings settingsFor(ImageGeometry geometry) {
+    private StudySettings settingsFor(ImageGeometry geometry) throws IOException {
         if (config != null) {
             applyConfig(TrainerConfig.load(config));
         }

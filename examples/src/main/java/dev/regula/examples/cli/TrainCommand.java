@@ -51,8 +51,9 @@ final class TrainCommand extends BaseCommand {
 
     @Override
     int execute() throws Exception {
+        MLPTrainer configured = config != null ? TrainerConfig.load(config) : null; // checked before any data is read
         DataSet dataSet = DataSet.load(data, testFraction, network.seed);
-        MLPTrainer trainer = config != null ? TrainerConfig.load(config) : regularization.builder(network, dataSet.geometry).build();
+        MLPTrainer trainer = configured != null ? configured : regularization.builder(network, dataSet.geometry).build();
         if (!params.isEmpty()) {
             trainer = TrainerConfig.override(trainer, params);
         }

@@ -6,6 +6,7 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
+import dev.regula.config.ConfigurationFiles;
 import dev.regula.mlp.MLPTrainer;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Trainer;
@@ -102,16 +103,19 @@ final class TrainerConfig {
     }
 
     /**
-     * Loads the single trainer of an OLCUT configuration file.
-     * @param file the file (XML, or another format OLCUT knows by its extension).
+     * Loads the single trainer of an OLCUT XML configuration file, checked first by
+     * {@link ConfigurationFiles#load(Path)} (no DOCTYPE, entities, imports or serialized objects), since
+     * configurations are shared between users.
+     * @param file the XML file.
      * @return the trainer.
      * @throws UserException if the file is missing or holds no or several MLP trainers.
+     * @throws IOException if the file cannot be read or is refused.
      */
-    static MLPTrainer load(Path file) {
+    static MLPTrainer load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new UserException("configuration file " + file + " does not exist");
         }
-        ConfigurationManager cm = new ConfigurationManager(file.toAbsolutePath().toString());
+        ConfigurationManager cm = ConfigurationFiles.load(file);
         List<String> names = cm.listAll(MLPTrainer.class);
         if (names.size() != 1) {
             throw new UserException("configuration file " + file + " must define exactly one " + MLPTrainer.class.getName()
