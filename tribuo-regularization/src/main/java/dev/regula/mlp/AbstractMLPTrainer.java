@@ -27,6 +27,7 @@ import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.Trainer;
+import org.tribuo.WeightedExamples;
 import org.tribuo.provenance.ModelProvenance;
 import org.tribuo.provenance.TrainerProvenance;
 import org.tribuo.provenance.impl.TrainerProvenanceImpl;
@@ -48,6 +49,10 @@ import java.util.logging.Logger;
  * of one training run — random streams, data preparation, input transform, augmentation, network and epoch loop.
  * A subclass supplies the {@link OutputHead} of its output type and wraps the trained network as its model.
  * <p>
+ * Example weights ({@link WeightedExamples}, Keras {@code sample_weight}) scale each example's loss term: the
+ * minibatch loss is the weighted mean {@code Σ w·ℓ / Σ w} (validation loss too, with the validation examples'
+ * weights), so scaling every weight changes nothing and a weight of 2 counts an example twice.
+ * <p>
  * Each call to {@code train} draws an independent random stream from the trainer's seeded RNG (Tribuo's
  * invocation-count idiom) and splits it into separate streams for the validation split, initialisation,
  * shuffling, dropout and augmentation, so variants that differ in one technique share everything else.
@@ -55,7 +60,8 @@ import java.util.logging.Logger;
  * @param <T> the output type.
  * @param <M> the model type produced.
  */
-public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>> implements Trainer<T>, Cloneable {
+public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>>
+        implements Trainer<T>, WeightedExamples, Cloneable {
     /** Run-provenance key of the BLAS backend used. */
     public static final String BLAS_PROVENANCE = "regula-blas";
     /** Run-provenance key of the BLAS thread count used. */

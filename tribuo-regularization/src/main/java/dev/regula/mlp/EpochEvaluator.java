@@ -54,7 +54,7 @@ final class EpochEvaluator<T extends Output<T>> {
             float[] predictions = new float[rows * units];
             net.predict(validation.rows().x, rows, predictions, blas, head.loss());
             float[] targets = validation.targets().values;
-            valLoss = head.loss().meanLoss(predictions, targets, rows, units) + steps.penalty();
+            valLoss = head.loss().meanLoss(predictions, targets, validation.targets().weights, rows, units) + steps.penalty();
             valAccuracy = head.accuracy(predictions, targets, rows);
             if (monitor != null && monitor.isTribuoMetric()) {
                 tribuoMetric = head.metric(monitor, head.predictions(predictions, validation.examples(),

@@ -25,9 +25,15 @@ import java.util.Map;
  */
 final class LabelHead extends OutputHead<Label> {
     private final String[] names;
+    private final Map<String, Float> labelWeights;
 
     LabelHead(ImmutableOutputInfo<Label> outputs) {
+        this(outputs, Map.of());
+    }
+
+    LabelHead(ImmutableOutputInfo<Label> outputs, Map<String, Float> labelWeights) {
         super(outputs);
+        this.labelWeights = labelWeights;
         names = new String[outputs.size()];
         for (Pair<Integer, Label> p : outputs) {
             names[p.getA()] = p.getB().getLabel();
@@ -54,6 +60,17 @@ final class LabelHead extends OutputHead<Label> {
             throw new IllegalArgumentException("The training data has only " + outputs.size() + " label ("
                     + outputs.getDomain() + "); a classifier needs at least 2");
         }
+        for (String label : labelWeights.keySet()) {
+            if (outputs.getID(new Label(label)) < 0) {
+                throw new IllegalArgumentException("A label weight is given for '" + label
+                        + "', which is not among the training labels " + outputs.getDomain());
+            }
+        }
+    }
+
+    @Override
+    float outputWeight(Label output) {
+        return labelWeights.getOrDefault(output.getLabel(), 1f);
     }
 
     /** Validation splits are stratified by label. */

@@ -6,10 +6,16 @@ import dev.regula.nn.Network;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.tribuo.classification.Label;
+import org.tribuo.classification.WeightedLabels;
 import org.tribuo.provenance.ModelProvenance;
 
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,9 +28,58 @@ import java.util.Set;
  * and BLAS thread count give bit-identical weights. Matrix products run in float32 on native OpenBLAS (or the
  * pure-Java fallback); see {@link Backends}. Validation splits are stratified by label.
  */
-public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> {
+public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implements WeightedLabels {
+    @Config(description = "Weight of each label's examples in the training loss (Keras class_weight), by label name; "
+            + "labels not listed weigh 1. Finite and >= 0. Multiplies the examples' own weights; validation is not "
+            + "weighted by label.")
+    private Map<String, Float> labelWeights = new HashMap<>();
+
     /** For OLCUT. */
     private MLPTrainer() {}
+
+    @Override
+    public synchronized void postConfig() {
+        super.postConfig();
+        if (labelWeights == null) {
+            labelWeights = new HashMap<>();
+        }
+        for (Map.Entry<String, Float> e : labelWeights.entrySet()) {
+            Float w = e.getValue();
+            if (w == null || !(w >= 0) || w.isInfinite()) {
+                throw new PropertyException("", "labelWeights", "the weight of label '" + e.getKey()
+                        + "' must be finite and >= 0, found " + w);
+            }
+        }
+    }
+
+    /**
+     * Sets the label weights (Tribuo's {@link WeightedLabels}): each label's examples count this much in the
+     * training loss. Recorded in the provenance as the {@code labelWeights} configuration.
+     * @param weights the weight of each label; labels not listed weigh 1.
+     * @throws PropertyException if a weight is negative or not finite.
+     */
+    @Override
+    public synchronized void setLabelWeights(Map<Label, Float> weights) {
+        Map<String, Float> byName = new HashMap<>();
+        for (Map.Entry<Label, Float> e : weights.entrySet()) {
+            byName.put(e.getKey().getLabel(), e.getValue());
+        }
+        labelWeights = byName;
+        postConfig();
+    }
+
+    /** A copy for a reused builder, with a map of label weights of its own. */
+    @Override
+    MLPTrainer copyConfiguration() {
+        MLPTrainer copy = (MLPTrainer) super.copyConfiguration();
+        copy.labelWeights = new HashMap<>(labelWeights);
+        return copy;
+    }
+
+    /** @return the label weights by label name (unmodifiable; labels not listed weigh 1). */
+    public Map<String, Float> getLabelWeights() {
+        return Collections.unmodifiableMap(labelWeights);
+    }
 
     /**
      * Starts a trainer configuration with the defaults: no hidden layer, Adam, 10 epochs, batch 128.
@@ -36,7 +91,7 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> {
 
     @Override
     OutputHead<Label> head(ImmutableOutputInfo<Label> outputs) {
-        return new LabelHead(outputs);
+        return new LabelHead(outputs, labelWeights);
     }
 
     @Override
@@ -66,6 +121,17 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> {
 
         @Override
         protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Weights one label's examples in the training loss (Keras {@code class_weight}).
+         * @param label the label name.
+         * @param weight its weight, finite and &gt;= 0 (0 ignores the label's examples).
+         * @return this builder.
+         */
+        public Builder labelWeight(String label, double weight) {
+            t().labelWeights.put(label, (float) weight);
             return this;
         }
     }

@@ -51,6 +51,16 @@ abstract class OutputHead<T extends Output<T>> {
     void fitTargets(List<? extends Example<T>> training) {
     }
 
+    /**
+     * The weight of an output in training, multiplying the example's own weight (classification's label weights,
+     * Keras {@code class_weight}). 1 by default.
+     * @param output an example's output.
+     * @return its weight.
+     */
+    float outputWeight(T output) {
+        return 1f;
+    }
+
     /** @return the number of strata a validation split is stratified by (1 for an unstratified split). */
     abstract int strata();
 

@@ -68,6 +68,7 @@ final class TrainingLoop {
         int[] order = identity(n);
         float[] batchX = new float[batchSize * inputs.cols()];
         float[] batchY = new float[batchSize * targets.width];
+        float[] batchW = new float[batchSize];
         int batches = (n + batchSize - 1) / batchSize;
         Network initial = net.copy(); // to notice a first epoch that changed nothing
         for (int epoch = 1; epoch <= epochs && reason == StopReason.COMPLETED; epoch++) {
@@ -80,7 +81,7 @@ final class TrainingLoop {
                 int rows = Math.min(batchSize, n - b * batchSize);
                 inputs.gather(order, b * batchSize, rows, batchX);
                 targets.gather(order, b * batchSize, rows, batchY);
-                double loss = steps.step(batchX, batchY, rows);
+                double loss = steps.step(batchX, batchY, targets.gatherWeights(order, b * batchSize, rows, batchW), rows);
                 if (!Double.isFinite(loss)) {
                     reason = StopReason.DIVERGED;
                     message = "loss became " + loss + " at epoch " + epoch + ", batch " + (b + 1) + " of " + batches;

@@ -97,10 +97,14 @@ final class TrainingSplit<T extends Output<T>> {
                                                              FeatureIndex features, OutputHead<T> head) {
         head.fitTargets(train);
         DenseRows rows = DenseRows.of(train, "training example", features);
-        Targets targets = Targets.of(train, "training example", head);
+        Targets targets = Targets.of(train, "training example", head, true);
+        if (!(targets.totalWeight() > 0)) {
+            throw new IllegalArgumentException("Every training example has weight 0 (example weights times label "
+                    + "weights): there is nothing to train on");
+        }
         Validation<T> val = validation == null ? null : new Validation<>(
-                DenseRows.of(validation, "validation example", features), Targets.of(validation, "validation example", head),
-                validation);
+                DenseRows.of(validation, "validation example", features),
+                Targets.of(validation, "validation example", head, false), validation);
         return new TrainingSplit<>(rows, targets, val);
     }
 

@@ -1,5 +1,7 @@
 package dev.regula.nn;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.SplittableRandom;
 
 /**
@@ -50,6 +52,7 @@ public final class NetworkTrainer {
     private double lossSum;
     private double penaltyWeightedSum;
     private long seen;
+    private double weightSeen;
 
     /**
      * Prepares training of a network in place.
@@ -148,16 +151,31 @@ public final class NetworkTrainer {
      * @return the batch objective: mean loss plus penalty (NaN or infinite if training diverged).
      */
     public double step(float[] x, float[] y, int rows) {
+        return step(x, y, null, rows);
+    }
+
+    /**
+     * One training step on a minibatch whose rows carry weights: the loss is the weighted mean
+     * ({@link OutputLoss#gradient}).
+     * @param x the inputs, rows × inputs row-major; input dropout is applied to it in place.
+     * @param y the targets.
+     * @param weights the row weights, or null for all 1.
+     * @param rows the batch size.
+     * @return the batch objective: weighted mean loss plus penalty.
+     */
+    public double step(float[] x, float[] y, float @Nullable [] weights, int rows) {
         forward(x, rows);
         int last = layers.length - 1;
-        double ce = loss.gradient(act[last], y, rows, layers[last].units(), correct) / rows;
+        double ce = loss.gradient(act[last], y, weights, rows, layers[last].units(), correct);
         updater.beginStep();
         backwardAndUpdate(rows);
         double penalty = 0;
         for (double p : layerPenalty) {
             penalty += p;
         }
-        lossSum += ce * rows;
+        double weight = weights == null ? rows : sum(weights, rows);
+        lossSum += ce * weight;
+        weightSeen += weight;
         penaltyWeightedSum += penalty * rows;
         seen += rows;
         return ce + penalty;
@@ -385,17 +403,26 @@ public final class NetworkTrainer {
         }
     }
 
+    private static double sum(float[] w, int rows) {
+        double s = 0;
+        for (int r = 0; r < rows; r++) {
+            s += w[r];
+        }
+        return s;
+    }
+
     /** Clears the running epoch statistics. */
     public void resetEpochStatistics() {
         lossSum = 0;
+        weightSeen = 0;
         penaltyWeightedSum = 0;
         seen = 0;
         correct[0] = 0;
     }
 
-    /** @return the mean loss (without the penalty) over the rows seen since the last reset. */
+    /** @return the (weighted) mean loss, without the penalty, over the rows seen since the last reset. */
     public double epochLoss() {
-        return lossSum / seen;
+        return weightSeen == 0 ? 0 : lossSum / weightSeen;
     }
 
     /** @return the mean penalty over the rows seen since the last reset (each batch weighted by its size). */

@@ -1,5 +1,7 @@
 package dev.regula.nn;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The multi-label head: an independent sigmoid per output unit and the binary cross-entropy against 0/1 targets,
  * one per unit (Keras {@code binary_crossentropy(from_logits=True)}, PyTorch {@code BCEWithLogitsLoss}).
@@ -51,24 +53,28 @@ public final class SigmoidCrossEntropy implements OutputLoss {
     }
 
     @Override
-    public double gradient(float[] z, float[] targets, int rows, int units, int[] hits) {
-        double loss = 0;
-        float scale = 1f / (rows * units);
+    public double gradient(float[] z, float[] targets, float @Nullable [] weights, int rows, int units, int[] hits) {
+        float[] scale = OutputLoss.rowScales(weights, rows);
+        float all = 1f / (rows * units);
+        double[] rowLoss = new double[rows];
         for (int r = 0; r < rows; r++) {
+            float s = scale == null ? all : scale[r] / units;
             boolean hit = true;
+            double l = 0;
             for (int j = r * units; j < (r + 1) * units; j++) {
                 float x = z[j];
                 float y = targets[j];
-                loss += Math.max(x, 0) - (double) x * y + Math.log1p(Math.exp(-Math.abs((double) x)));
+                l += Math.max(x, 0) - (double) x * y + Math.log1p(Math.exp(-Math.abs((double) x)));
                 float p = sigmoid(x);
                 hit &= (p > threshold) == (y > 0.5f);
-                z[j] = scale * (p - y);
+                z[j] = s * (p - y);
             }
+            rowLoss[r] = l / units;
             if (hit) {
                 hits[0]++;
             }
         }
-        return loss / units;
+        return OutputLoss.mean(rowLoss, weights, rows);
     }
 
     /**
@@ -76,14 +82,17 @@ public final class SigmoidCrossEntropy implements OutputLoss {
      * so that a saturated probability gives a large finite loss.
      */
     @Override
-    public double meanLoss(float[] predictions, float[] targets, int rows, int units) {
-        double loss = 0;
-        int n = rows * units;
-        for (int i = 0; i < n; i++) {
-            double p = Math.min(Math.max(predictions[i], Float.MIN_NORMAL), 1 - 0x1p-24);
-            loss -= targets[i] > 0.5f ? Math.log(p) : Math.log1p(-p);
+    public double meanLoss(float[] predictions, float[] targets, float @Nullable [] weights, int rows, int units) {
+        double[] rowLoss = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            double l = 0;
+            for (int i = r * units; i < (r + 1) * units; i++) {
+                double p = Math.min(Math.max(predictions[i], Float.MIN_NORMAL), 1 - 0x1p-24);
+                l -= targets[i] > 0.5f ? Math.log(p) : Math.log1p(-p);
+            }
+            rowLoss[r] = l / units;
         }
-        return loss / n;
+        return OutputLoss.mean(rowLoss, weights, rows);
     }
 
     @Override

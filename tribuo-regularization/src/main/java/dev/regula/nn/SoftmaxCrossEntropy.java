@@ -1,5 +1,7 @@
 package dev.regula.nn;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The classification head: row-wise softmax over the output units and softmax cross-entropy against class
  * indices (Keras {@code sparse_categorical_crossentropy} on logits, PyTorch {@code CrossEntropyLoss}). A target
@@ -21,8 +23,13 @@ public enum SoftmaxCrossEntropy implements OutputLoss {
     }
 
     @Override
-    public double gradient(float[] z, float[] targets, int rows, int units, int[] hits) {
-        return crossEntropyGradient(z, targets, rows, units, hits);
+    public double gradient(float[] z, float[] targets, float @Nullable [] weights, int rows, int units, int[] hits) {
+        if (weights == null) {
+            return crossEntropyGradient(z, targets, rows, units, hits, null, null) / rows;
+        }
+        double[] rowLoss = new double[rows];
+        crossEntropyGradient(z, targets, rows, units, hits, OutputLoss.rowScales(weights, rows), rowLoss);
+        return OutputLoss.mean(rowLoss, weights, rows);
     }
 
     /**
@@ -30,12 +37,19 @@ public enum SoftmaxCrossEntropy implements OutputLoss {
      * {@code Float.MIN_NORMAL} so that a probability that underflowed to 0 gives a large finite loss.
      */
     @Override
-    public double meanLoss(float[] predictions, float[] targets, int rows, int units) {
-        double ce = 0;
-        for (int i = 0; i < rows; i++) {
-            ce -= Math.log(Math.max(predictions[i * units + (int) targets[i]], Float.MIN_NORMAL));
+    public double meanLoss(float[] predictions, float[] targets, float @Nullable [] weights, int rows, int units) {
+        if (weights == null) {
+            double ce = 0;
+            for (int i = 0; i < rows; i++) {
+                ce -= Math.log(Math.max(predictions[i * units + (int) targets[i]], Float.MIN_NORMAL));
+            }
+            return ce / rows;
         }
-        return ce / rows;
+        double[] rowLoss = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            rowLoss[i] = -Math.log(Math.max(predictions[i * units + (int) targets[i]], Float.MIN_NORMAL));
+        }
+        return OutputLoss.mean(rowLoss, weights, rows);
     }
 
     /**
@@ -66,18 +80,22 @@ public enum SoftmaxCrossEntropy implements OutputLoss {
 
     /**
      * Softmax cross-entropy of a batch: replaces the logits by the gradient of the <em>mean</em> loss,
-     * {@code (softmax(z) − onehot(y)) / rows}, and returns the summed (not averaged) loss
-     * {@code Σ_r −log softmax(z_r)[y_r]}. Also counts rows whose arg-max equals the label.
+     * {@code (softmax(z) − onehot(y)) · s_r} with {@code s_r = 1 / rows} (or the given row scales, for a weighted
+     * mean), and returns the summed (not averaged) loss {@code Σ_r −log softmax(z_r)[y_r]}. Also counts rows whose
+     * arg-max equals the label.
      * @param z the logits, rows × cols, overwritten with the gradient.
      * @param y the class indices, in [0, cols), one per row.
      * @param rows the number of rows.
      * @param cols the number of columns.
      * @param correct out-parameter: {@code correct[0]} is incremented by the number of correctly classified rows.
+     * @param scale each row's gradient factor, or null for {@code 1 / rows}.
+     * @param rowLoss out-parameter receiving each row's loss, or null.
      * @return the summed cross-entropy.
      */
-    public static double crossEntropyGradient(float[] z, float[] y, int rows, int cols, int[] correct) {
+    static double crossEntropyGradient(float[] z, float[] y, int rows, int cols, int[] correct, float @Nullable [] scale,
+                                       double @Nullable [] rowLoss) {
         double loss = 0;
-        float invRows = 1f / rows;
+        float invRowsAll = 1f / rows;
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
             int label = (int) y[r];
@@ -99,7 +117,12 @@ public enum SoftmaxCrossEntropy implements OutputLoss {
                 z[o + j] = e;
                 sum += e;
             }
-            loss += Math.log(sum) - shiftedLabelLogit;
+            double l = Math.log(sum) - shiftedLabelLogit;
+            loss += l;
+            if (rowLoss != null) {
+                rowLoss[r] = l;
+            }
+            float invRows = scale == null ? invRowsAll : scale[r];
             float inv = (float) (1.0 / sum);
             for (int j = 0; j < cols; j++) {
                 z[o + j] *= inv * invRows;

@@ -1,5 +1,7 @@
 package dev.regula.nn;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The regression head: identity activation and the squared error, or its robust variant the Huber loss, against
  * real targets, one per output unit.
@@ -59,26 +61,34 @@ public final class SquaredError implements OutputLoss {
     }
 
     @Override
-    public double gradient(float[] z, float[] targets, int rows, int units, int[] hits) {
-        double loss = 0;
-        int n = rows * units;
-        float scale = 1f / n;
-        for (int i = 0; i < n; i++) {
-            float e = z[i] - targets[i];
-            loss += elementLoss(e);
-            z[i] = scale * elementGradient(e);
+    public double gradient(float[] z, float[] targets, float @Nullable [] weights, int rows, int units, int[] hits) {
+        float[] scale = OutputLoss.rowScales(weights, rows);
+        float all = 1f / (rows * units);
+        double[] rowLoss = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            float s = scale == null ? all : scale[r] / units;
+            double l = 0;
+            for (int i = r * units; i < (r + 1) * units; i++) {
+                float e = z[i] - targets[i];
+                l += elementLoss(e);
+                z[i] = s * elementGradient(e);
+            }
+            rowLoss[r] = l / units;
         }
-        return loss / units;
+        return OutputLoss.mean(rowLoss, weights, rows);
     }
 
     @Override
-    public double meanLoss(float[] predictions, float[] targets, int rows, int units) {
-        double loss = 0;
-        int n = rows * units;
-        for (int i = 0; i < n; i++) {
-            loss += elementLoss(predictions[i] - targets[i]);
+    public double meanLoss(float[] predictions, float[] targets, float @Nullable [] weights, int rows, int units) {
+        double[] rowLoss = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            double l = 0;
+            for (int i = r * units; i < (r + 1) * units; i++) {
+                l += elementLoss(predictions[i] - targets[i]);
+            }
+            rowLoss[r] = l / units;
         }
-        return loss / n;
+        return OutputLoss.mean(rowLoss, weights, rows);
     }
 
     private double elementLoss(float e) {

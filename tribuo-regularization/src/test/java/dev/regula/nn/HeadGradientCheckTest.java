@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Checks the backward pass of the regression and multi-label heads against central finite differences of the
+ * Checks the backward pass of every head, unweighted and with row weights, against central finite differences of the
  * objective (mean loss plus an L2 penalty), dropout off, on both BLAS backends; and the losses' values against
  * their definitions computed in double.
  */
@@ -28,17 +28,18 @@ class HeadGradientCheckTest {
         for (String backend : Backends.nativeAvailable() ? new String[]{"java", "openblas"} : new String[]{"java"}) {
             for (int threads : new int[]{1, 2}) {
                 for (OutputLoss loss : new OutputLoss[]{SquaredError.mse(), SquaredError.huber(0.3),
-                        SigmoidCrossEntropy.withThreshold(0.5)}) {
-                    list.add(Arguments.of(backend, threads, loss));
+                        SigmoidCrossEntropy.withThreshold(0.5), SoftmaxCrossEntropy.INSTANCE}) {
+                    list.add(Arguments.of(backend, threads, loss, false));
+                    list.add(Arguments.of(backend, threads, loss, true));
                 }
             }
         }
         return list.stream();
     }
 
-    @ParameterizedTest(name = "{0} threads={1} {2}")
+    @ParameterizedTest(name = "{0} threads={1} {2} weighted={3}")
     @MethodSource("cases")
-    void gradientsMatchFiniteDifferences(String backend, int threads, OutputLoss loss) {
+    void gradientsMatchFiniteDifferences(String backend, int threads, OutputLoss loss, boolean weighted) {
         Blas blas = Backends.get(backend, threads);
         int in = 5, hidden = 6, out = 3, rows = 9;
         List<LayerSpec> specs = List.of(
@@ -50,23 +51,31 @@ class HeadGradientCheckTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) data.nextGaussian();
         }
-        float[] y = new float[rows * out];
+        float[] y = new float[rows * loss.targetWidth(out)];
         for (int i = 0; i < y.length; i++) {
-            y[i] = loss instanceof SigmoidCrossEntropy ? (data.nextBoolean() ? 1 : 0) : (float) data.nextGaussian();
+            y[i] = loss instanceof SoftmaxCrossEntropy ? data.nextInt(out)
+                    : loss instanceof SigmoidCrossEntropy ? (data.nextBoolean() ? 1 : 0) : (float) data.nextGaussian();
         }
-        float[][] grads = gradients(net, x, y, rows, blas, loss);
+        float[] w = null;
+        if (weighted) { // uneven weights, one of them 0
+            w = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                w[r] = r == 2 ? 0 : (float) (0.2 + 3 * data.nextDouble());
+            }
+        }
+        float[][] grads = gradients(net, x, y, w, rows, blas, loss);
         float[][] params = paramsOf(net);
         double h = 1e-3;
-        double f0 = objective(net, x, y, rows, blas, loss);
+        double f0 = objective(net, x, y, w, rows, blas, loss);
         int checked = 0;
         for (float[] p : params) {
             int t = Arrays.asList(params).indexOf(p);
             for (int i = 0; i < p.length; i++) {
                 float orig = p[i];
                 p[i] = (float) (orig + h);
-                double plus = objective(net, x, y, rows, blas, loss);
+                double plus = objective(net, x, y, w, rows, blas, loss);
                 p[i] = (float) (orig - h);
-                double minus = objective(net, x, y, rows, blas, loss);
+                double minus = objective(net, x, y, w, rows, blas, loss);
                 p[i] = orig;
                 double tol = 2e-3 + 2e-2 * Math.abs((plus - minus) / (2 * h));
                 if (Math.abs((plus - f0) / h - (f0 - minus) / h) > 5 * tol) {
@@ -85,11 +94,14 @@ class HeadGradientCheckTest {
         float[] y = {1f, 0f, 1f, 1f};
         // squared error: mean of e² over the 2 × 2 elements
         double mse = (0.25 + 4 + 4 + 1) / 4;
-        assertEquals(mse, SquaredError.mse().meanLoss(z, y, 2, 2), 1e-12);
-        assertEquals(mse * 2, SquaredError.mse().gradient(z.clone(), y, 2, 2, new int[1]), 1e-6); // summed over rows
+        assertEquals(mse, SquaredError.mse().meanLoss(z, y, null, 2, 2), 1e-12);
+        assertEquals(mse, SquaredError.mse().gradient(z.clone(), y, null, 2, 2, new int[1]), 1e-6);
+        // weighted: row 0 (e² = 0.25, 4) weighs 3, row 1 (4, 1) weighs 1
+        assertEquals((3 * (0.25 + 4) / 2 + (4 + 1) / 2.0) / 4, SquaredError.mse().meanLoss(z, y, new float[]{3, 1}, 2, 2), 1e-12);
+        assertEquals(0, SquaredError.mse().gradient(z.clone(), y, new float[]{0, 0}, 2, 2, new int[1]), "no weight, no loss");
         // Huber(1): ½e² inside, |e| − ½ outside
         double huber = (0.125 + 1.5 + 1.5 + 0.5) / 4;
-        assertEquals(huber, SquaredError.huber(1).meanLoss(z, y, 2, 2), 1e-12);
+        assertEquals(huber, SquaredError.huber(1).meanLoss(z, y, null, 2, 2), 1e-12);
         // binary cross-entropy on logits against the same on probabilities
         double bce = 0;
         for (int i = 0; i < 4; i++) {
@@ -97,11 +109,11 @@ class HeadGradientCheckTest {
             bce -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
         }
         int[] hits = new int[1];
-        assertEquals(bce / 2, SigmoidCrossEntropy.withThreshold(0.5).gradient(z.clone(), y, 2, 2, hits), 1e-6);
+        assertEquals(bce / 4, SigmoidCrossEntropy.withThreshold(0.5).gradient(z.clone(), y, null, 2, 2, hits), 1e-6);
         assertEquals(1, hits[0], "row 0 (0.5 → 1, −2 → 0) is right; row 1 (0 → 0 against 1) is not");
         float[] p = z.clone();
         SigmoidCrossEntropy.withThreshold(0.5).activate(p, 2, 2);
-        assertEquals(bce / 4, SigmoidCrossEntropy.withThreshold(0.5).meanLoss(p, y, 2, 2), 1e-6);
+        assertEquals(bce / 4, SigmoidCrossEntropy.withThreshold(0.5).meanLoss(p, y, null, 2, 2), 1e-6);
         assertThrows(IllegalArgumentException.class, () -> SquaredError.huber(0));
         assertThrows(IllegalArgumentException.class, () -> SquaredError.huber(Double.POSITIVE_INFINITY));
     }
@@ -129,14 +141,14 @@ class HeadGradientCheckTest {
         };
     }
 
-    private static double objective(Network net, float[] x, float[] y, int rows, Blas blas, OutputLoss loss) {
+    private static double objective(Network net, float[] x, float[] y, float[] w, int rows, Blas blas, OutputLoss loss) {
         float[][] ignored = paramsOf(net.copy());
-        return new NetworkTrainer(net, rows, blas, recording(ignored), loss, new SplittableRandom(1)).step(x.clone(), y, rows);
+        return new NetworkTrainer(net, rows, blas, recording(ignored), loss, new SplittableRandom(1)).step(x.clone(), y, w, rows);
     }
 
-    private static float[][] gradients(Network net, float[] x, float[] y, int rows, Blas blas, OutputLoss loss) {
+    private static float[][] gradients(Network net, float[] x, float[] y, float[] w, int rows, Blas blas, OutputLoss loss) {
         float[][] recorded = paramsOf(net.copy());
-        new NetworkTrainer(net, rows, blas, recording(recorded), loss, new SplittableRandom(1)).step(x.clone(), y, rows);
+        new NetworkTrainer(net, rows, blas, recording(recorded), loss, new SplittableRandom(1)).step(x.clone(), y, w, rows);
         return recorded;
     }
 }
