@@ -5,10 +5,11 @@ import com.opencsv.ICSVWriter;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,8 @@ public final class PredictionWriter {
     private PredictionWriter() {}
 
     /**
-     * Writes predictions to a file, replacing it.
+     * Writes predictions to a file, replacing it atomically ({@link AtomicFiles}): a failure leaves the previous
+     * file, if any.
      * @param file the CSV file.
      * @param predictions the predictions, whose examples carry a file name.
      * @param withProbabilities true to add the per-class probability columns.
@@ -40,9 +42,11 @@ public final class PredictionWriter {
      * @throws IOException if the file cannot be written.
      */
     public static void write(Path file, List<Prediction<Label>> predictions, boolean withProbabilities) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        AtomicFiles.write(file, out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             write(w, predictions, withProbabilities);
-        }
+            w.flush();
+        });
     }
 
     /**

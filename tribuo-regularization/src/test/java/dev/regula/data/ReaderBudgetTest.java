@@ -85,9 +85,9 @@ class ReaderBudgetTest {
         Files.write(images(), gzip(idx(new int[]{2_700_000, 28, 28}, 4096)));
         writeLabels(40);
         ImageDataException e = assertDataError(images(), -1, () -> IdxFiles.source(dir, IdxFiles.TRAIN),
-                "IDX header UBYTE[2700000, 28, 28] declares 2116800000 values: reading them into Tribuo examples needs about 47.3 GiB",
+                "IDX header UBYTE[2700000, 28, 28] declares 2116800000 values: reading them into Tribuo examples needs about 31.5 GiB",
                 "more than the ", " available (three quarters of the JVM's maximum heap of ",
-                "raise -Xmx, or set -Dregula.memory.limit=SIZE (e.g. -Dregula.memory.limit=48g)",
+                "raise -Xmx, or set -Dregula.memory.limit=SIZE (e.g. -Dregula.memory.limit=32g)",
                 "nothing was read beyond the header");
         assertTrue(e.getMessage().length() < 600, e.getMessage());
     }
@@ -104,7 +104,7 @@ class ReaderBudgetTest {
         writeLabels(40);
         System.setProperty(MemoryBudget.PROPERTY, "10k");
         assertDataError(images(), -1, () -> IdxFiles.source(dir, IdxFiles.TRAIN),
-                "declares 2560 values: reading them into Tribuo examples needs about 60.0 KiB, more than the 10.0 KiB "
+                "declares 2560 values: reading them into Tribuo examples needs about 40.0 KiB, more than the 10.0 KiB "
                         + "available (-Dregula.memory.limit=10k)");
         System.setProperty(MemoryBudget.PROPERTY, "1M");
         assertEquals(40, IdxFiles.source(dir, IdxFiles.TRAIN).size());

@@ -36,7 +36,9 @@ import java.util.logging.Logger;
  * and prints one JSON line of speed figures, for side-by-side comparison with the PyTorch reference script.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Train the reference network on IDX data and print one JSON line of speed figures.")
+        description = {"Train the reference network on IDX data and print one JSON line of speed figures.",
+                "A figure that cannot be measured (no t10k files to predict, a diverged loss) is null, and the \"notes\" "
+                        + "field (and stderr) says why."})
 final class BenchCommand extends BaseCommand {
     /** Held strongly: a logger whose level is set must not be garbage collected. */
     private static final Logger REGULA_LOGGER = Logger.getLogger("dev.regula");
@@ -127,16 +129,34 @@ final class BenchCommand extends BaseCommand {
             predictPerSecond = test.size() / medianOfFivePasses(() -> model.predict(test));
             networkPerSecond = networkThroughput(model, test);
         }
+        List<String> notes = new ArrayList<>();
+        if (test == null) {
+            notes.add("predict_examples_per_second and network_predict_examples_per_second are null: " + data
+                    + " has no t10k test files to predict");
+        }
+        double finalLoss = model.getHistory().getEpochs().get(model.getHistory().getEpochsRun() - 1).loss();
+        if (!Double.isFinite(finalLoss)) {
+            notes.add("final_loss is null: the training loss was " + finalLoss);
+        }
+        if (!(median > 0)) {
+            notes.add("examples_per_second and gflops are null: the median epoch time is " + median + " s");
+        }
+        for (String note : notes) {
+            err().println("bench: " + note);
+        }
+        err().flush();
+        // JSON has no NaN or Infinity: a value that is not a finite number is written as null, and "notes" says why.
         String json = String.format(Locale.ROOT,
                 "{\"tool\":\"regula\",\"variant\":\"%s\",\"backend\":\"%s\",\"threads\":%d,\"train_examples\":%d,"
-                        + "\"validation_examples\":%d,\"epochs\":%d,\"seconds_per_epoch_median\":%.3f,\"seconds_per_epoch\":%s,"
-                        + "\"examples_per_second\":%.1f,\"gflops\":%.1f,\"train_seconds_total\":%.2f,"
-                        + "\"predict_examples_per_second\":%.1f,\"network_predict_examples_per_second\":%.1f,"
-                        + "\"final_loss\":%.4f,\"peak_rss_mb\":%d}",
+                        + "\"validation_examples\":%d,\"epochs\":%d,\"seconds_per_epoch_median\":%s,\"seconds_per_epoch\":%s,"
+                        + "\"examples_per_second\":%s,\"gflops\":%s,\"train_seconds_total\":%s,"
+                        + "\"predict_examples_per_second\":%s,\"network_predict_examples_per_second\":%s,"
+                        + "\"final_loss\":%s,\"peak_rss_mb\":%d,\"notes\":%s}",
                 variant, Backends.get(threadsUsed()).name(), threadsUsed(), train.size(),
-                val == null ? 0 : val.size(), epochs, median, format(seconds), trainSize / median,
-                trainSize * flopsPerExample / median / 1e9, total, predictPerSecond, networkPerSecond,
-                model.getHistory().getEpochs().get(model.getHistory().getEpochsRun() - 1).loss(), peakRssMb());
+                val == null ? 0 : val.size(), epochs, number(median, 3), format(seconds),
+                number(median > 0 ? trainSize / median : Double.NaN, 1),
+                number(median > 0 ? trainSize * flopsPerExample / median / 1e9 : Double.NaN, 1), number(total, 2),
+                number(predictPerSecond, 1), number(networkPerSecond, 1), number(finalLoss, 4), peakRssMb(), strings(notes));
         out().println(json);
         out().flush();
         return 0;
@@ -226,7 +246,44 @@ final class BenchCommand extends BaseCommand {
     private static String format(List<Double> v) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < v.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", v.get(i)));
+            sb.append(i == 0 ? "" : ",").append(number(v.get(i), 3));
+        }
+        return sb.append(']').toString();
+    }
+
+    /**
+     * A JSON number with a fixed number of decimals, or {@code null} for NaN and the infinities, which JSON cannot
+     * represent.
+     * @param v the value.
+     * @param decimals the decimals.
+     * @return the JSON text.
+     */
+    static String number(double v, int decimals) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "null";
+    }
+
+    /** A JSON array of strings. */
+    private static String strings(List<String> values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (String v : values) {
+            sb.append(sb.length() == 1 ? "" : ",").append('"');
+            for (char c : v.toCharArray()) {
+                switch (c) {
+                    case '"' -> sb.append("\\\"");
+                    case '\\' -> sb.append("\\\\");
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\t' -> sb.append("\\t");
+                    default -> {
+                        if (c < 0x20) {
+                            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                        } else {
+                            sb.append(c);
+                        }
+                    }
+                }
+            }
+            sb.append('"');
         }
         return sb.append(']').toString();
     }

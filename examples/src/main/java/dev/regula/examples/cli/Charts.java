@@ -1,5 +1,6 @@
 package dev.regula.examples.cli;
 
+import dev.regula.data.AtomicFiles;
 import dev.regula.mlp.EpochRecord;
 import dev.regula.mlp.TrainingHistory;
 import org.knowm.xchart.BitmapEncoder;
@@ -88,7 +89,9 @@ final class Charts {
         if (chart.getSeriesMap().isEmpty()) {
             return;
         }
-        BitmapEncoder.saveBitmap(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG);
-        VectorGraphicsEncoder.saveVectorGraphic(chart, base.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        AtomicFiles.write(base.resolveSibling(base.getFileName() + ".png"),
+                out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.write(base.resolveSibling(base.getFileName() + ".svg"),
+                out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
     }
 }

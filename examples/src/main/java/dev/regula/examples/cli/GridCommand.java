@@ -1,5 +1,6 @@
 package dev.regula.examples.cli;
 
+import dev.regula.data.AtomicFiles;
 import dev.regula.experiment.StudySettings;
 import dev.regula.mlp.EpochRecord;
 import dev.regula.mlp.MLPModel;
@@ -17,8 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +32,7 @@ import java.util.Map;
                 + "validation split (validation accuracy of the kept epoch) or by k-fold cross-validation (--folds, "
                 + "Tribuo's CrossValidation, mean accuracy), prints the table sorted by score and writes grid.csv and "
                 + "the best trainer as an OLCUT configuration file (best-config.xml) for 'train --config' or Java code.",
+                "--out must be new, empty or written by an earlier grid, unless --overwrite is given.",
                 "Only the training data is used; the test set is never looked at."},
         footer = {"%nExamples:%n  regula grid --l2 1e-5,1e-4,1e-3 --dropout 0,0.25 --epochs 5%n"
                 + "  regula grid --param epochs=5,10 --param optimiser.learningRate=0.0001,0.001 --folds 3%n"
@@ -67,8 +67,15 @@ final class GridCommand extends BaseCommand {
             description = "Fraction held out (and not used) when the data has no test set (default: ${DEFAULT-VALUE}).")
     double testFraction = 0.2;
 
+    @Option(names = "--overwrite", description = "Write into an existing, non-empty --out folder that 'regula grid' did "
+            + "not create (without it, such a folder is refused).")
+    boolean overwrite;
+
     @Mixin
     NetworkOptions network = new NetworkOptions();
+
+    /** Name of the marker file identifying a folder written by grid. */
+    static final String MARKER = ".regula-grid";
 
     /** One point of the grid. */
     private record Point(double l2, double l1, double dropout, Map<String, String> params) {
@@ -89,6 +96,10 @@ final class GridCommand extends BaseCommand {
             throw new UserException("--folds must be >= 2 (or 0 for the validation split), found " + folds);
         }
         MLPTrainer configured = config != null ? TrainerConfig.load(config) : null; // checked before any data is read
+        Outputs.checkFolder(out, "--out", MARKER, "grid", overwrite);
+        for (String name : List.of("grid.csv", "best-config.xml")) {
+            Outputs.refuseInputs(out.resolve(name), "--out", List.of(new Outputs.Input(config, "the --config file")));
+        }
         DataSet dataSet = DataSet.load(data, testFraction, network.seed);
         StudySettings settings = network.settings(dataSet.geometry).build();
         TrainOptions builder = new TrainOptions();
@@ -114,7 +125,14 @@ final class GridCommand extends BaseCommand {
         if (folds == 0 && base.getValidationFraction() == 0) {
             throw new UserException("the trainer has no validation split (validationFraction = 0); use --validation or --folds");
         }
-        Files.createDirectories(out);
+        try (Outputs.OutputLock lock = Outputs.lock(out, "grid")) {
+            Outputs.prepareFolder(out, "--out", MARKER, "grid", overwrite);
+            return search(dataSet, settings, builder, base, axes, points);
+        }
+    }
+
+    private int search(DataSet dataSet, StudySettings settings, TrainOptions builder, MLPTrainer base,
+                       Map<String, List<String>> axes, List<Point> points) throws Exception {
         Dataset<Label> train = new MutableDataset<>(dataSet.train);
         out().println("Data: " + dataSet.description);
         out().printf(Locale.ROOT, "%d configuration(s), scored by %s%n", points.size(),
@@ -151,7 +169,7 @@ final class GridCommand extends BaseCommand {
             csv.append(String.format(Locale.ROOT, ",%.4f,%.1f%n", s.score(), s.seconds()));
             out().printf(Locale.ROOT, "%4d  %.4f  %s%n", r + 1, s.score(), s.point().describe());
         }
-        Files.writeString(out.resolve("grid.csv"), csv, StandardCharsets.UTF_8);
+        AtomicFiles.writeString(out.resolve("grid.csv"), csv);
         Path best = out.resolve("best-config.xml");
         TrainerConfig.save(scored.get(0).trainer(), best);
         out().println("Best: " + scored.get(0).point().describe());

@@ -24,7 +24,8 @@ import java.util.List;
 /** {@code regula predict}: predicts unlabelled images into a submission CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Predicts images with a saved model and writes the submission CSV 'filename,label' "
-                + "(plus p_<label> columns with --probabilities).",
+                + "(plus p_<label> columns with --probabilities). --out may not be one of the files read (the model, "
+                + "the index CSV, an image or an IDX file); it is written atomically.",
         footer = {"%nINPUT is one of:%n  an index CSV (e.g. Test.csv); images are looked up in --images, or for the "
                 + "reference Test.csv in Train/Images/test, else next to the CSV%n"
                 + "  the reference root folder holding Test.csv%n"
@@ -61,16 +62,25 @@ final class PredictCommand extends BaseCommand {
                 examples.get(i).setMetadataValue(ImageFolderDataSource.FILENAME_METADATA, i + ".png");
             }
         }
+        if (Files.isDirectory(out)) {
+            throw new UserException("--out " + out + " is a directory; give the CSV file to write, e.g. " + out.resolve("submission.csv"));
+        }
+        Outputs.refuseInputs(out, "--out", inputs);
         List<Prediction<Label>> predictions = m.predict(examples);
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        PredictionWriter.write(out, predictions, probabilities);
+        PredictionWriter.write(out, predictions, probabilities); // atomically: a failure leaves any previous file
         out().println("Wrote " + predictions.size() + " predictions to " + out.toAbsolutePath());
         return 0;
     }
 
+    /** The files this run reads, which --out must not be. */
+    private final List<Outputs.Input> inputs = new ArrayList<>();
+
     private DataSource<Label> source(MLPModel m) throws Exception {
+        inputs.add(new Outputs.Input(model, "the --model file"));
         if (Files.isRegularFile(input)) {
+            inputs.add(new Outputs.Input(input, "the index CSV given as --input"));
             Path dir = images;
             if (dir == null) {
                 Path root = input.toAbsolutePath().getParent();
@@ -79,11 +89,14 @@ final class PredictCommand extends BaseCommand {
             }
             ImageFolderDataSource s = ImageFolderDataSource.builder(input).imageDirectory(dir).build();
             checkGeometry(m, s.getGeometry(), "the images listed in " + input);
+            addImages(s);
             return s;
         }
         if (Files.isRegularFile(input.resolve(ReferenceLayout.TEST_INDEX))) {
             ImageFolderDataSource s = ImageFolderDataSource.referenceTest(input).build();
             checkGeometry(m, s.getGeometry(), "the images listed in " + input.resolve(ReferenceLayout.TEST_INDEX));
+            inputs.add(new Outputs.Input(s.getIndexFile(), "the index CSV " + s.getIndexFile()));
+            addImages(s);
             return s;
         }
         String split = IdxFiles.hasSplit(input, IdxFiles.TEST) ? IdxFiles.TEST : IdxFiles.hasSplit(input, IdxFiles.TRAIN) ? IdxFiles.TRAIN : null;
@@ -92,7 +105,15 @@ final class PredictCommand extends BaseCommand {
                     + "(t10k-images-idx3-ubyte[.gz] + t10k-labels-idx1-ubyte[.gz])");
         }
         checkGeometry(m, IdxFiles.geometry(IdxFiles.imagesFile(input, split)), "the images in " + IdxFiles.imagesFile(input, split));
+        inputs.add(new Outputs.Input(IdxFiles.imagesFile(input, split), "the IDX images file"));
+        inputs.add(new Outputs.Input(IdxFiles.labelsFile(input, split), "the IDX labels file"));
         return RescalingDataSource.of(IdxFiles.source(input, split), 1.0 / 255);
+    }
+
+    private void addImages(ImageFolderDataSource s) {
+        for (String name : s.getFilenames()) {
+            inputs.add(new Outputs.Input(s.getImageDirectory().resolve(name), "an image listed in " + s.getIndexFile()));
+        }
     }
 
     /**

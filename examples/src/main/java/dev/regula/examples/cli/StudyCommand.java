@@ -3,6 +3,7 @@ package dev.regula.examples.cli;
 import dev.regula.augment.InputTransform;
 import dev.regula.augment.ImageAugmenter;
 import dev.regula.augment.ImagePreview;
+import dev.regula.data.AtomicFiles;
 import dev.regula.data.IdxFiles;
 import dev.regula.data.ImageGeometry;
 import dev.regula.experiment.Study;
@@ -18,16 +19,13 @@ import org.tribuo.Example;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluation;
-import org.tribuo.classification.evaluation.LabelEvaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /** {@code regula study}: trains the six regularization variants and writes the comparison. */
 @Command(name = "study", mixinStandardHelpOptions = true, sortOptions = false,
@@ -43,7 +40,9 @@ import java.util.stream.Stream;
                 + "baseline, l2, l1, dropout, augmented_zca, early_stopping — with a shared seeded 70:30 train/validation "
                 + "split, evaluates each on the test set with Tribuo's LabelEvaluator, and writes results.csv, per-variant "
                 + "models, histories, provenance and confusion matrices, learning-curve charts and report.html.",
-                "Results are written as each variant finishes, so an interrupted study keeps what it finished."},
+                "Results are written as each variant finishes, so an interrupted study keeps what it finished. --out must be "
+                        + "new, empty or an earlier study folder (--overwrite to use another folder); variant folders of an "
+                        + "earlier run that this run does not repeat are reported."},
         footer = {"%nExamples:%n  regula study%n  regula study --data /usr/share/datasets/fashion-mnist --out fmnist-study%n"
                 + "  regula study --variants baseline,dropout --epochs 5 --hidden 256,256"})
 final class StudyCommand extends BaseCommand {
@@ -92,6 +91,10 @@ final class StudyCommand extends BaseCommand {
             description = "Fraction held out as the test set when the data has no labelled test set (default: ${DEFAULT-VALUE}).")
     double testFraction = 0.2;
 
+    @Option(names = "--overwrite", description = "Write into an existing, non-empty --out folder that is not a study "
+            + "folder (without it, such a folder is refused).")
+    boolean overwrite;
+
     @Override
     int execute() throws IOException {
         List<StudyVariant> selected = new ArrayList<>();
@@ -103,9 +106,21 @@ final class StudyCommand extends BaseCommand {
         }
         selected.sort(null);
         settingsFor(ImageGeometry.of(28, 28, 1)); // validate the values before reading any data
-        prepareOutput(out);
+        Outputs.checkFolder(out, "--out", MARKER, "study", overwrite);
         DataSet dataSet = DataSet.load(data, testFraction, network.seed);
+        try (Outputs.OutputLock lock = Outputs.lock(out, "study")) {
+            Outputs.prepareFolder(out, "--out", MARKER, "study", overwrite);
+            return run(dataSet, selected);
+        }
+    }
+
+    private int run(DataSet dataSet, List<StudyVariant> selected) throws IOException {
         StudySettings settings = settingsFor(dataSet.geometry);
+        List<String> stale = staleVariants(selected);
+        if (!stale.isEmpty()) {
+            out().println("Note: " + out + " still holds the variant folders " + String.join(", ", stale) + " of an earlier "
+                    + "run; they are not part of this run's results.csv and report.html (remove them, or use a new --out)");
+        }
         out().println("Data: " + dataSet.description);
         Dataset<Label> train = new MutableDataset<>(dataSet.train);
         Dataset<Label> test = new MutableDataset<>(dataSet.test);
@@ -116,7 +131,8 @@ final class StudyCommand extends BaseCommand {
         out().flush();
 
         Path results = out.resolve("results.csv");
-        Files.writeString(results, VariantResult.CSV_HEADER + "\n", StandardCharsets.UTF_8);
+        StringBuilder rows = new StringBuilder(VariantResult.CSV_HEADER + "\n");
+        AtomicFiles.writeString(results, rows);
         writePreview(train, dataSet.geometry, null);
         boolean terminal = Progress.stdoutIsTerminal();
         List<VariantResult> done = new ArrayList<>();
@@ -141,11 +157,24 @@ final class StudyCommand extends BaseCommand {
                 continue;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, test);
+            // Saved before it is evaluated: an evaluation failure must not lose the trained model.
+            Path modelFile = out.resolve(v.getName()).resolve("model.tribuo");
+            ModelFiles.writeModel(model, modelFile);
+            LabelEvaluation evaluation;
+            try {
+                evaluation = ModelFiles.evaluate(model, modelFile, test);
+            } catch (UserException e) {
+                ModelFiles.removeEvaluation(modelFile);
+                err().println(spec.qualifiedName() + ": variant " + v + ": " + e.getMessage());
+                err().flush();
+                failed.add(v);
+                continue;
+            }
+            ModelFiles.writeEvaluation(modelFile, evaluation);
             VariantResult r = new VariantResult(v, model, evaluation, seconds);
             done.add(r);
-            ModelFiles.write(model, out.resolve(v.getName()).resolve("model.tribuo"), evaluation);
-            Files.writeString(results, r.csvRow() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            rows.append(r.csvRow()).append('\n');
+            AtomicFiles.writeString(results, rows);
             if (v == StudyVariant.AUGMENTED_ZCA) {
                 writePreview(train, dataSet.geometry, model.getInputTransform());
             }
@@ -154,7 +183,7 @@ final class StudyCommand extends BaseCommand {
                 histories.put(d.variant().getName(), d.model().getHistory());
             }
             Charts.write(histories, out);
-            StudyReport.write(out, dataSet, settings, done, selected.subList(i + 1, selected.size()), failed);
+            StudyReport.write(out, dataSet, settings, done, selected.subList(i + 1, selected.size()), failed, stale);
             out().printf(Locale.ROOT, "%s: %s; test accuracy %.4f (train %.4f, validation %.4f), %.1f s%n", v,
                     model.getHistory().getStopMessage(), r.testAccuracy(), r.trainAccuracy(), r.validationAccuracy(), seconds);
             out().flush();
@@ -202,27 +231,24 @@ final class StudyCommand extends BaseCommand {
     }
 
     /**
-     * Creates the output folder, or accepts an existing one that is empty or carries the study marker.
+     * Creates the output folder, or accepts an existing one that is empty or carries the study marker
+     * ({@link Outputs#prepareFolder}).
      * @param dir the folder.
      * @throws IOException if it cannot be created.
      */
     static void prepareOutput(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            if (!Files.isDirectory(dir)) {
-                throw new UserException("--out " + dir + " exists and is not a directory");
-            }
-            boolean empty;
-            try (Stream<Path> s = Files.list(dir)) {
-                empty = s.findAny().isEmpty();
-            }
-            if (!empty && !Files.exists(dir.resolve(MARKER))) {
-                throw new UserException("--out " + dir + " exists, is not empty and is not a study folder (no " + MARKER
-                        + " file); choose a new or empty folder");
+        Outputs.prepareFolder(dir, "--out", MARKER, "study", false);
+    }
+
+    /** Variant folders (holding a model) of an earlier run into the same folder that this run does not write. */
+    private List<String> staleVariants(List<StudyVariant> selected) {
+        List<String> stale = new ArrayList<>();
+        for (StudyVariant v : StudyVariant.values()) {
+            if (!selected.contains(v) && Files.isRegularFile(out.resolve(v.getName()).resolve("model.tribuo"))) {
+                stale.add(v.getName());
             }
         }
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(MARKER), "Output folder of 'regula study'; the study may overwrite its files.\n",
-                StandardCharsets.UTF_8);
+        return stale;
     }
 
     /** Original images, two augmented draws and, when available, the ZCA-whitened images. */
@@ -266,7 +292,7 @@ final class StudyCommand extends BaseCommand {
             }
             rows.add(row);
         }
-        ImagePreview.write(rows, g, 3, out.resolve("samples.png").toFile());
+        AtomicFiles.writeVia(out.resolve("samples.png"), tmp -> ImagePreview.write(rows, g, 3, tmp.toFile()));
     }
 
     /**

@@ -1,14 +1,13 @@
 package dev.regula.examples.cli;
 
+import dev.regula.data.AtomicFiles;
 import dev.regula.experiment.ProvenanceDiff;
 import dev.regula.experiment.StudySettings;
 import dev.regula.experiment.StudyVariant;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -28,10 +27,11 @@ final class StudyReport {
      * @param results the finished variants, in study order.
      * @param pending the variants not finished yet.
      * @param failed the variants whose training failed.
+     * @param stale the variant folders of an earlier run that this run does not write.
      * @throws IOException if writing fails.
      */
     static void write(Path out, DataSet data, StudySettings settings, List<VariantResult> results, List<StudyVariant> pending,
-                      List<StudyVariant> failed) throws IOException {
+                      List<StudyVariant> failed, List<String> stale) throws IOException {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Regula regularization study</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}")
@@ -46,6 +46,10 @@ final class StudyReport {
         }
         if (!failed.isEmpty()) {
             h.append(" <strong>Failed</strong> (see the console): ").append(html(names(failed))).append('.');
+        }
+        if (!stale.isEmpty()) {
+            h.append(" <strong>Not part of this run:</strong> the folders of ").append(html(String.join(", ", stale)))
+                    .append(" hold results of an earlier run into this folder.");
         }
         h.append("</p>\n<h2>Data and method</h2>\n<ul>\n<li>Data: ").append(html(data.description)).append("</li>\n")
                 .append("<li>Network: ").append(settings.getHiddenUnits().size()).append(" hidden ReLU layers of ")
@@ -101,9 +105,7 @@ final class StudyReport {
             }
         }
         h.append("</body></html>\n");
-        Path tmp = out.resolve("report.html.tmp");
-        Files.writeString(tmp, h, StandardCharsets.UTF_8);
-        Files.move(tmp, out.resolve("report.html"), StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(out.resolve("report.html"), h);
     }
 
     private static String names(List<StudyVariant> variants) {

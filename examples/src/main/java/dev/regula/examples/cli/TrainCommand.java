@@ -7,13 +7,13 @@ import org.tribuo.Dataset;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluation;
-import org.tribuo.classification.evaluation.LabelEvaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -21,7 +21,8 @@ import java.util.Map;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains one network, from the options or from an OLCUT configuration file (e.g. the best "
                 + "configuration of 'regula grid'), evaluates it on the test set and saves the model (Tribuo protobuf) "
-                + "with provenance.json, history.csv and confusion-matrix.txt next to it.",
+                + "with provenance.json, history.csv and confusion-matrix.txt next to it. Existing files are replaced only "
+                + "with --overwrite; the model is saved before it is evaluated.",
         footer = {"%nExamples:%n  regula train --dropout 0.25 --epochs 10 --model out/model.tribuo%n"
                 + "  regula train --config grid-out/best-config.xml --data /usr/share/datasets/fashion-mnist"})
 final class TrainCommand extends BaseCommand {
@@ -43,6 +44,10 @@ final class TrainCommand extends BaseCommand {
             description = "Fraction held out as the test set when the data has none (default: ${DEFAULT-VALUE}).")
     double testFraction = 0.2;
 
+    @Option(names = "--overwrite", description = "Replace an existing model file and the provenance.json, history.csv "
+            + "and confusion-matrix.txt next to it (without it, train refuses to replace them).")
+    boolean overwrite;
+
     @Mixin
     NetworkOptions network = new NetworkOptions();
 
@@ -52,6 +57,10 @@ final class TrainCommand extends BaseCommand {
     @Override
     int execute() throws Exception {
         MLPTrainer configured = config != null ? TrainerConfig.load(config) : null; // checked before any data is read
+        ModelFiles.checkWritable(model, overwrite);
+        for (Path f : ModelFiles.files(model)) {
+            Outputs.refuseInputs(f, "--model", List.of(new Outputs.Input(config, "the --config file")));
+        }
         DataSet dataSet = DataSet.load(data, testFraction, network.seed);
         MLPTrainer trainer = configured != null ? configured : regularization.builder(network, dataSet.geometry).build();
         if (!params.isEmpty()) {
@@ -59,18 +68,37 @@ final class TrainCommand extends BaseCommand {
         }
         out().println("Data: " + dataSet.description);
         out().println("Trainer: " + trainer);
+        Dataset<Label> test = new MutableDataset<>(dataSet.test);
+        if (test.size() == 0) {
+            out().println("Warning: the test set is empty (--test-fraction " + testFraction + " holds out no image of any "
+                    + "class); the model will be saved but not evaluated");
+        }
         out().flush();
-        Progress progress = new Progress(out(), Progress.stdoutIsTerminal(), "train", trainer.getEpochs(), 0);
-        trainer.addEpochListener(progress::onEpoch);
-        trainer.addBatchListener(5, progress::onBatch);
-        Dataset<Label> train = new MutableDataset<>(dataSet.train);
-        long start = System.nanoTime();
-        MLPModel m = trainer.train(train);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        LabelEvaluation evaluation = new LabelEvaluator().evaluate(m, new MutableDataset<>(dataSet.test));
-        ModelFiles.write(m, model, evaluation);
-        out().printf(Locale.ROOT, "%s; test accuracy %.4f; %.1f s%nSaved %s%n", m.getHistory().getStopMessage(),
-                evaluation.accuracy(), seconds, model.toAbsolutePath());
+        try (Outputs.OutputLock lock = Outputs.lock(model.toAbsolutePath().getParent(), "train")) {
+            ModelFiles.checkWritable(model, overwrite); // again, now that no other run can write there
+            Progress progress = new Progress(out(), Progress.stdoutIsTerminal(), "train", trainer.getEpochs(), 0);
+            trainer.addEpochListener(progress::onEpoch);
+            trainer.addBatchListener(5, progress::onBatch);
+            Dataset<Label> train = new MutableDataset<>(dataSet.train);
+            long start = System.nanoTime();
+            MLPModel m = trainer.train(train);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // Saved before it is evaluated: an evaluation failure must not lose the trained model.
+            ModelFiles.writeModel(m, model);
+            LabelEvaluation evaluation;
+            try {
+                evaluation = ModelFiles.evaluate(m, model, test);
+            } catch (UserException e) {
+                ModelFiles.removeEvaluation(model);
+                out().printf(Locale.ROOT, "%s; %.1f s%nSaved %s (not evaluated)%n", m.getHistory().getStopMessage(), seconds,
+                        model.toAbsolutePath());
+                out().flush();
+                throw e;
+            }
+            ModelFiles.writeEvaluation(model, evaluation);
+            out().printf(Locale.ROOT, "%s; test accuracy %.4f; %.1f s%nSaved %s%n", m.getHistory().getStopMessage(),
+                    evaluation.accuracy(), seconds, model.toAbsolutePath());
+        }
         return 0;
     }
 }

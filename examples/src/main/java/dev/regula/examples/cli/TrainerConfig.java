@@ -7,6 +7,7 @@ import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import dev.regula.config.ConfigurationFiles;
+import dev.regula.data.AtomicFiles;
 import dev.regula.mlp.MLPTrainer;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Trainer;
@@ -99,7 +100,7 @@ final class TrainerConfig {
         cm.lookup(trainerName(cm));
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        cm.save(file.toFile(), true);
+        AtomicFiles.writeVia(file, tmp -> cm.save(tmp.toFile(), true));
     }
 
     /**

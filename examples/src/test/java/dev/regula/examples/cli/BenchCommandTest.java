@@ -68,6 +68,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void printsValidJsonWithNullsAndNotesWhenAFigureCannotBeMeasured() throws IOException {
+        // No t10k files: nothing to predict, so the two prediction rates are not numbers.
+        Path trainOnly = CliTestSupport.writeIdx(Files.createDirectories(tmp.resolve("train-only")), 120, 0);
+        CliTestSupport.Run r = run("bench", "--data", trainOnly.toString(), "--train", "100", "--epochs", "1", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.toString());
+        String json = r.out().strip();
+        assertFalse(json.contains("NaN") || json.contains("Infinity"), json);
+        // Strict JSON (Jackson rejects NaN and Infinity tokens by default).
+        com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertTrue(node.get("predict_examples_per_second").isNull(), json);
+        assertTrue(node.get("network_predict_examples_per_second").isNull(), json);
+        assertTrue(node.get("final_loss").isNumber(), json);
+        assertEquals("predict_examples_per_second and network_predict_examples_per_second are null: " + trainOnly
+                + " has no t10k test files to predict", node.get("notes").get(0).asText());
+        assertTrue(r.err().contains("bench: predict_examples_per_second and network_predict_examples_per_second are null"), r.err());
+        assertEquals("null", BenchCommand.number(Double.NaN, 1));
+        assertEquals("null", BenchCommand.number(Double.POSITIVE_INFINITY, 1));
+        assertEquals("2.50", BenchCommand.number(2.5, 2));
+    }
+
+    @Test
     void medianLeavesOutTheFirstEpoch() {
         assertEquals(2.0, BenchCommand.medianAfterFirst(List.of(5.0, 1.0, 3.0)), 0);
         assertEquals(3.0, BenchCommand.medianAfterFirst(List.of(9.0, 4.0, 1.0, 3.0)), 0);

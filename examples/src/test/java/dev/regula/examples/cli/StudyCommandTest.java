@@ -133,7 +133,7 @@ class StudyCommandTest {
         CliTestSupport.Run r = run("study", "--data", data.toString(), "--out", other.toString(), "--epochs", "1");
         assertEquals(RegulaCli.EXIT_ERROR, r.exitCode());
         assertEquals("regula study: --out " + other + " exists, is not empty and is not a study folder (no .regula-study file); "
-                + "choose a new or empty folder", r.err().strip());
+                + "choose a new or empty folder, or add --overwrite to write into it anyway", r.err().strip());
         assertEquals("mine", Files.readString(other.resolve("notes.txt")));
     }
 }
