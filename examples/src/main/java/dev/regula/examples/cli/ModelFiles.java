@@ -2,6 +2,7 @@ package dev.regula.examples.cli;
 
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import dev.regula.data.AtomicFiles;
+import dev.regula.mlp.AbstractMLPModel;
 import dev.regula.mlp.MLPModel;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
@@ -22,7 +23,7 @@ import java.util.List;
  */
 final class ModelFiles {
     /** The files written next to a model file, in the order they are written. */
-    static final List<String> SIDE_FILES = List.of("provenance.json", "history.csv", "confusion-matrix.txt");
+    static final List<String> SIDE_FILES = List.of("provenance.json", "history.csv", "confusion-matrix.txt", "evaluation.txt");
 
     private ModelFiles() {}
 
@@ -74,7 +75,7 @@ final class ModelFiles {
      * @param modelFile the model file.
      * @throws IOException naming the file if writing fails.
      */
-    static void writeModel(MLPModel model, Path modelFile) throws IOException {
+    static void writeModel(AbstractMLPModel<?> model, Path modelFile) throws IOException {
         Path dir = modelFile.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         AtomicFiles.write(modelFile, model::serializeToStream);
@@ -130,6 +131,47 @@ final class ModelFiles {
     }
 
     /**
+     * Writes {@code evaluation.txt} (a regression or multi-label evaluation) next to a model file, atomically.
+     * @param modelFile the model file.
+     * @param evaluation the evaluation's text.
+     * @throws IOException naming the file if writing fails.
+     */
+    static void writeEvaluationText(Path modelFile, String evaluation) throws IOException {
+        AtomicFiles.writeString(modelFile.toAbsolutePath().getParent().resolve("evaluation.txt"), evaluation + "\n");
+    }
+
+    /**
+     * Reads any Regula network model: classification, regression or multi-label.
+     * @param file the model file.
+     * @return the model.
+     * @throws IOException if the file is missing or not a Regula network model.
+     */
+    static AbstractMLPModel<?> readAny(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UserException("model file " + file + " does not exist");
+        }
+        Model<?> m;
+        try {
+            m = Model.deserializeFromFile(file);
+        } catch (IOException | RuntimeException e) {
+            throw new UserException("cannot read " + file + " as a Tribuo protobuf model: " + rootCause(e));
+        }
+        if (!(m instanceof AbstractMLPModel<?> network)) {
+            throw new UserException(file + " holds a " + m.getClass().getSimpleName() + ", not a Regula network model");
+        }
+        return network;
+    }
+
+    /** The innermost message of an exception chain (Tribuo wraps a model's own load error in reflection errors). */
+    static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /**
      * Reads a model saved by {@link #write} (or any Tribuo protobuf {@link MLPModel}).
      * @param file the model file.
      * @return the model.
@@ -143,7 +185,7 @@ final class ModelFiles {
         try {
             m = Model.deserializeFromFile(file);
         } catch (IOException | RuntimeException e) {
-            throw new UserException("cannot read " + file + " as a Tribuo protobuf model: " + e.getMessage());
+            throw new UserException("cannot read " + file + " as a Tribuo protobuf model: " + rootCause(e));
         }
         if (!(m instanceof MLPModel mlp)) {
             throw new UserException(file + " holds a " + m.getClass().getSimpleName() + ", not a Regula MLPModel");

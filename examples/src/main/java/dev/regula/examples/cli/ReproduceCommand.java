@@ -1,10 +1,12 @@
 package dev.regula.examples.cli;
 
 import dev.regula.experiment.Reproduction;
+import dev.regula.mlp.AbstractMLPModel;
 import dev.regula.mlp.MLPModel;
 import org.jspecify.annotations.Nullable;
+import org.tribuo.Dataset;
 import org.tribuo.MutableDataset;
-import org.tribuo.classification.Label;
+import org.tribuo.Output;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,7 +31,14 @@ final class ReproduceCommand extends BaseCommand {
 
     @Override
     int execute() throws Exception {
-        MLPModel original = ModelFiles.read(model);
+        if (data != null || embedded) {
+            MLPModel original = ModelFiles.read(model); // image test sets are labelled: classification only
+            return reproduce(original, new MutableDataset<>(DataSet.load(data, 0.2, 1).test));
+        }
+        return reproduce(ModelFiles.readAny(model), null);
+    }
+
+    private <T extends Output<T>, M extends AbstractMLPModel<T>> int reproduce(M original, @Nullable Dataset<T> compareOn) {
         var reproduction = Reproduction.of(original);
         out().println("Trainer: " + reproduction.getTrainer());
         out().println("Data: " + reproduction.getDataSource());
@@ -42,10 +51,6 @@ final class ReproduceCommand extends BaseCommand {
             out().println("The predictions cannot be expected to be identical; re-training to show how far they differ.");
         }
         out().flush();
-        @Nullable MutableDataset<Label> compareOn = null;
-        if (data != null || embedded) {
-            compareOn = new MutableDataset<>(DataSet.load(data, 0.2, 1).test);
-        }
         var result = reproduction.reproduce(original, compareOn);
         out().println("Provenance differences (times excluded): " + (result.provenanceDiff().isEmpty() ? "none"
                 : "\n" + result.provenanceDiff()));

@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +25,9 @@ import java.util.Map;
                 + "with provenance.json, history.csv and confusion-matrix.txt next to it. Existing files are replaced only "
                 + "with --overwrite; the model is saved before it is evaluated.",
         footer = {"%nExamples:%n  regula train --dropout 0.25 --epochs 10 --model out/model.tribuo%n"
-                + "  regula train --config grid-out/best-config.xml --data /usr/share/datasets/fashion-mnist"})
+                + "  regula train --config grid-out/best-config.xml --data /usr/share/datasets/fashion-mnist%n"
+                + "  regula train --csv diabetes.csv --task regression --response progression --hidden 32 --l2 0.03 "
+                + "--early-stopping 10 --epochs 300 --batch 32 --learning-rate 0.01 --validation 0.2 --model out/m.tribuo"})
 final class TrainCommand extends BaseCommand {
     @Option(names = "--data", paramLabel = "DIR", description = "Data as for 'study --data' (default: the embedded subset).")
     @Nullable Path data;
@@ -48,6 +51,25 @@ final class TrainCommand extends BaseCommand {
             + "and confusion-matrix.txt next to it (without it, train refuses to replace them).")
     boolean overwrite;
 
+    @Option(names = "--csv", paramLabel = "FILE", description = "Train on a CSV file (a header row, numeric feature "
+            + "columns and the --response column(s)) instead of images: any output type (--task); features are "
+            + "standardized unless --no-standardize.")
+    @Nullable Path csv;
+
+    @Option(names = "--response", split = ",", paramLabel = "COLUMN", description = "With --csv: the response column(s): "
+            + "one for classification; one per dimension for regression; for multilabel one column of comma-separated "
+            + "labels or one true/false column per label.")
+    List<String> responses = new ArrayList<>();
+
+    @Option(names = "--task", paramLabel = "TASK", description = "With --csv: CLASSIFICATION (default), REGRESSION or "
+            + "MULTILABEL. Early stopping then monitors val_accuracy, val_rmse or val_jaccard.")
+    TabularTraining.Task task = TabularTraining.Task.CLASSIFICATION;
+
+    @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --csv: standardize every feature on the training split (baked into the model; "
+                    + "default: on).")
+    boolean standardize = true;
+
     @Mixin
     NetworkOptions network = new NetworkOptions();
 
@@ -56,6 +78,9 @@ final class TrainCommand extends BaseCommand {
 
     @Override
     int execute() throws Exception {
+        if (csv != null) {
+            return TabularTraining.run(this);
+        }
         MLPTrainer configured = config != null ? TrainerConfig.load(config) : null; // checked before any data is read
         ModelFiles.checkWritable(model, overwrite);
         for (Path f : ModelFiles.files(model)) {
