@@ -36,7 +36,8 @@ import java.util.Map;
                 "Only the training data is used; the test set is never looked at."},
         footer = {"%nExamples:%n  regula grid --l2 1e-5,1e-4,1e-3 --dropout 0,0.25 --epochs 5%n"
                 + "  regula grid --param epochs=5,10 --param optimiser.learningRate=0.0001,0.001 --folds 3%n"
-                + "%nJava: MLPTrainer t = (MLPTrainer) new ConfigurationManager(\"best-config.xml\").lookup(\"mlptrainer-0\");"})
+                + "%nJava: MLPTrainer t = (MLPTrainer) ConfigurationFiles.load(Path.of(\"best-config.xml\")).lookup(\"mlptrainer-0\");"
+                + "%n(dev.regula.config.ConfigurationFiles checks the file first: configurations are shared.)"})
 final class GridCommand extends BaseCommand {
     @Option(names = "--data", paramLabel = "DIR", description = "Data as for 'study --data' (default: the embedded subset).")
     @Nullable Path data;
