@@ -49,11 +49,11 @@ final class ConvertCommand extends BaseCommand {
                 throw new UserException("IDX file " + p + " does not exist");
             }
         }
-        IdxFiles.validatePair(images, labels); // before anything is created
         Path index = test ? ReferenceLayout.testIndex(out) : ReferenceLayout.trainIndex(out);
         Outputs.refuseInputs(index, "the index written under --out", List.of(new Outputs.Input(images, "the --images file"),
                 new Outputs.Input(labels, "the --labels file")));
         Outputs.checkFolder(out, "--out", MARKER, "convert", overwrite);
+        IdxFiles.validatePair(images, labels); // before anything is created
         try (Outputs.OutputLock lock = Outputs.lock(out, "convert")) {
             Outputs.prepareFolder(out, "--out", MARKER, "convert", overwrite);
             int n = IdxToImageFolder.convert(images, labels, out, test, limit);
