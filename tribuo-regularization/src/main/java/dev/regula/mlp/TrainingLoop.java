@@ -132,7 +132,7 @@ final class TrainingLoop {
                         ? "enable early stopping to keep the best weights"
                         : "early stopping had not yet counted an epoch (it counts epochs after startFromEpoch = "
                                 + earlyStopping.getStartFromEpoch() + ")";
-                throw new IllegalStateException("Training diverged: " + message + ". No finite model to keep ("
+                throw new TrainingDivergedException("Training diverged: " + message + ". No finite model to keep ("
                         + why + "); " + advice() + ".");
             }
             logger.warning("Training diverged (" + message + "); keeping the weights of epoch " + tracker.getBestEpoch());

@@ -94,6 +94,13 @@ class TabularTrainTest {
                 "--model", tmp.resolve("z/model.tribuo").toString());
         assertEquals(1, text.exitCode(), text.toString());
         assertTrue(text.err().contains("every column other than the --response column(s) must be numeric"), text.err());
+        // a divergence is a one-line user error with its advice, not a stack trace
+        CliTestSupport.Run diverged = run("train", "--csv", table("y").toString(), "--task", "REGRESSION", "--response", "y",
+                "--hidden", "16", "--learning-rate", "1e6", "--epochs", "5", "--threads", "1",
+                "--model", tmp.resolve("d/model.tribuo").toString());
+        assertEquals(1, diverged.exitCode(), diverged.toString());
+        assertTrue(diverged.err().startsWith("regula train: Training diverged: "), diverged.err());
+        assertTrue(!diverged.err().contains("\tat "), "no stack trace: " + diverged.err());
         CliTestSupport.Run none = run("train", "--csv", table("y").toString(), "--model", tmp.resolve("y/model.tribuo").toString());
         assertEquals(1, none.exitCode(), none.toString());
         assertTrue(none.err().contains("--response"), none.err());
