@@ -1,7 +1,5 @@
 package dev.regula.nn;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * The multi-label head: an independent sigmoid per output unit and the binary cross-entropy against 0/1 targets,
  * one per unit (Keras {@code binary_crossentropy(from_logits=True)}, PyTorch {@code BCEWithLogitsLoss}).
@@ -14,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * PyTorch's mean reduction agrees (it averages over every element). A prediction counts as a hit when every
  * label's decision {@code σ(z) > threshold} matches its target (subset accuracy).
  */
-public final class SigmoidCrossEntropy implements OutputLoss {
+public final class SigmoidCrossEntropy extends ElementwiseLoss {
     private static final long serialVersionUID = 1L;
 
     private final double threshold;
@@ -41,11 +39,6 @@ public final class SigmoidCrossEntropy implements OutputLoss {
     }
 
     @Override
-    public int targetWidth(int units) {
-        return units;
-    }
-
-    @Override
     public void activate(float[] z, int rows, int units) {
         for (int i = 0; i < rows * units; i++) {
             z[i] = sigmoid(z[i]);
@@ -53,46 +46,25 @@ public final class SigmoidCrossEntropy implements OutputLoss {
     }
 
     @Override
-    public double gradient(float[] z, float[] targets, float @Nullable [] weights, int rows, int units, int[] hits) {
-        float[] scale = OutputLoss.rowScales(weights, rows);
-        float all = 1f / (rows * units);
-        double[] rowLoss = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            float s = scale == null ? all : scale[r] / units;
-            boolean hit = true;
-            double l = 0;
-            for (int j = r * units; j < (r + 1) * units; j++) {
-                float x = z[j];
-                float y = targets[j];
-                l += Math.max(x, 0) - (double) x * y + Math.log1p(Math.exp(-Math.abs((double) x)));
-                float p = sigmoid(x);
-                hit &= (p > threshold) == (y > 0.5f);
-                z[j] = s * (p - y);
-            }
-            rowLoss[r] = l / units;
-            if (hit) {
-                hits[0]++;
-            }
-        }
-        return OutputLoss.mean(rowLoss, weights, rows);
+    protected double elementLoss(float x, float y) {
+        return Math.max(x, 0) - (double) x * y + Math.log1p(Math.exp(-Math.abs((double) x)));
     }
 
-    /**
-     * The mean binary cross-entropy of probabilities, each clamped to {@code [Float.MIN_NORMAL, 1 − 2^−24]}
-     * so that a saturated probability gives a large finite loss.
-     */
     @Override
-    public double meanLoss(float[] predictions, float[] targets, float @Nullable [] weights, int rows, int units) {
-        double[] rowLoss = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            double l = 0;
-            for (int i = r * units; i < (r + 1) * units; i++) {
-                double p = Math.min(Math.max(predictions[i], Float.MIN_NORMAL), 1 - 0x1p-24);
-                l -= targets[i] > 0.5f ? Math.log(p) : Math.log1p(-p);
-            }
-            rowLoss[r] = l / units;
-        }
-        return OutputLoss.mean(rowLoss, weights, rows);
+    protected float elementGradient(float x, float y) {
+        return sigmoid(x) - y;
+    }
+
+    @Override
+    protected Boolean elementHit(float x, float y) {
+        return (sigmoid(x) > threshold) == (y > 0.5f);
+    }
+
+    /** Binary cross-entropy of a probability clamped to {@code [Float.MIN_NORMAL, 1 − 2^−24]}, finite when saturated. */
+    @Override
+    protected double predictionLoss(float prediction, float y) {
+        double p = Math.min(Math.max(prediction, Float.MIN_NORMAL), 1 - 0x1p-24);
+        return y > 0.5f ? -Math.log(p) : -Math.log1p(-p);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.regula.nn;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * The regression head: identity activation and the squared error, or its robust variant the Huber loss, against
  * real targets, one per output unit.
@@ -16,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * and {@code Huber(delta)} compute them (PyTorch {@code MSELoss()} and {@code HuberLoss(delta=δ)} with the default
  * mean reduction agree: they average over every element).
  */
-public final class SquaredError implements OutputLoss {
+public final class SquaredError extends ElementwiseLoss {
     private static final long serialVersionUID = 1L;
 
     private final double delta;
@@ -50,60 +48,32 @@ public final class SquaredError implements OutputLoss {
         return delta;
     }
 
-    @Override
-    public int targetWidth(int units) {
-        return units;
-    }
-
     /** The identity: the outputs are the predictions. */
     @Override
     public void activate(float[] z, int rows, int units) {
     }
 
     @Override
-    public double gradient(float[] z, float[] targets, float @Nullable [] weights, int rows, int units, int[] hits) {
-        float[] scale = OutputLoss.rowScales(weights, rows);
-        float all = 1f / (rows * units);
-        double[] rowLoss = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            float s = scale == null ? all : scale[r] / units;
-            double l = 0;
-            for (int i = r * units; i < (r + 1) * units; i++) {
-                float e = z[i] - targets[i];
-                l += elementLoss(e);
-                z[i] = s * elementGradient(e);
-            }
-            rowLoss[r] = l / units;
-        }
-        return OutputLoss.mean(rowLoss, weights, rows);
-    }
-
-    @Override
-    public double meanLoss(float[] predictions, float[] targets, float @Nullable [] weights, int rows, int units) {
-        double[] rowLoss = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            double l = 0;
-            for (int i = r * units; i < (r + 1) * units; i++) {
-                l += elementLoss(predictions[i] - targets[i]);
-            }
-            rowLoss[r] = l / units;
-        }
-        return OutputLoss.mean(rowLoss, weights, rows);
-    }
-
-    private double elementLoss(float e) {
-        double a = Math.abs((double) e);
+    protected double elementLoss(float z, float y) {
+        double a = Math.abs((double) (z - y));
         if (delta == 0) {
             return a * a;
         }
         return a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
     }
 
-    private float elementGradient(float e) {
+    @Override
+    protected float elementGradient(float z, float y) {
+        float e = z - y;
         if (delta == 0) {
             return 2 * e;
         }
         return Math.abs(e) <= delta ? e : (float) (delta * Math.signum(e));
+    }
+
+    @Override
+    protected double predictionLoss(float prediction, float y) {
+        return elementLoss(prediction, y);
     }
 
     @Override

@@ -63,7 +63,7 @@ class GradientCheckTest {
             y[i] = data.nextInt(out);
         }
         float[][] grads = gradients(net, x, y, rows, blas);
-        float[][] params = paramsOf(net);
+        float[][] params = GradientChecks.paramsOf(net);
         double h = 1e-3;
         double f0 = objective(net, x, y, rows, blas);
         int checked = 0;
@@ -96,43 +96,20 @@ class GradientCheckTest {
         return l1 == 0 && l2 == 0 ? null : Regularizer.l1l2(l1, l2);
     }
 
-    private static float[][] paramsOf(Network net) {
-        float[][] p = new float[2 * net.kernels.length][];
-        for (int l = 0; l < net.kernels.length; l++) {
-            p[2 * l] = net.kernels[l];
-            p[2 * l + 1] = net.biases[l];
-        }
-        return p;
-    }
-
-    /** An optimiser that leaves the weights alone and records the gradients it is handed. */
-    private static Updater recording(float[][] recorded) {
-        return new Updater() {
-            @Override
-            public void update(int tensor, float[] param, float[] grad, int from, int to) {
-                System.arraycopy(grad, from, recorded[tensor], from, to - from);
-            }
-
-            @Override
-            public double learningRate() {
-                return 0;
-            }
-        };
-    }
 
     /** One step with a weight-preserving optimiser and a fixed dropout seed: the same masks on every call. */
     private static double objective(Network net, float[] x, float[] y, int rows, Blas blas) {
-        float[][] ignored = paramsOf(net.copy());
-        return new NetworkTrainer(net, rows, blas, recording(ignored), SoftmaxCrossEntropy.INSTANCE,
+        float[][] ignored = GradientChecks.paramsOf(net.copy());
+        return new NetworkTrainer(net, rows, blas, GradientChecks.recording(ignored), SoftmaxCrossEntropy.INSTANCE,
                 new SplittableRandom(99)).step(x.clone(), y, rows);
     }
 
     private static float[][] gradients(Network net, float[] x, float[] y, int rows, Blas blas) {
-        float[][] recorded = paramsOf(net.copy());
+        float[][] recorded = GradientChecks.paramsOf(net.copy());
         for (float[] r : recorded) {
             java.util.Arrays.fill(r, Float.NaN);
         }
-        new NetworkTrainer(net, rows, blas, recording(recorded), SoftmaxCrossEntropy.INSTANCE,
+        new NetworkTrainer(net, rows, blas, GradientChecks.recording(recorded), SoftmaxCrossEntropy.INSTANCE,
                 new SplittableRandom(99)).step(x.clone(), y, rows);
         return recorded;
     }

@@ -64,7 +64,7 @@ class HeadGradientCheckTest {
             }
         }
         float[][] grads = gradients(net, x, y, w, rows, blas, loss);
-        float[][] params = paramsOf(net);
+        float[][] params = GradientChecks.paramsOf(net);
         double h = 1e-3;
         double f0 = objective(net, x, y, w, rows, blas, loss);
         int checked = 0;
@@ -118,37 +118,15 @@ class HeadGradientCheckTest {
         assertThrows(IllegalArgumentException.class, () -> SquaredError.huber(Double.POSITIVE_INFINITY));
     }
 
-    private static float[][] paramsOf(Network net) {
-        float[][] p = new float[2 * net.kernels.length][];
-        for (int l = 0; l < net.kernels.length; l++) {
-            p[2 * l] = net.kernels[l];
-            p[2 * l + 1] = net.biases[l];
-        }
-        return p;
-    }
-
-    private static Updater recording(float[][] recorded) {
-        return new Updater() {
-            @Override
-            public void update(int tensor, float[] param, float[] grad, int from, int to) {
-                System.arraycopy(grad, from, recorded[tensor], from, to - from);
-            }
-
-            @Override
-            public double learningRate() {
-                return 0;
-            }
-        };
-    }
 
     private static double objective(Network net, float[] x, float[] y, float[] w, int rows, Blas blas, OutputLoss loss) {
-        float[][] ignored = paramsOf(net.copy());
-        return new NetworkTrainer(net, rows, blas, recording(ignored), loss, new SplittableRandom(1)).step(x.clone(), y, w, rows);
+        float[][] ignored = GradientChecks.paramsOf(net.copy());
+        return new NetworkTrainer(net, rows, blas, GradientChecks.recording(ignored), loss, new SplittableRandom(1)).step(x.clone(), y, w, rows);
     }
 
     private static float[][] gradients(Network net, float[] x, float[] y, float[] w, int rows, Blas blas, OutputLoss loss) {
-        float[][] recorded = paramsOf(net.copy());
-        new NetworkTrainer(net, rows, blas, recording(recorded), loss, new SplittableRandom(1)).step(x.clone(), y, w, rows);
+        float[][] recorded = GradientChecks.paramsOf(net.copy());
+        new NetworkTrainer(net, rows, blas, GradientChecks.recording(recorded), loss, new SplittableRandom(1)).step(x.clone(), y, w, rows);
         return recorded;
     }
 }

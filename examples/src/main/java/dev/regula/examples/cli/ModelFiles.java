@@ -147,19 +147,23 @@ final class ModelFiles {
      * @throws IOException if the file is missing or not a Regula network model.
      */
     static AbstractMLPModel<?> readAny(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new UserException("model file " + file + " does not exist");
-        }
-        Model<?> m;
-        try {
-            m = Model.deserializeFromFile(file);
-        } catch (IOException | RuntimeException e) {
-            throw new UserException("cannot read " + file + " as a Tribuo protobuf model: " + rootCause(e));
-        }
+        Model<?> m = load(file);
         if (!(m instanceof AbstractMLPModel<?> network)) {
             throw new UserException(file + " holds a " + m.getClass().getSimpleName() + ", not a Regula network model");
         }
         return network;
+    }
+
+    /** Deserializes a Tribuo protobuf model, naming the file and the real cause of a failure. */
+    private static Model<?> load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserException("model file " + file + " does not exist");
+        }
+        try {
+            return Model.deserializeFromFile(file);
+        } catch (IOException | RuntimeException e) {
+            throw new UserException("cannot read " + file + " as a Tribuo protobuf model: " + rootCause(e));
+        }
     }
 
     /** The innermost message of an exception chain (Tribuo wraps a model's own load error in reflection errors). */
@@ -178,15 +182,7 @@ final class ModelFiles {
      * @throws IOException if the file is missing or not a Regula MLP model.
      */
     static MLPModel read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new UserException("model file " + file + " does not exist");
-        }
-        Model<?> m;
-        try {
-            m = Model.deserializeFromFile(file);
-        } catch (IOException | RuntimeException e) {
-            throw new UserException("cannot read " + file + " as a Tribuo protobuf model: " + rootCause(e));
-        }
+        Model<?> m = load(file);
         if (!(m instanceof MLPModel mlp)) {
             throw new UserException(file + " holds a " + m.getClass().getSimpleName() + ", not a Regula MLPModel");
         }
