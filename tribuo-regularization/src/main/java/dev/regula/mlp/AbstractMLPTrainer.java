@@ -337,6 +337,9 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
                         "after the input transform");
             }
         }
+        if (inputTransform == null) {
+            warnIfUnscaled(data.train, fmap);
+        }
         BatchSource inputs = augmented ? new AugmentedRows(data.train, augmentation.newAugmenter(geometry), pixelOf,
                 inputTransform, augmentRng, blas) : data.train;
 
@@ -358,6 +361,31 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
 
     /** @return the class name recorded as the model's in its provenance. */
     abstract String modelClassName();
+
+    /** Inputs beyond this magnitude draw the unscaled-features warning. */
+    static final double UNSCALED = 100;
+
+    /**
+     * Warns when the training features, untransformed, reach magnitudes that make networks train poorly (Keras and
+     * scikit-learn both expect roughly unit-scale inputs), naming the largest feature and the remedy.
+     */
+    private void warnIfUnscaled(DenseRows train, ImmutableFeatureMap fmap) {
+        int worst = -1;
+        double largest = UNSCALED;
+        for (int i = 0; i < train.x.length; i++) {
+            double a = Math.abs(train.x[i]);
+            if (a > largest) {
+                largest = a;
+                worst = i % train.cols;
+            }
+        }
+        if (worst >= 0) {
+            Logger.getLogger(getClass().getName()).warning(String.format(java.util.Locale.ROOT, "the training features "
+                    + "reach |x| = %.4g (feature '%s'); networks train poorly on unscaled features: standardize them "
+                    + "with standardization(Standardization.builder().featurewiseStdNormalization(true).build()), "
+                    + "fitted on the training split and baked into the model", largest, fmap.get(worst).getName()));
+        }
+    }
 
     /** Heap bytes per parameter: weights, two optimiser slots, the gradient, and the initial and best copies. */
     private static final int BYTES_PER_PARAMETER = 4 * 6;

@@ -131,6 +131,46 @@ class FiniteOrNothingTest {
     }
 
     @Test
+    void unscaledFeaturesAreWarnedAboutUnlessStandardized() {
+        Logger log = Logger.getLogger(MLPTrainer.class.getName());
+        List<String> warnings = new ArrayList<>();
+        Handler h = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel() == Level.WARNING) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Level before = log.getLevel();
+        log.setLevel(Level.WARNING);
+        log.addHandler(h);
+        try {
+            net().build().train(scaled(1));
+            assertEquals(List.of(), warnings, "features in [-0.5, 0.5] draw no warning");
+            net().build().train(scaled(1000));
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("networks train poorly on unscaled features"), warnings.get(0));
+            assertTrue(warnings.get(0).contains("featurewiseStdNormalization(true)"), warnings.get(0));
+            warnings.clear();
+            net().standardization(dev.regula.augment.Standardization.builder().featurewiseStdNormalization(true).build())
+                    .build().train(scaled(1000));
+            assertEquals(List.of(), warnings, "standardized features draw no warning");
+        } finally {
+            log.removeHandler(h);
+            log.setLevel(before);
+        }
+    }
+
+    @Test
     void damagedOrNonFiniteModelFilesAreRefusedAtLoad() throws Exception {
         MLPModel m = net().build().train(scaled(1));
         byte[] bytes = m.serialize().toByteArray();
