@@ -145,7 +145,7 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> {
         }
         if (inputTransform != null) {
             inputTransform.apply(x, x, n, blas);
-            DenseRows.requireFinite("example", x, n, AbstractMLPTrainer.featureNames(featureIDMap),
+            DenseRows.requireFinite("example", x, n, RunChecks.featureNames(featureIDMap),
                     "after the model's input transform");
         }
         OutputHead<T> head = head();

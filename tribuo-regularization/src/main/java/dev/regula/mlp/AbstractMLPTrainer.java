@@ -315,7 +315,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
 
         ImmutableFeatureMap fmap = examples.getFeatureIDMap();
         OutputHead<T> head = head(examples.getOutputIDInfo());
-        checkTrainable(examples, head);
+        RunChecks.checkTrainable(examples, head);
         int[] pixelOf = geometry == null ? null : PixelFeatures.indices(geometry, fmap); // a mismatch fails before costly work
         Monitor monitor = earlyStopping == null ? null : earlyStopping.getMonitor();
         Blas blas = Backends.get(numThreads == 0 ? Runtime.getRuntime().availableProcessors() : numThreads);
@@ -328,7 +328,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         boolean augmented = augmentation != null && !augmentation.isIdentity();
         InputTransform inputTransform = data.standardize(standardization, augmented, blas);
         if (inputTransform != null) {
-            String[] names = featureNames(fmap);
+            String[] names = RunChecks.featureNames(fmap);
             if (!augmented) {
                 DenseRows.requireFinite("training example", data.train.x, data.train.rows, names, "after the input transform");
             }
@@ -338,7 +338,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             }
         }
         if (inputTransform == null) {
-            warnIfUnscaled(data.train, fmap);
+            RunChecks.warnIfUnscaled(data.train, fmap, Logger.getLogger(getClass().getName()));
         }
         BatchSource inputs = augmented ? new AugmentedRows(data.train, augmentation.newAugmenter(geometry), pixelOf,
                 inputTransform, augmentRng, blas) : data.train;
@@ -348,7 +348,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         // A minibatch never holds more rows than the training data (Keras semantics), so buffers are sized by both.
         int batchSize = Math.min(minibatchSize, data.train.rows);
         List<LayerSpec> specs = layerSpecs(fmap.size(), head.units());
-        checkMemory(specs, batchSize);
+        RunChecks.checkMemory(specs, batchSize);
         Network net = Network.initialise(inputDropout, specs, weightInit, initRng);
         NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas,
                 optimiser.createUpdater(NetworkTrainer.parameterSizes(net)), head.loss(), dropoutRng);
@@ -361,77 +361,6 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
 
     /** @return the class name recorded as the model's in its provenance. */
     abstract String modelClassName();
-
-    /** Inputs beyond this magnitude draw the unscaled-features warning. */
-    static final double UNSCALED = 100;
-
-    /**
-     * Warns when the training features, untransformed, reach magnitudes that make networks train poorly (Keras and
-     * scikit-learn both expect roughly unit-scale inputs), naming the largest feature and the remedy.
-     */
-    private void warnIfUnscaled(DenseRows train, ImmutableFeatureMap fmap) {
-        int worst = -1;
-        double largest = UNSCALED;
-        for (int i = 0; i < train.x.length; i++) {
-            double a = Math.abs(train.x[i]);
-            if (a > largest) {
-                largest = a;
-                worst = i % train.cols;
-            }
-        }
-        if (worst >= 0) {
-            Logger.getLogger(getClass().getName()).warning(String.format(java.util.Locale.ROOT, "the training features "
-                    + "reach |x| = %.4g (feature '%s'); networks train poorly on unscaled features: standardize them "
-                    + "with standardization(Standardization.builder().featurewiseStdNormalization(true).build()), "
-                    + "fitted on the training split and baked into the model", largest, fmap.get(worst).getName()));
-        }
-    }
-
-    /** Heap bytes per parameter: weights, two optimiser slots, the gradient, and the initial and best copies. */
-    private static final int BYTES_PER_PARAMETER = 4 * 6;
-
-    /**
-     * Refuses a network whose parameters and minibatch buffers would not fit in the heap left, before allocating
-     * any of it, with what is asked, what is available and how to change either.
-     */
-    private static void checkMemory(List<LayerSpec> specs, int batchSize) {
-        long parameters = 0;
-        long activations = 0;
-        for (LayerSpec s : specs) {
-            parameters += (long) s.inputs() * s.units() + s.units();
-            if ((long) batchSize * Math.max(s.inputs(), s.units()) <= Integer.MAX_VALUE - 8) { // else NetworkTrainer refuses
-                activations += 4L * 4 * batchSize * s.units(); // pre-activations, outputs, mask, deltas
-            }
-        }
-        long needed = parameters * BYTES_PER_PARAMETER + activations;
-        Runtime rt = Runtime.getRuntime();
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (needed > available) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "The network needs about %,d MB of heap "
-                    + "(%,d parameters with their optimiser state and copies, and buffers for minibatches of %d) but "
-                    + "about %,d MB are available: use fewer or narrower layers, a smaller minibatchSize, or a larger "
-                    + "heap (-Xmx)", needed >> 20, parameters, batchSize, available >> 20));
-        }
-    }
-
-    /** @return the feature names in id order. */
-    static String[] featureNames(ImmutableFeatureMap fmap) {
-        String[] names = new String[fmap.size()];
-        for (int j = 0; j < names.length; j++) {
-            names[j] = fmap.get(j).getName();
-        }
-        return names;
-    }
-
-    private static <T extends Output<T>> void checkTrainable(Dataset<T> examples, OutputHead<T> head) {
-        if (examples.size() == 0) {
-            throw new IllegalArgumentException("Cannot train on an empty dataset");
-        }
-        if (examples.getFeatureIDMap().size() == 0) {
-            throw new IllegalArgumentException("Cannot train on a dataset with no features");
-        }
-        head.checkTrainable(examples);
-    }
 
     private static Map<String, Provenance> runProvenance(Map<String, Provenance> given, @Nullable Dataset<?> validation,
                                                          Blas blas) {
