@@ -55,7 +55,11 @@ public final class Study {
      * @throws IllegalArgumentException if {@code augmented_zca} is asked for without an image geometry.
      */
     public static MLPTrainer.Builder trainerBuilder(StudyVariant variant, StudySettings settings) {
+        // Keras' settings exactly: none of the builder's tabular defaults (hidden layer, stop, standardization).
         MLPTrainer.Builder b = MLPTrainer.builder()
+                .withoutHiddenLayers()
+                .earlyStopping(null)
+                .standardization(null)
                 .optimiser(new Adam(settings.getLearningRate()))
                 .epochs(settings.getEpochs())
                 .minibatchSize(settings.getMinibatchSize())

@@ -347,6 +347,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
                 examples.getProvenance(), trainerProvenance, runProvenance(runProvenance, validation, blas));
         // A minibatch never holds more rows than the training data (Keras semantics), so buffers are sized by both.
         int batchSize = Math.min(minibatchSize, data.train.rows);
+        RunChecks.warnIfFewSteps(data.train.rows, batchSize, epochs, Logger.getLogger(getClass().getName()));
         List<LayerSpec> specs = layerSpecs(fmap.size(), head.units());
         RunChecks.checkMemory(specs, batchSize);
         Network net = Network.initialise(inputDropout, specs, weightInit, initRng);

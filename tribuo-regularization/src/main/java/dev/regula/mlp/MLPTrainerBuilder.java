@@ -9,7 +9,21 @@ import dev.regula.nn.WeightInit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Fluent configuration shared by the trainers of every output type. The builder sets each value directly on the
+ * Fluent configuration shared by the trainers of every output type, starting from defaults that train a sound
+ * network on any tabular Tribuo data (see {@code docs/mlp.md}, "Defaults", and the constants below): one hidden
+ * layer of {@value #DEFAULT_HIDDEN_UNITS} ReLU units, Adam at Keras' defaults, minibatches of
+ * {@value #DEFAULT_MINIBATCH_SIZE}, up to {@value #DEFAULT_EPOCHS} epochs stopped when the training loss stops
+ * improving by {@value #CONVERGENCE_TOLERANCE} for {@value #CONVERGENCE_PATIENCE} epochs, and feature-wise
+ * standardization fitted on the training split and baked into the model. Every default is an ordinary setting:
+ * {@link #addLayer} replaces the default hidden layer, {@link #withoutHiddenLayers()} removes it,
+ * {@code earlyStopping(null)} and {@code standardization(null)} switch the others off.
+ * <p>
+ * The trainers' no-argument constructors (used by OLCUT configuration files and by provenance reconstruction) keep
+ * the bare field values (no hidden layer, 10 epochs, minibatch 128, no stopping, no standardization), so that a
+ * configuration file or a recorded provenance means what it says; the trainer warns when such a configuration
+ * runs too few optimiser steps to train.
+ * <p>
+ * The builder sets each value directly on the
  * trainer it will return; {@link #build()} validates them all ({@code postConfig()}, the single place values are
  * checked) and hands the trainer over. A builder may go on after {@code build()}: it then configures a copy of
  * what it built, so trainers already built never change.
@@ -18,14 +32,55 @@ import org.jspecify.annotations.Nullable;
  * @param <B> the concrete builder type, returned by every setter.
  */
 public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B extends MLPTrainerBuilder<R, B>> {
+    /** Units of the default hidden layer (scikit-learn's {@code MLPClassifier} default, {@code (100,)}). */
+    public static final int DEFAULT_HIDDEN_UNITS = 100;
+    /** Default epoch budget (scikit-learn's {@code max_iter}); the convergence stop usually ends training earlier. */
+    public static final int DEFAULT_EPOCHS = 200;
+    /** Default minibatch size (Keras' {@code fit} default; a 100-row dataset gets 4 steps per epoch). */
+    public static final int DEFAULT_MINIBATCH_SIZE = 32;
+    /** Improvement of the training loss below which an epoch counts as no progress (scikit-learn's {@code tol}). */
+    public static final double CONVERGENCE_TOLERANCE = 1e-4;
+    /** Epochs without progress after which the default training stops (scikit-learn's {@code n_iter_no_change}). */
+    public static final int CONVERGENCE_PATIENCE = 10;
+
     private @Nullable R trainer;
     private @Nullable R built;
+    private boolean layersChosen; // false while the default hidden layer applies
 
     /**
-     * @param trainer the unconfigured trainer this builder configures and returns.
+     * @param trainer the unconfigured trainer this builder configures and returns; the builder's defaults are set
+     *                on it.
      */
     protected MLPTrainerBuilder(R trainer) {
         this.trainer = trainer;
+        trainer.epochs = DEFAULT_EPOCHS;
+        trainer.minibatchSize = DEFAULT_MINIBATCH_SIZE;
+        trainer.earlyStopping = convergenceStop();
+        trainer.standardization = featurewiseStandardization();
+    }
+
+    /**
+     * The default stopping rule: training loss ({@code loss}, penalty included) not lower than the best so far by
+     * more than {@value #CONVERGENCE_TOLERANCE} for {@value #CONVERGENCE_PATIENCE} consecutive epochs; the last
+     * epoch's weights are kept (scikit-learn's convergence test; Keras has no default stop).
+     * @return a new early-stopping rule.
+     */
+    public static EarlyStopping convergenceStop() {
+        return EarlyStopping.monitoring("loss").minDelta(CONVERGENCE_TOLERANCE).patience(CONVERGENCE_PATIENCE).build();
+    }
+
+    /**
+     * The default input transform: each feature centred on its training mean and divided by its training standard
+     * deviation (+1e-6), scikit-learn's {@code StandardScaler}; fitted on the training split, baked into the model.
+     * @return a new standardization.
+     */
+    public static Standardization featurewiseStandardization() {
+        return Standardization.builder().featurewiseCenter(true).featurewiseStdNormalization(true).build();
+    }
+
+    /** @return the default hidden layer: {@value #DEFAULT_HIDDEN_UNITS} ReLU units, Glorot-uniform initialised. */
+    static Layer defaultHiddenLayer() {
+        return Layer.dense(DEFAULT_HIDDEN_UNITS).build();
     }
 
     /** @return this builder, typed as the concrete builder. */
@@ -36,22 +91,26 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
     R t() {
         if (trainer == null) {
             trainer = (R) built.copyConfiguration();
+            if (!layersChosen) {
+                trainer.hiddenLayers.clear(); // the default layer is re-added by build() unless layers are chosen
+            }
         }
         return trainer;
     }
 
     /**
-     * Appends a hidden layer.
+     * Appends a hidden layer; the first call replaces the default hidden layer.
      * @param layer the layer.
      * @return this builder.
      */
     public B addLayer(Layer layer) {
         t().hiddenLayers.add(layer.copy());
+        layersChosen = true;
         return self();
     }
 
     /**
-     * Appends {@code count} identical hidden layers.
+     * Appends {@code count} identical hidden layers; the first call replaces the default hidden layer.
      * @param count the number of layers, &gt;= 1.
      * @param layer the layer configuration.
      * @return this builder.
@@ -63,6 +122,18 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
         for (int i = 0; i < count; i++) {
             t().hiddenLayers.add(layer.copy());
         }
+        layersChosen = true;
+        return self();
+    }
+
+    /**
+     * Removes every hidden layer, the default one included: the network is then a linear model on its inputs
+     * (multinomial logistic regression for classification, linear regression for regression).
+     * @return this builder.
+     */
+    public B withoutHiddenLayers() {
+        t().hiddenLayers.clear();
+        layersChosen = true;
         return self();
     }
 
@@ -107,7 +178,7 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
     }
 
     /**
-     * Sets the maximum number of epochs.
+     * Sets the maximum number of epochs (default {@value #DEFAULT_EPOCHS}).
      * @param epochs the epochs, &gt;= 1.
      * @return this builder.
      */
@@ -117,7 +188,7 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
     }
 
     /**
-     * Sets the minibatch size.
+     * Sets the minibatch size (default {@value #DEFAULT_MINIBATCH_SIZE}).
      * @param size the size, &gt;= 1.
      * @return this builder.
      */
@@ -157,8 +228,8 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
     }
 
     /**
-     * Sets early stopping.
-     * @param earlyStopping the configuration, or null for none.
+     * Sets early stopping (default {@link #convergenceStop()}).
+     * @param earlyStopping the configuration, or null for none: every epoch of the budget then runs.
      * @return this builder.
      */
     public B earlyStopping(@Nullable EarlyStopping earlyStopping) {
@@ -195,8 +266,9 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
     }
 
     /**
-     * Sets the input normalization / ZCA whitening, fitted on the training split and baked into the model.
-     * @param standardization the specification, or null for none.
+     * Sets the input normalization / ZCA whitening, fitted on the training split and baked into the model
+     * (default {@link #featurewiseStandardization()}).
+     * @param standardization the specification, or null for none: the network sees the raw feature values.
      * @return this builder.
      */
     public B standardization(@Nullable Standardization standardization) {
@@ -242,6 +314,9 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
      */
     public R build() {
         R out = t();
+        if (!layersChosen && out.hiddenLayers.isEmpty()) {
+            out.hiddenLayers.add(defaultHiddenLayer());
+        }
         out.postConfig();
         built = out;
         trainer = null;

@@ -35,9 +35,32 @@ final class RunChecks {
         if (worst >= 0) {
             logger.warning(String.format(java.util.Locale.ROOT, "the training features "
                     + "reach |x| = %.4g (feature '%s'); networks train poorly on unscaled features: standardize them "
-                    + "with standardization(Standardization.builder().featurewiseStdNormalization(true).build()), "
+                    + "with standardization(MLPTrainerBuilder.featurewiseStandardization()) (the builder's default), "
                     + "fitted on the training split and baked into the model", largest, fmap.get(worst).getName()));
         }
+    }
+
+    /** Fewer optimiser steps than this in a whole run draw the under-training warning. */
+    static final long FEW_STEPS = 500;
+
+    /**
+     * Warns when the whole run has fewer than {@value #FEW_STEPS} optimiser steps (e.g. the bare configuration of a
+     * configuration file, 10 epochs of minibatches of 128, on a few hundred rows: about 40 steps), naming the
+     * count and the remedies.
+     * @return whether it warned.
+     */
+    static boolean warnIfFewSteps(int rows, int batchSize, int epochs, Logger logger) {
+        long perEpoch = (rows + (long) batchSize - 1) / batchSize;
+        long steps = perEpoch * epochs;
+        if (steps >= FEW_STEPS) {
+            return false;
+        }
+        logger.warning(String.format(java.util.Locale.ROOT, "this run takes at most %,d optimiser steps (%d epochs of "
+                + "%d minibatches of %d rows); a network rarely trains in fewer than %d: raise epochs, lower "
+                + "minibatchSize, or start from the builder's defaults (MLPTrainer.builder(): %d epochs of minibatches "
+                + "of %d with a convergence stop)", steps, epochs, perEpoch, batchSize, FEW_STEPS,
+                MLPTrainerBuilder.DEFAULT_EPOCHS, MLPTrainerBuilder.DEFAULT_MINIBATCH_SIZE));
+        return true;
     }
 
     /** Heap bytes per parameter: weights, two optimiser slots, the gradient, and the initial and best copies. */

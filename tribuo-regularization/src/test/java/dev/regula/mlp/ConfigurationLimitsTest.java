@@ -48,6 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * anything is allocated) with a message naming the field, the value and the allowed range.
  */
 class ConfigurationLimitsTest {
+    /** The under-training warning, which the small runs here draw besides the ones under test. */
+    private static final String FEW_STEPS = "this run takes at most";
+
     /** The float32 range the optimisers and penalties accept, as the messages print it. */
     private static final String FLOAT_MIN = String.valueOf(Float.MIN_NORMAL);
     private static final String FLOAT_MAX = String.valueOf(Float.MAX_VALUE);
@@ -199,7 +202,7 @@ class ConfigurationLimitsTest {
         java.util.logging.Handler handler = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == Level.WARNING) {
+                if (r.getLevel() == Level.WARNING && !r.getMessage().startsWith(FEW_STEPS)) { // tested on its own
                     warnings.add(r.getMessage());
                 }
             }

@@ -134,11 +134,11 @@ class EarlyStoppingTest {
 
     @Test
     void validationMonitorWithoutValidationDataIsAnError() {
-        MLPTrainer t = MLPTrainer.builder().epochs(2).earlyStopping(EarlyStopping.monitoring("val_loss").build()).build();
+        MLPTrainer t = MLPTrainerTest.bare().epochs(2).earlyStopping(EarlyStopping.monitoring("val_loss").build()).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.train(crescents(100, 1)));
         assertTrue(e.getMessage().contains("no validation data"), e.getMessage());
         // a training-side monitor needs none
-        MLPModel m = MLPTrainer.builder().epochs(3).numThreads(1).earlyStopping(EarlyStopping.monitoring("loss").build())
+        MLPModel m = MLPTrainerTest.bare().epochs(3).numThreads(1).earlyStopping(EarlyStopping.monitoring("loss").build())
                 .build().train(crescents(100, 1));
         assertEquals("loss", m.getHistory().getMonitor());
     }
@@ -148,7 +148,7 @@ class EarlyStoppingTest {
     }
 
     static MLPTrainer.Builder overfitting(int epochs) {
-        return MLPTrainer.builder().addLayers(2, Layer.dense(64).build()).optimiser(new Adam(0.02)).epochs(epochs)
+        return MLPTrainerTest.bare().addLayers(2, Layer.dense(64).build()).optimiser(new Adam(0.02)).epochs(epochs)
                 .minibatchSize(16).seed(5).numThreads(1).validationFraction(0.5);
     }
 
@@ -233,7 +233,7 @@ class EarlyStoppingTest {
     @Test
     void divergenceKeepsTheBestWeightsWhenEarlyStoppingIsOn() {
         // with this seed and learning rate the loss becomes NaN in epoch 6, after five finite epochs
-        MLPTrainer.Builder b = MLPTrainer.builder().addLayer(Layer.dense(16).build()).optimiser(new SGD(1000, 0.9, false))
+        MLPTrainer.Builder b = MLPTrainerTest.bare().addLayer(Layer.dense(16).build()).optimiser(new SGD(1000, 0.9, false)).minibatchSize(128)
                 .epochs(50).seed(1).numThreads(1).validationFraction(0.3);
         MLPModel m = b.earlyStopping(EarlyStopping.monitoring("val_loss").patience(100).build()).build().train(crescents(200, 2));
         TrainingHistory h = m.getHistory();

@@ -33,6 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on inputs that overflow float32 are refused, and model files are checked (checksum, finite weights) at load.
  */
 class FiniteOrNothingTest {
+    /** The under-training warning, which the small runs here draw besides the ones under test. */
+    private static final String FEW_STEPS = "this run takes at most";
+
     private static Dataset<Label> scaled(double scale) {
         MutableDataset<Label> d = new MutableDataset<>(new SimpleDataSourceProvenance("scaled", new LabelFactory()),
                 new LabelFactory());
@@ -54,7 +57,7 @@ class FiniteOrNothingTest {
     }
 
     private static MLPTrainer.Builder net() {
-        return MLPTrainer.builder().addLayer(Layer.dense(16).build()).optimiser(new Adam(0.01)).epochs(3)
+        return MLPTrainerTest.bare().addLayer(Layer.dense(16).build()).optimiser(new Adam(0.01)).epochs(3)
                 .minibatchSize(32).seed(1).numThreads(1);
     }
 
@@ -102,7 +105,7 @@ class FiniteOrNothingTest {
         Handler h = new Handler() {
             @Override
             public void publish(LogRecord r) {
-                if (r.getLevel() == Level.WARNING) {
+                if (r.getLevel() == Level.WARNING && !r.getMessage().startsWith(FEW_STEPS)) { // tested on its own
                     warnings.add(r.getMessage());
                 }
             }
@@ -137,7 +140,7 @@ class FiniteOrNothingTest {
         Handler h = new Handler() {
             @Override
             public void publish(LogRecord r) {
-                if (r.getLevel() == Level.WARNING) {
+                if (r.getLevel() == Level.WARNING && !r.getMessage().startsWith(FEW_STEPS)) { // tested on its own
                     warnings.add(r.getMessage());
                 }
             }
@@ -159,7 +162,7 @@ class FiniteOrNothingTest {
             net().build().train(scaled(1000));
             assertEquals(1, warnings.size(), warnings.toString());
             assertTrue(warnings.get(0).contains("networks train poorly on unscaled features"), warnings.get(0));
-            assertTrue(warnings.get(0).contains("featurewiseStdNormalization(true)"), warnings.get(0));
+            assertTrue(warnings.get(0).contains("standardization(MLPTrainerBuilder.featurewiseStandardization())"), warnings.get(0));
             warnings.clear();
             net().standardization(dev.regula.augment.Standardization.builder().featurewiseStdNormalization(true).build())
                     .build().train(scaled(1000));

@@ -61,7 +61,7 @@ class ImageTrainingTest {
     }
 
     static MLPTrainer.Builder net() {
-        return MLPTrainer.builder().addLayers(2, Layer.dense(64).build()).optimiser(new Adam()).epochs(3)
+        return MLPTrainerTest.bare().addLayers(2, Layer.dense(64).build()).optimiser(new Adam()).epochs(3)
                 .minibatchSize(64).seed(3).numThreads(1);
     }
 

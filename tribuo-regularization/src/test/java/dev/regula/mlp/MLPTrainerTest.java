@@ -60,8 +60,16 @@ class MLPTrainerTest {
         Logger.getLogger(MLPTrainer.class.getName()).setLevel(Level.WARNING);
     }
 
+    /**
+     * The builder without its tabular defaults' convergence stop and standardization, for tests about behaviour
+     * under a fixed epoch budget on the raw features (a hidden layer must still be added, or the default one applies).
+     */
+    static MLPTrainer.Builder bare() {
+        return MLPTrainer.builder().earlyStopping(null).standardization(null);
+    }
+
     static MLPTrainer.Builder small() {
-        return MLPTrainer.builder().addLayers(2, Layer.dense(32).build()).optimiser(new Adam(0.01)).epochs(20)
+        return MLPTrainerTest.bare().addLayers(2, Layer.dense(32).build()).optimiser(new Adam(0.01)).epochs(20)
                 .minibatchSize(32).seed(7).numThreads(1);
     }
 
@@ -198,11 +206,11 @@ class MLPTrainerTest {
         // 150 noisy points, a wide network and many epochs overfit; regularisation must reduce train - validation.
         Dataset<Label> train = new MutableDataset<>(new NoisyInterlockingCrescentsDataSource(150, 21, 0.35));
         Dataset<Label> val = new MutableDataset<>(new NoisyInterlockingCrescentsDataSource(2000, 22, 0.35));
-        MLPTrainer.Builder base = MLPTrainer.builder().optimiser(new Adam(0.01)).epochs(300).minibatchSize(32).seed(3).numThreads(1);
+        MLPTrainer.Builder base = MLPTrainerTest.bare().optimiser(new Adam(0.01)).epochs(300).minibatchSize(32).seed(3).numThreads(1);
         double gapBase = gap(base.addLayers(2, Layer.dense(128).build()).build(), train, val);
-        double gapDrop = gap(MLPTrainer.builder().optimiser(new Adam(0.01)).epochs(300).minibatchSize(32).seed(3).numThreads(1)
+        double gapDrop = gap(MLPTrainerTest.bare().optimiser(new Adam(0.01)).epochs(300).minibatchSize(32).seed(3).numThreads(1)
                 .addLayers(2, Layer.dense(128).dropout(0.5).build()).build(), train, val);
-        double gapL2 = gap(MLPTrainer.builder().optimiser(new Adam(0.01)).epochs(300).minibatchSize(32).seed(3).numThreads(1)
+        double gapL2 = gap(MLPTrainerTest.bare().optimiser(new Adam(0.01)).epochs(300).minibatchSize(32).seed(3).numThreads(1)
                 .addLayers(2, Layer.dense(128).kernelRegularizer(Regularizer.l2(3e-3)).build()).build(), train, val);
         assertTrue(gapBase > 0.05, "baseline must overfit, gap " + gapBase);
         assertTrue(gapDrop < gapBase, "dropout gap " + gapDrop + " vs baseline " + gapBase);

@@ -51,7 +51,7 @@ class WeightsTest {
 
     private static MLPTrainer.Builder net() {
         Logger.getLogger(MLPTrainer.class.getName()).setLevel(Level.WARNING);
-        return MLPTrainer.builder().addLayer(Layer.dense(16).build()).optimiser(new Adam(0.01)).epochs(10)
+        return MLPTrainerTest.bare().addLayer(Layer.dense(16).build()).optimiser(new Adam(0.01)).epochs(10)
                 .minibatchSize(16).seed(3).numThreads(1);
     }
 
@@ -103,7 +103,7 @@ class WeightsTest {
             e.setWeight(2f);
             oversampled.add(oversampled.getExample(i).copy());
         }
-        MLPTrainer.Builder sgd = MLPTrainer.builder().addLayer(Layer.dense(8).build()).optimiser(new SGD(0.5, 0, false))
+        MLPTrainer.Builder sgd = MLPTrainerTest.bare().addLayer(Layer.dense(8).build()).optimiser(new SGD(0.5, 0, false))
                 .epochs(20).minibatchSize(1000).shuffle(false).seed(5).numThreads(1);
         Network w = sgd.build().train(weighted).getNetwork();
         Network o = sgd.build().train(oversampled).getNetwork();

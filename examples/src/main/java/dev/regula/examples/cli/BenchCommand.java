@@ -90,7 +90,7 @@ final class BenchCommand extends BaseCommand {
         MutableDataset<Label> val = validation && trainSize < all.size() ? subset(all, trainSize, all.size()) : null;
 
         Layer.Builder hidden = Layer.dense(500);
-        MLPTrainer.Builder b = MLPTrainer.builder().optimiser(new Adam()).epochs(epochs).minibatchSize(128).seed(seed)
+        MLPTrainer.Builder b = MLPTrainer.builder().earlyStopping(null).standardization(null).optimiser(new Adam()).epochs(epochs).minibatchSize(128).seed(seed)
                 .numThreads(threads);
         switch (variant) {
             case "baseline": break;

@@ -1,6 +1,5 @@
 package dev.regula.examples.cli;
 
-import dev.regula.augment.Standardization;
 import dev.regula.experiment.RandomSplitDataSource;
 import dev.regula.experiment.StratifiedSplitDataSource;
 import dev.regula.mlp.AbstractMLPModel;
@@ -175,7 +174,7 @@ final class TabularTraining {
             throw new UserException("--augment and --zca apply to images, not to --csv data");
         }
         b.optimiser(new Adam(n.learningRate)).epochs(n.epochs).minibatchSize(n.batch).seed(n.seed)
-                .validationFraction(n.validation).numThreads(n.threads);
+                .validationFraction(n.validation).numThreads(n.threads).withoutHiddenLayers();
         for (int units : n.hidden) {
             Layer.Builder layer = Layer.dense(units).dropout(r.dropout);
             if (r.l1 > 0 || r.l2 > 0) {
@@ -184,9 +183,8 @@ final class TabularTraining {
             }
             b.addLayer(layer.build());
         }
-        if (cmd.standardize) {
-            b.standardization(Standardization.builder().featurewiseStdNormalization(true).build());
-        }
+        b.standardization(cmd.standardize ? MLPTrainerBuilder.featurewiseStandardization() : null);
+        b.earlyStopping(null); // the CLI's epochs run in full unless --early-stopping is given
         if (r.patience != null) {
             if (r.patience < 0) {
                 throw new UserException("--early-stopping patience must be >= 0, found " + r.patience);

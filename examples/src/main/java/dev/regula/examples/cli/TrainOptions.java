@@ -59,7 +59,9 @@ final class TrainOptions {
         if (!(dropoutRate >= 0 && dropoutRate < 1)) {
             throw new UserException("--dropout must be in [0, 1), found " + dropoutRate);
         }
-        MLPTrainer.Builder b = MLPTrainer.builder().optimiser(new Adam(s.getLearningRate())).epochs(s.getEpochs())
+        // The study's Keras settings exactly: none of the builder's tabular defaults (hidden layer, stop, standardization).
+        MLPTrainer.Builder b = MLPTrainer.builder().withoutHiddenLayers().earlyStopping(null).standardization(null)
+                .optimiser(new Adam(s.getLearningRate())).epochs(s.getEpochs())
                 .minibatchSize(s.getMinibatchSize()).seed(s.getSeed()).validationFraction(s.getValidationFraction())
                 .numThreads(s.getThreads()).imageGeometry(geometry);
         for (int units : s.getHiddenUnits()) {

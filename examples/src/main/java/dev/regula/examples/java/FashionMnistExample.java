@@ -46,6 +46,8 @@ public final class FashionMnistExample {
         MutableDataset<Label> test = new MutableDataset<>(RescalingDataSource.of(testIdx, 1.0 / 255));
 
         MLPTrainer trainer = MLPTrainer.builder()
+                .standardization(null) // pixels are already scaled to [0, 1]; Keras' settings exactly
+                .earlyStopping(null)
                 .addLayers(5, Layer.dense(500).kernelRegularizer(Regularizer.l2(1e-4)).dropout(0.25).build())
                 .optimiser(new Adam())
                 .epochs(epochs)

@@ -58,8 +58,11 @@ fun studyTrainers(config: StudyConfig): Map<String, MLPTrainer> {
             this.dropout = dropout
         }
         epochs = config.epochs
+        minibatchSize = 128
         seed = config.seed
         validationFraction = 0.2
+        standardization = null // Keras' settings: none of the tabular defaults
+        earlyStopping = null
         if (stopEarly) {
             earlyStopping("val_loss") {
                 patience = 2

@@ -8,6 +8,7 @@ import dev.regula.mlp.EarlyStopping
 import dev.regula.mlp.EpochListener
 import dev.regula.mlp.Layer
 import dev.regula.mlp.MLPTrainer
+import dev.regula.mlp.MLPTrainerBuilder
 import dev.regula.mlp.Regularizer
 import dev.regula.mlp.optimisers.Adam
 import dev.regula.mlp.optimisers.Optimiser
@@ -40,21 +41,24 @@ annotation class RegulaDsl
 fun mlpTrainer(configure: MlpTrainerSpec.() -> Unit): MLPTrainer = MlpTrainerSpec().apply(configure).build()
 
 /**
- * The receiver of [mlpTrainer]. Defaults are those of [MLPTrainer.builder]: no hidden layer, Adam, 10 epochs,
- * minibatches of 128, shuffling, Tribuo's default seed, no validation split.
+ * The receiver of [mlpTrainer]. Defaults are those of [MLPTrainer.builder]: one hidden layer of 100 ReLU units
+ * unless [layers]/[layer] declare others (or [withoutHiddenLayers] removes it), Adam, up to 200 epochs with the
+ * convergence stop [MLPTrainerBuilder.convergenceStop], minibatches of 32, feature-wise standardization,
+ * shuffling, Tribuo's default seed, no validation split.
  */
 @RegulaDsl
 class MlpTrainerSpec internal constructor() {
     private val hidden = mutableListOf<Layer>()
+    private var noHidden = false
     private val epochListeners = mutableListOf<EpochListener>()
     private val batchListeners = mutableListOf<Pair<Int, BatchListener>>()
     private var augmentation: Pair<Augmentation, ImageGeometry>? = null
 
     /** Maximum number of passes over the training data, at least 1. */
-    var epochs: Int = 10
+    var epochs: Int = MLPTrainerBuilder.DEFAULT_EPOCHS
 
     /** Minibatch size, at least 1. */
-    var minibatchSize: Int = 128
+    var minibatchSize: Int = MLPTrainerBuilder.DEFAULT_MINIBATCH_SIZE
 
     /** Seed of the trainer's random number generator. */
     var seed: Long = Trainer.DEFAULT_SEED
@@ -80,11 +84,23 @@ class MlpTrainerSpec internal constructor() {
     /** Penalty on the output layer's kernel, or null for none. */
     var outputRegularizer: Regularizer? = null
 
-    /** Early stopping, or null for none; [earlyStopping] with a block is the usual way to set it. */
-    var earlyStopping: EarlyStopping? = null
+    /**
+     * Early stopping, or null for none (every epoch then runs); [earlyStopping] with a block is the usual way to set
+     * it. Defaults to [MLPTrainerBuilder.convergenceStop].
+     */
+    var earlyStopping: EarlyStopping? = MLPTrainerBuilder.convergenceStop()
 
-    /** Input normalization / ZCA whitening, or null for none; [standardization] with a block sets it too. */
-    var standardization: Standardization? = null
+    /**
+     * Input normalization / ZCA whitening, or null for none; [standardization] with a block sets it too. Defaults
+     * to [MLPTrainerBuilder.featurewiseStandardization].
+     */
+    var standardization: Standardization? = MLPTrainerBuilder.featurewiseStandardization()
+
+    /** Removes the default hidden layer (and any declared so far): the network is then linear on its inputs. */
+    fun withoutHiddenLayers() {
+        hidden.clear()
+        noHidden = true
+    }
 
     /**
      * Appends [count] identical hidden layers.
@@ -152,6 +168,7 @@ class MlpTrainerSpec internal constructor() {
 
     internal fun build(): MLPTrainer {
         val b = MLPTrainer.builder()
+        if (noHidden) b.withoutHiddenLayers()
         hidden.forEach { b.addLayer(it) }
         b.epochs(epochs).minibatchSize(minibatchSize).seed(seed).validationFraction(validationFraction)
             .inputDropout(inputDropout).shuffle(shuffle).optimiser(optimiser).weightInit(weightInit)

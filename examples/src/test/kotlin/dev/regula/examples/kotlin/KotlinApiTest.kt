@@ -67,6 +67,7 @@ class KotlinApiTest {
             .addLayer(Layer.dense(32).kernelRegularizer(Regularizer.l2(1e-4)).dropout(0.1).build())
             .epochs(2).validationFraction(0.25).seed(3)
             .earlyStopping(EarlyStopping.monitoring("val_accuracy").patience(1).build())
+            .standardization(null)
             .build()
         // Properties: getX() reads as x, isX() as isX.
         assertEquals(2, trainer.epochs)
