@@ -34,6 +34,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * What every trained feed-forward network model shares, whatever its output type: the fixed input transform,
@@ -55,6 +57,11 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
     final @Nullable InputTransform inputTransform;
     final Network network;
     final TrainingHistory history;
+    /**
+     * Prepared inference passes ({@link Network#prepare}: kernels already on the backend), per backend, each used by
+     * one call at a time; a pool holds as many as calls have run at once. Built on first use; not serialized.
+     */
+    private transient volatile @Nullable ConcurrentHashMap<Blas, ConcurrentLinkedQueue<Network.Inference>> inferences;
     /** Built on first use by {@link #featureIndex()}; not serialized. */
     private transient @Nullable FeatureIndex featureIndex;
 
@@ -117,6 +124,21 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
         return index;
     }
 
+    private ConcurrentLinkedQueue<Network.Inference> inferencePool(Blas blas) {
+        ConcurrentHashMap<Blas, ConcurrentLinkedQueue<Network.Inference>> pools = inferences;
+        if (pools == null) { // racing threads may each create one; the pools lost are merely rebuilt
+            pools = new ConcurrentHashMap<>();
+            inferences = pools;
+        }
+        return pools.computeIfAbsent(blas, b -> new ConcurrentLinkedQueue<>());
+    }
+
+    /** A prepared inference pass for this backend from the pool, or a new one when all are in use. */
+    private Network.Inference borrowInference(Blas blas) {
+        Network.Inference inference = inferencePool(blas).poll();
+        return inference != null ? inference : network.prepare(blas);
+    }
+
     @Override
     public Prediction<T> predict(Example<T> example) {
         return predictAll(List.of(example)).get(0);
@@ -163,7 +185,12 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
         OutputHead<T> head = head();
         int units = head.units();
         float[] out = new float[n * units];
-        network.predict(x, n, out, blas, head.loss());
+        Network.Inference inference = borrowInference(blas);
+        try {
+            inference.predict(x, n, out, head.loss());
+        } finally {
+            inferencePool(blas).offer(inference);
+        }
         for (int i = 0; i < out.length; i++) {
             if (!Float.isFinite(out[i])) {
                 throw new IllegalArgumentException("example " + (i / units) + ": the network's output is " + out[i]
