@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
 public final class Network implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int PREDICT_BATCH = 1024;
+    /** Chunks of fewer rows are densified and activated on the calling thread (the products still use the team). */
+    private static final int SERIAL_ROWS = 8;
 
     private final double inputDropout;
     private final LayerSpec[] layers;
@@ -263,18 +265,35 @@ public final class Network implements Serializable {
             for (int start = 0; start < rows; start += chunk) {
                 int r = Math.min(chunk, rows - start);
                 int first = start;
-                int parts = blas.team().size();
-                blas.team().run(p -> {
-                    int r0 = ThreadTeam.start(p, parts, r, 1);
-                    int r1 = ThreadTeam.start(p + 1, parts, r, 1);
-                    input.write(r0 * d, x, (first + r0) * d, (r1 - r0) * d);
-                });
+                // A few rows: densified and activated on the calling thread (a team wake-up costs more than the pass;
+                // each row is computed the same way either way), and products split down to smaller sizes
+                // (Blas.sgemmFewRows), which may change the last bits against the same rows inside a larger chunk.
+                boolean serial = r < SERIAL_ROWS;
+                if (serial) {
+                    input.write(0, x, first * d, r * d);
+                } else {
+                    int parts = blas.team().size();
+                    blas.team().run(p -> {
+                        int r0 = ThreadTeam.start(p, parts, r, 1);
+                        int r1 = ThreadTeam.start(p + 1, parts, r, 1);
+                        input.write(r0 * d, x, (first + r0) * d, (r1 - r0) * d);
+                    });
+                }
                 DeviceBuffer cur = input;
                 for (int l = 0; l < layers.length; l++) {
                     LayerSpec s = layers[l];
                     DeviceBuffer next = bufDev[l % 2];
-                    blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f, next, s.units());
-                    activate(blas.team(), next, act, rowScratch, r, l, bias[l], l < layers.length - 1);
+                    if (serial) {
+                        blas.sgemmFewRows(r, s.units(), s.inputs(), cur, kernelDev[l], next);
+                    } else {
+                        blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f, next, s.units());
+                    }
+                    boolean writeBack = l < layers.length - 1;
+                    if (serial) {
+                        s.activation().forwardRows(next, bias[l], 0, r, s.units(), rowScratch[0], writeBack ? null : act, writeBack);
+                    } else {
+                        activate(blas.team(), next, act, rowScratch, r, l, bias[l], writeBack);
+                    }
                     cur = next;
                 }
                 head.activate(act, r, c);
