@@ -8,7 +8,9 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The fitted input transform: a {@link Standardization} fitted on training rows, an immutable map applied
@@ -138,6 +140,48 @@ public final class InputTransform implements Serializable {
     /** @return true if the map is affine ({@code x·A + b}), i.e. has no sample-wise step. */
     public boolean isAffine() {
         return !samplewiseCenter && !samplewiseStd;
+    }
+
+    /**
+     * The steps of the map, in the order {@link #apply} performs them. Code that re-expresses the map elsewhere (the
+     * ONNX export) reads this list, so a step added here without a counterpart there is refused by name instead of
+     * being left out silently.
+     */
+    public enum Step {
+        /** Subtract each row's own mean. */
+        SAMPLEWISE_CENTER,
+        /** Divide each (centred) row by its own population std + {@link #STD_EPSILON}. */
+        SAMPLEWISE_STD,
+        /** Subtract the per-feature mean μ. */
+        FEATURE_MEAN,
+        /** Multiply by the per-feature factor s. */
+        FEATURE_SCALE,
+        /** Multiply the row by the d×d whitening matrix W. */
+        WHITENING
+    }
+
+    /**
+     * The steps this map applies, in order; empty for the identity.
+     * @return the steps.
+     */
+    public List<Step> getSteps() {
+        List<Step> steps = new ArrayList<>();
+        if (samplewiseCenter) {
+            steps.add(Step.SAMPLEWISE_CENTER);
+        }
+        if (samplewiseStd) {
+            steps.add(Step.SAMPLEWISE_STD);
+        }
+        if (mean != null) {
+            steps.add(Step.FEATURE_MEAN);
+        }
+        if (scale != null) {
+            steps.add(Step.FEATURE_SCALE);
+        }
+        if (whitening != null) {
+            steps.add(Step.WHITENING);
+        }
+        return List.copyOf(steps);
     }
 
     /** @return a copy of the per-feature mean μ, or null. */

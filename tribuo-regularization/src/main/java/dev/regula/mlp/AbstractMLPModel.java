@@ -1,5 +1,6 @@
 package dev.regula.mlp;
 
+import ai.onnx.proto.OnnxMl;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
@@ -9,32 +10,45 @@ import dev.regula.nn.Backends;
 import dev.regula.nn.Blas;
 import dev.regula.nn.Network;
 import dev.regula.nn.ThreadTeam;
+import dev.regula.onnx.NetworkGraph;
+import dev.regula.onnx.OnnxExport;
+import dev.regula.onnx.OutputStep;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
+import org.tribuo.ONNXExportable;
 import org.tribuo.Output;
 import org.tribuo.Prediction;
 import org.tribuo.provenance.ModelProvenance;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXRef;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * What every trained feed-forward network model shares, whatever its output type: the fixed input transform,
  * the network, the training history, and the prediction path — examples to dense rows (through a hashed feature
  * index), the input transform, the network, and the output head's predictions. Immutable and thread-safe;
  * {@link #predict(Iterable)} runs examples through the network in batches with BLAS.
+ * <p>
+ * Exportable to ONNX ({@link ONNXExportable}): the whole prediction path in one graph, built by
+ * {@link NetworkGraph}; see {@code docs/onnx.md}.
  *
  * @param <T> the output type.
  */
-public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> {
+public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> implements ONNXExportable {
     private static final long serialVersionUID = 1L;
 
     /** Protobuf serialization version of every network model. */
@@ -43,6 +57,11 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> {
     final @Nullable InputTransform inputTransform;
     final Network network;
     final TrainingHistory history;
+    /**
+     * Prepared inference passes ({@link Network#prepare}: kernels already on the backend), per backend, each used by
+     * one call at a time; a pool holds as many as calls have run at once. Built on first use; not serialized.
+     */
+    private transient volatile @Nullable ConcurrentHashMap<Blas, ConcurrentLinkedQueue<Network.Inference>> inferences;
     /** Built on first use by {@link #featureIndex()}; not serialized. */
     private transient @Nullable FeatureIndex featureIndex;
 
@@ -105,6 +124,21 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> {
         return index;
     }
 
+    private ConcurrentLinkedQueue<Network.Inference> inferencePool(Blas blas) {
+        ConcurrentHashMap<Blas, ConcurrentLinkedQueue<Network.Inference>> pools = inferences;
+        if (pools == null) { // racing threads may each create one; the pools lost are merely rebuilt
+            pools = new ConcurrentHashMap<>();
+            inferences = pools;
+        }
+        return pools.computeIfAbsent(blas, b -> new ConcurrentLinkedQueue<>());
+    }
+
+    /** A prepared inference pass for this backend from the pool, or a new one when all are in use. */
+    private Network.Inference borrowInference(Blas blas) {
+        Network.Inference inference = inferencePool(blas).poll();
+        return inference != null ? inference : network.prepare(blas);
+    }
+
     @Override
     public Prediction<T> predict(Example<T> example) {
         return predictAll(List.of(example)).get(0);
@@ -151,7 +185,12 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> {
         OutputHead<T> head = head();
         int units = head.units();
         float[] out = new float[n * units];
-        network.predict(x, n, out, blas, head.loss());
+        Network.Inference inference = borrowInference(blas);
+        try {
+            inference.predict(x, n, out, head.loss());
+        } finally {
+            inferencePool(blas).offer(inference);
+        }
         for (int i = 0; i < out.length; i++) {
             if (!Float.isFinite(out[i])) {
                 throw new IllegalArgumentException("example " + (i / units) + ": the network's output is " + out[i]
@@ -159,6 +198,68 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> {
             }
         }
         return head.predictions(out, examples, active);
+    }
+
+    /** @return the step after the output layer in the ONNX graph (the head's activation, the undone scaling). */
+    abstract OutputStep onnxOutput();
+
+    /**
+     * The metadata entries, beyond the provenance, the ONNX file carries: what its output holds, and for
+     * multi-label models the decision threshold.
+     * @return key → value.
+     */
+    Map<String, String> onnxMetadata() {
+        return Map.of(OnnxExport.OUTPUT_METADATA, switch (onnxOutput().kind()) {
+            case SOFTMAX -> "probabilities";
+            case SIGMOID -> "label-probabilities";
+            case IDENTITY -> "values";
+        });
+    }
+
+    /**
+     * Exports the model as an ONNX protobuf: input {@code "input"}, float {@code [batch, features]} in feature-id
+     * order; output {@code "output"}, float {@code [batch, outputs]} in output-id order; the provenance in the
+     * metadata under {@link ONNXExportable#PROVENANCE_METADATA_FIELD}.
+     * @param domain a reverse-DNS name for the model (e.g. {@code dev.regula.mlp}).
+     * @param modelVersion the model's version.
+     * @return the ONNX model.
+     * @throws IllegalArgumentException if part of the model has no ONNX form, or the model is too large for one
+     *                                  ONNX file.
+     */
+    @Override
+    public OnnxMl.ModelProto exportONNXModel(String domain, long modelVersion) {
+        long floats = network.parameterCount();
+        if (inputTransform != null) {
+            int d = inputTransform.getDimension();
+            floats += 2L * d + (inputTransform.getWhitening() == null ? 0 : (long) d * d);
+        }
+        OnnxExport.requireExportableSize(floats);
+        return OnnxExport.build("Regula-" + getClass().getSimpleName(), featureIDMap.size(), outputIDInfo.size(),
+                this::writeONNXGraph, domain, modelVersion, this, onnxMetadata());
+    }
+
+    /**
+     * Writes the prediction path (input transform, dense layers, output step) after {@code input}.
+     * @param input the input, float {@code [batch, features]} in feature-id order.
+     * @return the node holding the predictions.
+     * @throws IllegalArgumentException if part of the model has no ONNX form.
+     */
+    @Override
+    public ONNXNode writeONNXGraph(ONNXRef<?> input) {
+        return NetworkGraph.write(input, inputTransform, network, onnxOutput());
+    }
+
+    /**
+     * Writes the ONNX model to a file atomically: a failure leaves no partial file. The folder must exist.
+     * @param domain a reverse-DNS name for the model.
+     * @param modelVersion the model's version.
+     * @param outputPath the file to write.
+     * @throws IOException naming the file and the reason (a missing folder, a folder given as the file, a failed
+     *                     write).
+     */
+    @Override
+    public void saveONNXModel(String domain, long modelVersion, Path outputPath) throws IOException {
+        OnnxExport.save(exportONNXModel(domain, modelVersion), outputPath);
     }
 
     /**

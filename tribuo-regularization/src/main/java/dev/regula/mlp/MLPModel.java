@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.regula.augment.InputTransform;
 import dev.regula.nn.Network;
+import dev.regula.onnx.OutputStep;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
@@ -31,6 +32,11 @@ public final class MLPModel extends AbstractMLPModel<Label> {
     @Override
     OutputHead<Label> head() {
         return new LabelHead(outputIDInfo);
+    }
+
+    @Override
+    OutputStep onnxOutput() {
+        return OutputStep.softmax();
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.regula.augment.InputTransform;
 import dev.regula.nn.Network;
+import dev.regula.onnx.OutputStep;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
@@ -11,6 +12,9 @@ import org.tribuo.Model;
 import org.tribuo.multilabel.MultiLabel;
 import org.tribuo.protos.core.ModelProto;
 import org.tribuo.provenance.ModelProvenance;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A trained feed-forward multi-label network, produced by {@link MLPMultiLabelTrainer}: a sigmoid probability per
@@ -40,6 +44,18 @@ public final class MLPMultiLabelModel extends AbstractMLPModel<MultiLabel> {
     /** @return the decision threshold on each label's probability. */
     public double getThreshold() {
         return threshold;
+    }
+
+    @Override
+    OutputStep onnxOutput() {
+        return OutputStep.sigmoid();
+    }
+
+    @Override
+    Map<String, String> onnxMetadata() {
+        Map<String, String> m = new HashMap<>(super.onnxMetadata());
+        m.put(dev.regula.onnx.OnnxExport.THRESHOLD_METADATA, Double.toString(threshold));
+        return m;
     }
 
     @Override

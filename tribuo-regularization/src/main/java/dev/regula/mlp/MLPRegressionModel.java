@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.regula.augment.InputTransform;
 import dev.regula.mlp.protos.MLPModelProto;
 import dev.regula.nn.Network;
+import dev.regula.onnx.OutputStep;
 import dev.regula.nn.SquaredError;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.ImmutableFeatureMap;
@@ -55,6 +56,11 @@ public final class MLPRegressionModel extends AbstractMLPModel<Regressor> {
     /** @return the training targets' standard deviation per dimension (output id order), or null. */
     public double @Nullable [] getTargetScale() {
         return targetScale == null ? null : targetScale.clone();
+    }
+
+    @Override
+    OutputStep onnxOutput() {
+        return OutputStep.identity(targetScale, targetMean);
     }
 
     @Override

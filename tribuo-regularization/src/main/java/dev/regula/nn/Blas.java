@@ -76,6 +76,23 @@ public interface Blas {
                DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc);
 
     /**
+     * The inference product of a few rows on device buffers, {@code C = A · B} (A m × k, B k × n, C m × n, row-major,
+     * no transposes): as {@link #sgemm(boolean, boolean, int, int, int, float, DeviceBuffer, int, DeviceBuffer, int,
+     * float, DeviceBuffer, int)}, but a backend may split smaller products between its threads than {@code sgemm}
+     * does, because a one-example product is bound by reading B and halving that read beats the cost of waking a
+     * thread. Its results may differ from {@code sgemm}'s in the last bits, so training never calls it.
+     * @param m rows of A and C (a few).
+     * @param n columns of B and C.
+     * @param k columns of A, rows of B.
+     * @param a matrix A.
+     * @param b matrix B.
+     * @param c matrix C, overwritten.
+     */
+    default void sgemmFewRows(int m, int n, int k, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) {
+        sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+    }
+
+    /**
      * Double-precision {@code C = alpha · op(A) · op(B) + beta · C}, all row-major; same contract as
      * {@link #sgemm}. Used for statistics (covariances) where float32 accumulation is not accurate enough.
      * @param transA whether op(A) = Aᵀ.

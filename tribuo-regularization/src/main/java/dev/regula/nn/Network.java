@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
 public final class Network implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int PREDICT_BATCH = 1024;
+    /** Chunks of fewer rows are densified and activated on the calling thread (the products still use the team). */
+    private static final int SERIAL_ROWS = 8;
 
     private final double inputDropout;
     private final LayerSpec[] layers;
@@ -180,42 +182,123 @@ public final class Network implements Serializable {
      * @param head the output head whose activation is applied.
      */
     public void predict(float[] x, int rows, float[] out, Blas blas, OutputLoss head) {
-        int d = numInputs();
-        int c = numOutputs();
-        int width = 0;
-        for (LayerSpec s : layers) {
-            width = Math.max(width, s.units());
-        }
-        int chunk = Math.min(PREDICT_BATCH, Math.max(rows, 1));
-        // Kernels go to the backend's buffers once; per chunk only the rows and the layer outputs move.
-        DeviceBuffer[] kernelDev = new DeviceBuffer[layers.length];
-        for (int l = 0; l < layers.length; l++) {
-            kernelDev[l] = blas.allocate(kernels[l].length);
-            kernelDev[l].write(0, kernels[l], 0, kernels[l].length);
-        }
-        DeviceBuffer inDev = blas.allocate(chunk * d);
-        DeviceBuffer[] bufDev = {blas.allocate(chunk * width), blas.allocate(chunk * width)};
-        float[] act = new float[chunk * numOutputs()];
-        float[][] rowScratch = new float[blas.team().size()][width];
-        for (int start = 0; start < rows; start += chunk) {
-            int r = Math.min(chunk, rows - start);
-            int first = start;
-            int parts = blas.team().size();
-            blas.team().run(p -> {
-                int r0 = ThreadTeam.start(p, parts, r, 1);
-                int r1 = ThreadTeam.start(p + 1, parts, r, 1);
-                inDev.write(r0 * d, x, (first + r0) * d, (r1 - r0) * d);
-            });
-            DeviceBuffer cur = inDev;
-            for (int l = 0; l < layers.length; l++) {
-                LayerSpec s = layers[l];
-                DeviceBuffer next = bufDev[l % 2];
-                blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f, next, s.units());
-                activate(blas.team(), next, act, rowScratch, r, l, l < layers.length - 1);
-                cur = next;
+        prepare(blas).predict(x, rows, out, head);
+    }
+
+    /**
+     * Prepares this network for repeated inference on a backend: the kernels are copied to the backend's buffers now,
+     * once, instead of on every {@link #predict} call (5.3 MB for the reference network, which dominates the time of
+     * a one-example prediction).
+     * @param blas the backend.
+     * @return the prepared network: a snapshot of the current parameters.
+     */
+    public Inference prepare(Blas blas) {
+        return new Inference(blas);
+    }
+
+    /**
+     * This network's inference pass on one backend with its kernels already on the backend ({@link #prepare}), and
+     * its scratch buffers kept between calls. It is a snapshot: later changes to the network (training) are not
+     * seen. Not thread-safe — one call at a time per instance; concurrent callers each need their own (the models
+     * keep a pool). Results are bitwise those of {@link Network#predict}.
+     */
+    public final class Inference {
+        private final Blas blas;
+        private final DeviceBuffer[] kernelDev;
+        private final float[][] bias;
+        private final int width;
+        private int capacity;
+        private DeviceBuffer inDev;
+        private DeviceBuffer[] bufDev;
+        private float[] act;
+        private final float[][] rowScratch;
+
+        private Inference(Blas blas) {
+            this.blas = blas;
+            int w = 0;
+            for (LayerSpec s : layers) {
+                w = Math.max(w, s.units());
             }
-            head.activate(act, r, c);
-            System.arraycopy(act, 0, out, start * c, r * c);
+            this.width = w;
+            this.kernelDev = new DeviceBuffer[layers.length];
+            this.bias = new float[layers.length][];
+            for (int l = 0; l < layers.length; l++) {
+                kernelDev[l] = blas.allocate(kernels[l].length);
+                kernelDev[l].write(0, kernels[l], 0, kernels[l].length);
+                bias[l] = biases[l].clone();
+            }
+            this.rowScratch = new float[blas.team().size()][w];
+            this.capacity = 1;
+            this.inDev = blas.allocate(numInputs());
+            this.bufDev = new DeviceBuffer[]{blas.allocate(w), blas.allocate(w)};
+            this.act = new float[numOutputs()];
+        }
+
+        /** @return the backend this instance runs on. */
+        public Blas blas() {
+            return blas;
+        }
+
+        /** Scratch for chunks of {@code chunk} rows, grown when a call needs more than the last one. */
+        private void ensureCapacity(int chunk) {
+            if (chunk > capacity) {
+                inDev = blas.allocate(chunk * numInputs());
+                bufDev = new DeviceBuffer[]{blas.allocate(chunk * width), blas.allocate(chunk * width)};
+                act = new float[chunk * numOutputs()];
+                capacity = chunk;
+            }
+        }
+
+        /**
+         * Inference on a batch of rows (no dropout): the layers, then the head's activation.
+         * @param x inputs, rows × {@link #numInputs()} row-major.
+         * @param rows the number of rows.
+         * @param out output, rows × {@link #numOutputs()}, overwritten with the activated outputs.
+         * @param head the output head whose activation is applied.
+         */
+        public void predict(float[] x, int rows, float[] out, OutputLoss head) {
+            int d = numInputs();
+            int c = numOutputs();
+            int chunk = Math.min(PREDICT_BATCH, Math.max(rows, 1));
+            ensureCapacity(chunk);
+            DeviceBuffer input = inDev;
+            for (int start = 0; start < rows; start += chunk) {
+                int r = Math.min(chunk, rows - start);
+                int first = start;
+                // A few rows: densified and activated on the calling thread (a team wake-up costs more than the pass;
+                // each row is computed the same way either way), and products split down to smaller sizes
+                // (Blas.sgemmFewRows), which may change the last bits against the same rows inside a larger chunk.
+                boolean serial = r < SERIAL_ROWS;
+                if (serial) {
+                    input.write(0, x, first * d, r * d);
+                } else {
+                    int parts = blas.team().size();
+                    blas.team().run(p -> {
+                        int r0 = ThreadTeam.start(p, parts, r, 1);
+                        int r1 = ThreadTeam.start(p + 1, parts, r, 1);
+                        input.write(r0 * d, x, (first + r0) * d, (r1 - r0) * d);
+                    });
+                }
+                DeviceBuffer cur = input;
+                for (int l = 0; l < layers.length; l++) {
+                    LayerSpec s = layers[l];
+                    DeviceBuffer next = bufDev[l % 2];
+                    if (serial) {
+                        blas.sgemmFewRows(r, s.units(), s.inputs(), cur, kernelDev[l], next);
+                    } else {
+                        blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f, next, s.units());
+                    }
+                    boolean writeBack = l < layers.length - 1;
+                    if (serial) {
+                        s.activation().forwardRows(next, bias[l], 0, r, s.units(), rowScratch[0], writeBack ? null : act, writeBack);
+                    } else {
+                        activate(blas.team(), next, act, rowScratch, r, l, bias[l], writeBack);
+                    }
+                    cur = next;
+                }
+                head.activate(act, r, c);
+                System.arraycopy(act, 0, out, start * c, r * c);
+            }
         }
     }
 
@@ -224,10 +307,10 @@ public final class Network implements Serializable {
      * {@link Activation#forwardRow}) and returns them to the device, or, for the last layer, to {@code act}.
      */
     private void activate(ThreadTeam team, DeviceBuffer buffer, float[] act, float[][] rowScratch, int rows, int l,
-                          boolean writeBack) {
+                          float[] bias, boolean writeBack) {
         int units = layers[l].units();
         int parts = team.size();
-        team.run(part -> layers[l].activation().forwardRows(buffer, biases[l], ThreadTeam.start(part, parts, rows, 1),
+        team.run(part -> layers[l].activation().forwardRows(buffer, bias, ThreadTeam.start(part, parts, rows, 1),
                 ThreadTeam.start(part + 1, parts, rows, 1), units, rowScratch[part], writeBack ? null : act, writeBack));
     }
 

@@ -22,6 +22,11 @@ import java.nio.FloatBuffer;
 public final class OpenBlas implements Blas {
     /** Products smaller than this many multiply-adds run on the calling thread alone. */
     private static final long SPLIT_MIN_WORK = 1L << 18;
+    /**
+     * {@link #sgemmFewRows} products smaller than this run on the calling thread alone: one example through a
+     * 500 × 500 layer (250,000 multiply-adds) is split, which measured 58 against 78 µs for the reference network.
+     */
+    private static final long FEW_ROWS_SPLIT_MIN_WORK = 1L << 15;
     /** Column blocks start on multiples of this (a cache line of floats). */
     private static final int COLUMN_ALIGN = 16;
 
@@ -76,6 +81,16 @@ public final class OpenBlas implements Blas {
     }
 
     @Override
+    public void sgemmFewRows(int m, int n, int k, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) {
+        NativeBuffer na = (NativeBuffer) a;
+        NativeBuffer nb = (NativeBuffer) b;
+        NativeBuffer nc = (NativeBuffer) c;
+        split(false, false, m, n, k, k, n, n, FEW_ROWS_SPLIT_MIN_WORK, (part, offA, offB, offC, mm, nn) ->
+                openblas.cblas_sgemm(openblas.CblasRowMajor, op(false), op(false), mm, nn, k, 1f,
+                        na.view(0, part, offA), k, nb.view(1, part, offB), n, 0f, nc.view(2, part, offC), n));
+    }
+
+    @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda,
                       float[] b, int ldb, float beta, float[] c, int ldc) {
         if (m == 0 || n == 0) {
@@ -121,11 +136,17 @@ public final class OpenBlas implements Blas {
      * together. Row blocks take the matching rows of op(A), column blocks the matching columns of op(B).
      */
     private void split(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, Block block) {
+        split(transA, transB, m, n, k, lda, ldb, ldc, SPLIT_MIN_WORK, block);
+    }
+
+    /** {@link #split(boolean, boolean, int, int, int, int, int, int, Block)} with its own smallest split product. */
+    private void split(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, long minWork,
+                       Block block) {
         if (m == 0 || n == 0) {
             return;
         }
         int parts = team.size();
-        if (parts == 1 || (long) m * n * k < SPLIT_MIN_WORK) {
+        if (parts == 1 || (long) m * n * k < minWork) {
             block.compute(0, 0, 0, 0, m, n);
             return;
         }

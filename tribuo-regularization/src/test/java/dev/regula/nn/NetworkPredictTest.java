@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Batched inference against a plain double-precision forward pass written out here, for every activation, on both
@@ -52,6 +54,65 @@ class NetworkPredictTest {
                 assertEquals(expected[c], out[r * 4 + c], 1e-5, "row " + r + ", class " + c);
             }
         }
+    }
+
+    /**
+     * A prepared inference pass gives bitwise the results of {@link Network#predict} whatever the row counts of
+     * successive calls (its scratch grows and is reused, one row, then more than a chunk, then a few), agrees with
+     * itself between a few rows and the same rows in a batch, and keeps the parameters it was prepared with when the
+     * network changes afterwards.
+     */
+    @ParameterizedTest(name = "{0} threads={1}")
+    @CsvSource({"java,1", "java,2", "openblas,1", "openblas,2"})
+    void preparedInferenceIsReusableAndASnapshot(String backend, int threads) {
+        if (backend.equals("openblas")) {
+            Assumptions.assumeTrue(Backends.nativeAvailable(), "OpenBLAS natives unavailable");
+        }
+        Blas blas = Backends.get(backend, threads);
+        // 1 × 200 × 180 = 36,000 multiply-adds: a one-row product the few-rows path splits, which sgemm would not.
+        int d = 200;
+        List<LayerSpec> specs = List.of(LayerSpec.dense(d, 180, Activation.RELU), LayerSpec.dense(180, 4, Activation.LINEAR));
+        Network net = Network.initialise(0, specs, WeightInit.GLOROT_UNIFORM, new SplittableRandom(5));
+        SplittableRandom rng = new SplittableRandom(3);
+        Network.Inference inference = net.prepare(blas);
+        for (int rows : new int[]{1, 1024 + 77, 3}) {
+            float[] x = new float[rows * d];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rng.nextGaussian();
+            }
+            float[] expected = new float[rows * 4];
+            float[] actual = new float[rows * 4];
+            net.predict(x, rows, expected, blas, SoftmaxCrossEntropy.INSTANCE);
+            inference.predict(x, rows, actual, SoftmaxCrossEntropy.INSTANCE);
+            assertArrayEquals(expected, actual, rows + " rows");
+        }
+        // A few rows take the few-rows products (split down to smaller sizes): equal to the same rows in a batch
+        // up to the last bits.
+        float[] many = new float[100 * d];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = (float) rng.nextGaussian();
+        }
+        float[] batchOut = new float[100 * 4];
+        inference.predict(many, 100, batchOut, SoftmaxCrossEntropy.INSTANCE);
+        for (int rows : new int[]{1, 3, 7}) {
+            float[] fewOut = new float[rows * 4];
+            inference.predict(many, rows, fewOut, SoftmaxCrossEntropy.INSTANCE);
+            for (int i = 0; i < fewOut.length; i++) {
+                assertEquals(batchOut[i], fewOut[i], 1e-6, rows + " rows, output " + i);
+            }
+        }
+        float[] x = new float[d];
+        java.util.Arrays.fill(x, 0.5f);
+        float[] before = new float[4];
+        net.predict(x, 1, before, blas, SoftmaxCrossEntropy.INSTANCE);
+        net.biases[1][0] += 1f;
+        net.kernels[0][0] += 1f;
+        float[] changed = new float[4];
+        net.predict(x, 1, changed, blas, SoftmaxCrossEntropy.INSTANCE);
+        float[] snapshot = new float[4];
+        inference.predict(x, 1, snapshot, SoftmaxCrossEntropy.INSTANCE);
+        assertArrayEquals(before, snapshot, "the prepared pass keeps its parameters");
+        assertFalse(java.util.Arrays.equals(before, changed), "the change must matter for this check to mean anything");
     }
 
     /** Softmax of the network's output for one row, computed in double with explicit loops. */

@@ -11,9 +11,9 @@ import java.io.PrintWriter;
  * 3 {@code reproduce} found differing predictions.
  */
 @Command(name = "regula", mixinStandardHelpOptions = true, version = "regula 0.1.0",
-        description = "Regularization for Tribuo: the regularization study, grid search, training, prediction and reproduction.",
+        description = "Regularization for Tribuo: the regularization study, grid search, training, prediction, reproduction and ONNX export.",
         subcommands = {StudyCommand.class, GridCommand.class, TrainCommand.class, PredictCommand.class,
-                ReproduceCommand.class, ConvertCommand.class,
+                ReproduceCommand.class, ConvertCommand.class, ExportCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RegulaCli implements Runnable {
