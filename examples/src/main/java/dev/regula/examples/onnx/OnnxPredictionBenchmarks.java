@@ -112,7 +112,7 @@ public class OnnxPredictionBenchmarks {
         }
         org.tribuo.MutableDataset<Label> train = new org.tribuo.MutableDataset<>(
                 RescalingDataSource.of(EmbeddedData.trainSource(), 1.0 / 255));
-        model = MLPTrainer.builder().addLayers(hiddenLayers, Layer.dense(units).build()).optimiser(new Adam()).epochs(1)
+        model = MLPTrainer.builder().standardization(null).earlyStopping(null).addLayers(hiddenLayers, Layer.dense(units).build()).optimiser(new Adam()).epochs(1)
                 .minibatchSize(128).seed(42).numThreads(threads).build().train(train);
         network = model.getNetwork();
         blas = Backends.get(threads);
