@@ -271,6 +271,36 @@ public final class InputTransform implements Serializable {
             }
             target = scratch;
         }
+        elementwise(in, target, rows);
+        if (whitening != null) {
+            blas.sgemm(false, false, rows, d, d, 1f, scratch, d, whitening, d, 0f, out, d);
+        }
+    }
+
+    /**
+     * Applies the map to {@code rows} rows in place for a model's predictions: each row's result is a function of
+     * that row alone, whatever the other rows, their number and the thread count (the whitening product goes
+     * through {@link Blas#sgemmRowwise}; the other steps act on each row by itself).
+     * @param x rows, row-major, row length {@link #getDimension()}; overwritten with the mapped rows.
+     * @param rows number of rows.
+     * @param blas the BLAS used for the whitening product.
+     */
+    public void applyRowwise(float[] x, int rows, Blas blas) {
+        if (rows < 0 || x.length < (long) rows * dimension) {
+            throw new IllegalArgumentException("Array too short for " + rows + " rows of " + dimension);
+        }
+        if (whitening == null) {
+            elementwise(x, x, rows);
+            return;
+        }
+        float[] scratch = new float[rows * dimension];
+        elementwise(x, scratch, rows);
+        blas.sgemmRowwise(rows, dimension, dimension, scratch, whitening, x);
+    }
+
+    /** The steps before the whitening product, row by row: sample-wise centring and scaling, feature mean and scale. */
+    private void elementwise(float[] in, float[] target, int rows) {
+        int d = dimension;
         double[] ms = {0.0, 1.0};
         for (int r = 0; r < rows; r++) {
             int base = r * d;
@@ -292,9 +322,6 @@ public final class InputTransform implements Serializable {
                 }
                 target[base + j] = v;
             }
-        }
-        if (whitening != null) {
-            blas.sgemm(false, false, rows, d, d, 1f, scratch, d, whitening, d, 0f, out, d);
         }
     }
 

@@ -178,7 +178,7 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
             }
         }
         if (inputTransform != null) {
-            inputTransform.apply(x, x, n, blas);
+            inputTransform.applyRowwise(x, n, blas);
             DenseRows.requireFinite("example", x, n, RunChecks.featureNames(featureIDMap),
                     "after the model's input transform");
         }

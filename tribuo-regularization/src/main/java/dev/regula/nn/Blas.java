@@ -75,21 +75,65 @@ public interface Blas {
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, DeviceBuffer a, int lda,
                DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc);
 
+    /** Rows of A in every product of {@link #sgemmRowwise}: callers pad A and C to a multiple of this. */
+    int ROWWISE_ROWS = 4;
+    /** Columns of C in every product of {@link #sgemmRowwise} (the last block of a layer keeps the remainder). */
+    int ROWWISE_COLUMNS = 128;
+
     /**
-     * The inference product of a few rows on device buffers, {@code C = A · B} (A m × k, B k × n, C m × n, row-major,
-     * no transposes): as {@link #sgemm(boolean, boolean, int, int, int, float, DeviceBuffer, int, DeviceBuffer, int,
-     * float, DeviceBuffer, int)}, but a backend may split smaller products between its threads than {@code sgemm}
-     * does, because a one-example product is bound by reading B and halving that read beats the cost of waking a
-     * thread. Its results may differ from {@code sgemm}'s in the last bits, so training never calls it.
-     * @param m rows of A and C (a few).
+     * The inference product {@code C = A · B} (A m × k, B k × n, C m × n, row-major, no transposes) computed so that
+     * each row of C is a function of the same row of A alone: never of the other rows, their number or order, nor of
+     * the thread count. A model's prediction of an example is then the same bits alone or in any batch.
+     * <p>
+     * How: A is cut into tiles of exactly {@value #ROWWISE_ROWS} rows and C's columns into blocks of
+     * {@value #ROWWISE_COLUMNS}, and every tile × block is one single-threaded product of those fixed dimensions, so a
+     * given layer's products all take the same kernel path (OpenBLAS switches kernels — and summation orders — by
+     * product size; one product over a whole batch would sum a row differently from a one-row product). The team's
+     * parts share out the tile × block pairs. A row's result does not depend on its position in a tile either: the
+     * tests check both.
+     * @param m rows of A and C; A and C must hold {@link #rowwisePadded(int) rowwisePadded(m)} rows (the padding
+     *          rows of A may hold anything finite, zeros by convention; those of C are overwritten).
      * @param n columns of B and C.
      * @param k columns of A, rows of B.
      * @param a matrix A.
      * @param b matrix B.
      * @param c matrix C, overwritten.
      */
-    default void sgemmFewRows(int m, int n, int k, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) {
-        sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+    void sgemmRowwise(int m, int n, int k, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c);
+
+    /**
+     * {@link #sgemmRowwise(int, int, int, DeviceBuffer, DeviceBuffer, DeviceBuffer)} on Java arrays, which need no
+     * padding (the copies to the backend add it).
+     * @param m rows of A and C.
+     * @param n columns of B and C.
+     * @param k columns of A, rows of B.
+     * @param a matrix A, at least m × k.
+     * @param b matrix B, k × n.
+     * @param c matrix C, at least m × n, overwritten.
+     */
+    default void sgemmRowwise(int m, int n, int k, float[] a, float[] b, float[] c) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int padded = rowwisePadded(m);
+        DeviceBuffer da = allocate(padded * k);
+        da.write(0, a, 0, m * k);
+        da.write(m * k, new float[(padded - m) * k], 0, (padded - m) * k);
+        DeviceBuffer db = allocate(k * n);
+        db.write(0, b, 0, k * n);
+        DeviceBuffer dc = allocate(padded * n);
+        sgemmRowwise(m, n, k, da, db, dc);
+        dc.read(0, c, 0, m * n);
+    }
+
+    /**
+     * The rows {@link #sgemmRowwise} needs in A and C for m rows: m rounded up to a multiple of
+     * {@value #ROWWISE_ROWS}.
+     * @param m the rows.
+     * @return the padded row count.
+     */
+    static int rowwisePadded(int m) {
+        return (m + ROWWISE_ROWS - 1) / ROWWISE_ROWS * ROWWISE_ROWS;
     }
 
     /**

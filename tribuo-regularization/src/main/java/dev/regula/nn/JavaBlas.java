@@ -125,6 +125,12 @@ public final class JavaBlas implements Blas {
                 ((HeapBuffer) c).values, ldc);
     }
 
+    /** Every row of C is accumulated alone in a fixed order here, whatever the split, so this is {@code sgemm}. */
+    @Override
+    public void sgemmRowwise(int m, int n, int k, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) {
+        sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+    }
+
     /** A buffer on the Java heap. */
     private static final class HeapBuffer implements DeviceBuffer {
         final float[] values;

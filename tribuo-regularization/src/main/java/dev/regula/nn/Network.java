@@ -173,8 +173,11 @@ public final class Network implements Serializable {
     }
 
     /**
-     * Inference on a batch of rows (no dropout): the layers, then the head's activation (softmax probabilities
-     * for {@link SoftmaxCrossEntropy}).
+     * Training-time inference on a batch of rows (no dropout): the layers, then the head's activation (softmax
+     * probabilities for {@link SoftmaxCrossEntropy}). Each chunk of up to {@value #PREDICT_BATCH} rows goes through
+     * one product per layer split over the team, the fastest way through many rows and the arithmetic of the
+     * validation scores in a training history. A row's last bits may therefore depend on the size of its chunk; a
+     * model's predictions go through {@link #prepare} instead, whose rows are independent of each other.
      * @param x inputs, rows × {@link #numInputs()} row-major.
      * @param rows the number of rows.
      * @param out output, rows × {@link #numOutputs()}, overwritten with the activated outputs.
@@ -182,13 +185,13 @@ public final class Network implements Serializable {
      * @param head the output head whose activation is applied.
      */
     public void predict(float[] x, int rows, float[] out, Blas blas, OutputLoss head) {
-        prepare(blas).predict(x, rows, out, head);
+        prepare(blas).forward(x, rows, out, head, false);
     }
 
     /**
      * Prepares this network for repeated inference on a backend: the kernels are copied to the backend's buffers now,
-     * once, instead of on every {@link #predict} call (5.3 MB for the reference network, which dominates the time of
-     * a one-example prediction).
+     * once, instead of on every call (5.3 MB for the reference network, which dominates the time of a one-example
+     * prediction).
      * @param blas the backend.
      * @return the prepared network: a snapshot of the current parameters.
      */
@@ -198,9 +201,9 @@ public final class Network implements Serializable {
 
     /**
      * This network's inference pass on one backend with its kernels already on the backend ({@link #prepare}), and
-     * its scratch buffers kept between calls. It is a snapshot: later changes to the network (training) are not
-     * seen. Not thread-safe — one call at a time per instance; concurrent callers each need their own (the models
-     * keep a pool). Results are bitwise those of {@link Network#predict}.
+     * its scratch buffers kept between calls: the prediction path of the models. It is a snapshot: later changes to
+     * the network (training) are not seen. Not thread-safe — one call at a time per instance; concurrent callers
+     * each need their own (the models keep a pool).
      */
     public final class Inference {
         private final Blas blas;
@@ -228,10 +231,7 @@ public final class Network implements Serializable {
                 bias[l] = biases[l].clone();
             }
             this.rowScratch = new float[blas.team().size()][w];
-            this.capacity = 1;
-            this.inDev = blas.allocate(numInputs());
-            this.bufDev = new DeviceBuffer[]{blas.allocate(w), blas.allocate(w)};
-            this.act = new float[numOutputs()];
+            allocate(Blas.rowwisePadded(1));
         }
 
         /** @return the backend this instance runs on. */
@@ -239,35 +239,40 @@ public final class Network implements Serializable {
             return blas;
         }
 
-        /** Scratch for chunks of {@code chunk} rows, grown when a call needs more than the last one. */
-        private void ensureCapacity(int chunk) {
-            if (chunk > capacity) {
-                inDev = blas.allocate(chunk * numInputs());
-                bufDev = new DeviceBuffer[]{blas.allocate(chunk * width), blas.allocate(chunk * width)};
-                act = new float[chunk * numOutputs()];
-                capacity = chunk;
-            }
+        private void allocate(int rows) {
+            inDev = blas.allocate(rows * numInputs());
+            bufDev = new DeviceBuffer[]{blas.allocate(rows * width), blas.allocate(rows * width)};
+            act = new float[rows * numOutputs()];
+            capacity = rows;
         }
 
         /**
-         * Inference on a batch of rows (no dropout): the layers, then the head's activation.
+         * Inference on a batch of rows (no dropout): the layers, then the head's activation. Each row's outputs are a
+         * function of that row alone — the same bits whatever the other rows, their number and order, and the thread
+         * count — because every product is {@link Blas#sgemmRowwise}, and the bias, activation and head act on
+         * each row by itself.
          * @param x inputs, rows × {@link #numInputs()} row-major.
          * @param rows the number of rows.
          * @param out output, rows × {@link #numOutputs()}, overwritten with the activated outputs.
          * @param head the output head whose activation is applied.
          */
         public void predict(float[] x, int rows, float[] out, OutputLoss head) {
+            forward(x, rows, out, head, true);
+        }
+
+        /** The pass, with row-independent products ({@code rowwise}) or one team-split product per chunk and layer. */
+        private void forward(float[] x, int rows, float[] out, OutputLoss head, boolean rowwise) {
             int d = numInputs();
             int c = numOutputs();
             int chunk = Math.min(PREDICT_BATCH, Math.max(rows, 1));
-            ensureCapacity(chunk);
+            if (Blas.rowwisePadded(chunk) > capacity) {
+                allocate(Blas.rowwisePadded(chunk));
+            }
             DeviceBuffer input = inDev;
             for (int start = 0; start < rows; start += chunk) {
                 int r = Math.min(chunk, rows - start);
                 int first = start;
-                // A few rows: densified and activated on the calling thread (a team wake-up costs more than the pass;
-                // each row is computed the same way either way), and products split down to smaller sizes
-                // (Blas.sgemmFewRows), which may change the last bits against the same rows inside a larger chunk.
+                // A few rows are copied and activated on the calling thread: a team wake-up costs more than that.
                 boolean serial = r < SERIAL_ROWS;
                 if (serial) {
                     input.write(0, x, first * d, r * d);
@@ -279,12 +284,16 @@ public final class Network implements Serializable {
                         input.write(r0 * d, x, (first + r0) * d, (r1 - r0) * d);
                     });
                 }
+                int padded = Blas.rowwisePadded(r);
+                if (rowwise && padded > r) {
+                    input.write(r * d, new float[(padded - r) * d], 0, (padded - r) * d);
+                }
                 DeviceBuffer cur = input;
                 for (int l = 0; l < layers.length; l++) {
                     LayerSpec s = layers[l];
                     DeviceBuffer next = bufDev[l % 2];
-                    if (serial) {
-                        blas.sgemmFewRows(r, s.units(), s.inputs(), cur, kernelDev[l], next);
+                    if (rowwise) {
+                        blas.sgemmRowwise(r, s.units(), s.inputs(), cur, kernelDev[l], next);
                     } else {
                         blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f, next, s.units());
                     }

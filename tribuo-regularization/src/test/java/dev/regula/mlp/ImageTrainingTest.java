@@ -102,7 +102,7 @@ class ImageTrainingTest {
                 }
             });
         }
-        t.apply(x, x, n, Backends.get());
+        t.applyRowwise(x, n, Backends.get()); // as the model applies it: each row alone
         MutableDataset<Label> out = new MutableDataset<>(new SimpleDataSourceProvenance("whitened", new LabelFactory()), new LabelFactory());
         for (int i = 0; i < n; i++) {
             double[] values = new double[d];

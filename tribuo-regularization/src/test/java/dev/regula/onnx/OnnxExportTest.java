@@ -20,6 +20,8 @@ import dev.regula.mlp.MLPRegressionTrainer;
 import dev.regula.mlp.MLPTrainer;
 import dev.regula.mlp.optimisers.Adam;
 import dev.regula.nn.Activation;
+import dev.regula.nn.LayerSpec;
+import dev.regula.nn.Network;
 import dev.regula.testing.FriedmanDataSource;
 import dev.regula.testing.InteractionMultiLabelSource;
 import org.junit.jupiter.api.AfterAll;
@@ -206,14 +208,18 @@ class OnnxExportTest {
     /**
      * Sample-wise centring leaves every row orthogonal to the all-ones direction, so ZCA fitted on such rows with
      * the default epsilon (1e-6) multiplies that direction, where only rounding noise lives, by about 1/sqrt(1e-6):
-     * the outputs then depend on summation order at the 1e-5 level for any engine. Here ONNX Runtime must agree with
-     * Regula at least as well as Regula's two BLAS backends agree with each other (times two), with identical labels.
+     * the outputs then depend on summation order at the 1e-5 level for any engine, and no float32 engine's labels
+     * are exactly reproducible. So both engines are measured against the same computation in double precision:
+     * ONNX Runtime must be about as accurate as Regula's own two backends (within three times the worse of them)
+     * and get about as many labels different from the double-precision ones (at most one more).
      */
     @Test
     void samplewiseCentringWithZcaIsIllConditionedForBothEngines() throws Exception {
         MLPModel m = classifier("every-transform-default-epsilon");
-        float[][] onnx = run(m.exportONNXModel(DOMAIN, 1), dense(m, test), test.size(), m.getFeatureIDMap().size());
-        double onnxDifference = compareLabels(m, test, onnx);
+        int d = m.getFeatureIDMap().size();
+        float[] x = dense(m, test);
+        float[][] onnx = run(m.exportONNXModel(DOMAIN, 1), x, test.size(), d);
+        double[][] exact = inDouble(m, x, test.size());
         List<Prediction<Label>> openblas;
         List<Prediction<Label>> java;
         try {
@@ -224,18 +230,154 @@ class OnnxExportTest {
         } finally {
             System.clearProperty(dev.regula.nn.Backends.PROPERTY);
         }
-        double backendDifference = 0;
-        for (int i = 0; i < openblas.size(); i++) {
-            for (Map.Entry<String, Label> e : openblas.get(i).getOutputScores().entrySet()) {
-                backendDifference = Math.max(backendDifference, Math.abs(e.getValue().getScore()
-                        - java.get(i).getOutputScores().get(e.getKey()).getScore()));
+        ImmutableOutputInfo<Label> info = m.getOutputIDInfo();
+        float[][] fromOpenblas = scores(openblas, info);
+        float[][] fromJava = scores(java, info);
+        double onnxError = largestDifference(exact, onnx);
+        double regulaError = Math.max(largestDifference(exact, fromOpenblas), largestDifference(exact, fromJava));
+        int onnxLabels = labelsDiffering(exact, onnx);
+        int regulaLabels = Math.max(labelsDiffering(exact, fromOpenblas), labelsDiffering(exact, fromJava));
+        System.out.println("samplewise + ZCA (epsilon 1e-6), against double precision: ONNX Runtime " + onnxError
+                + " (" + onnxLabels + " labels differ), Regula " + regulaError + " (" + regulaLabels + ")");
+        LARGEST.put("every-transform-default-epsilon", largestDifference(fromOpenblas, onnx));
+        assertTrue(onnxError <= Math.max(TOLERANCE, 3 * regulaError), "ONNX Runtime is off by " + onnxError
+                + " against double precision, Regula's backends by " + regulaError);
+        assertTrue(onnxLabels <= regulaLabels + 1, onnxLabels + " labels against Regula's " + regulaLabels);
+    }
+
+    /** The model's scores as a table, rows in example order, columns in output-id order. */
+    private static float[][] scores(List<Prediction<Label>> predictions, ImmutableOutputInfo<Label> info) {
+        float[][] out = new float[predictions.size()][info.size()];
+        for (int i = 0; i < out.length; i++) {
+            Map<String, Label> s = predictions.get(i).getOutputScores();
+            for (int j = 0; j < info.size(); j++) {
+                out[i][j] = (float) s.get(info.getOutput(j).getLabel()).getScore();
             }
         }
-        System.out.println("samplewise + ZCA (epsilon 1e-6): ONNX Runtime vs Regula " + onnxDifference
-                + ", Regula OpenBLAS vs Java BLAS " + backendDifference);
-        LARGEST.put("every-transform-default-epsilon", onnxDifference);
-        assertTrue(onnxDifference <= Math.max(TOLERANCE, 2 * backendDifference), "ONNX Runtime differs by "
-                + onnxDifference + ", Regula's own backends by " + backendDifference);
+        return out;
+    }
+
+    private static double largestDifference(double[][] exact, float[][] actual) {
+        double max = 0;
+        for (int i = 0; i < exact.length; i++) {
+            for (int j = 0; j < exact[i].length; j++) {
+                max = Math.max(max, Math.abs(exact[i][j] - actual[i][j]));
+            }
+        }
+        return max;
+    }
+
+    private static double largestDifference(float[][] a, float[][] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[i].length; j++) {
+                max = Math.max(max, Math.abs(a[i][j] - b[i][j]));
+            }
+        }
+        return max;
+    }
+
+    private static int labelsDiffering(double[][] exact, float[][] actual) {
+        int differ = 0;
+        for (int i = 0; i < exact.length; i++) {
+            int e = 0;
+            int a = 0;
+            for (int j = 1; j < exact[i].length; j++) {
+                e = exact[i][j] > exact[i][e] ? j : e;
+                a = actual[i][j] > actual[i][a] ? j : a;
+            }
+            differ += e == a ? 0 : 1;
+        }
+        return differ;
+    }
+
+    /**
+     * The model's prediction path in double precision from its parameters: the input transform (sample-wise
+     * centring and scaling with Regula's epsilon, feature mean and scale, whitening), ReLU hidden layers, a linear
+     * output layer, softmax.
+     */
+    private static double[][] inDouble(MLPModel m, float[] x, int rows) {
+        InputTransform t = m.getInputTransform();
+        Network net = m.getNetwork();
+        int d = net.numInputs();
+        double[][] out = new double[rows][];
+        for (int r = 0; r < rows; r++) {
+            double[] v = new double[d];
+            for (int j = 0; j < d; j++) {
+                v[j] = x[r * d + j];
+            }
+            if (t != null) {
+                v = transformInDouble(t, v);
+            }
+            for (int l = 0; l < net.getLayers().size(); l++) {
+                LayerSpec s = net.getLayers().get(l);
+                float[] w = net.getKernel(l);
+                float[] b = net.getBias(l);
+                double[] z = new double[s.units()];
+                for (int u = 0; u < s.units(); u++) {
+                    double acc = b[u];
+                    for (int i = 0; i < s.inputs(); i++) {
+                        acc += v[i] * w[i * s.units() + u];
+                    }
+                    boolean last = l == net.getLayers().size() - 1;
+                    assertEquals(last ? Activation.LINEAR : Activation.RELU, s.activation(), "layer " + l);
+                    z[u] = last ? acc : Math.max(0, acc);
+                }
+                v = z;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (double z : v) {
+                max = Math.max(max, z);
+            }
+            double sum = 0;
+            for (int u = 0; u < v.length; u++) {
+                v[u] = Math.exp(v[u] - max);
+                sum += v[u];
+            }
+            for (int u = 0; u < v.length; u++) {
+                v[u] /= sum;
+            }
+            out[r] = v;
+        }
+        return out;
+    }
+
+    private static double[] transformInDouble(InputTransform t, double[] v) {
+        int d = v.length;
+        if (t.isSamplewiseCenter()) {
+            double mu = 0;
+            for (double a : v) {
+                mu += a;
+            }
+            mu /= d;
+            double mul = 1;
+            if (t.isSamplewiseStd()) {
+                double ss = 0;
+                for (double a : v) {
+                    ss += (a - mu) * (a - mu);
+                }
+                mul = 1 / (Math.sqrt(ss / d) + InputTransform.STD_EPSILON);
+            }
+            for (int j = 0; j < d; j++) {
+                v[j] = (v[j] - mu) * mul;
+            }
+        }
+        float[] mean = t.getMean();
+        float[] scale = t.getScale();
+        for (int j = 0; j < d; j++) {
+            v[j] = (v[j] - (mean == null ? 0 : mean[j])) * (scale == null ? 1 : scale[j]);
+        }
+        float[] w = t.getWhitening();
+        if (w == null) {
+            return v;
+        }
+        double[] z = new double[d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                z[j] += v[i] * w[i * d + j];
+            }
+        }
+        return z;
     }
 
     /** Every activation either exports and agrees, or is refused by name: never a silently different graph. */
