@@ -103,6 +103,49 @@ public final class Intervals {
     }
 
     /**
+     * The two-sided p-value of the paired t test of {@code variant[i] − baseline[i]} against a mean of 0:
+     * {@code 2 · (1 − F(|m| / (s / √N)))} with F the t distribution function at N − 1 degrees of freedom (1 when every
+     * difference is 0, 0 when they are all equal and not 0).
+     * @param variant the variant's values.
+     * @param baseline the baseline's values, in the same seed order.
+     * @return the p-value.
+     * @throws IllegalArgumentException if the lengths differ or are below 2, or a value is not finite.
+     */
+    public static double pairedTTestP(double[] variant, double[] baseline) {
+        Interval i = pairedDifference(variant, baseline);
+        double[] d = new double[variant.length];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = variant[k] - baseline[k];
+        }
+        double s = standardDeviation(d);
+        if (s == 0) {
+            return i.mean() == 0 ? 1 : 0;
+        }
+        double t = Math.abs(i.mean()) / (s / Math.sqrt(d.length));
+        return Math.min(1, 2 * (1 - tCdf(t, d.length - 1)));
+    }
+
+    /**
+     * The 95 % Wilson score interval of an accuracy measured on n examples (one seed: the test examples are the only
+     * sample): {@code (p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n)}, z = 1.96.
+     * @param correct the examples predicted correctly.
+     * @param examples n, all examples.
+     * @return the interval, with the accuracy {@code correct / n} as its point estimate.
+     * @throws IllegalArgumentException if the counts are negative, n is 0 or correct exceeds n.
+     */
+    public static Interval wilson(int correct, int examples) {
+        if (examples < 1 || correct < 0 || correct > examples) {
+            throw new IllegalArgumentException(correct + " correct of " + examples + " examples");
+        }
+        double n = examples;
+        double p = correct / n;
+        double z2 = Z_975 * Z_975;
+        double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+        double half = Z_975 * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+        return new Interval(p, centre - half, centre + half);
+    }
+
+    /**
      * The quantile of Student's t distribution.
      * @param p the probability, in (0, 1).
      * @param degreesOfFreedom at least 1.
@@ -163,9 +206,10 @@ public final class Intervals {
         int n = onlyBaselineRight + onlyVariantRight;
         int k = Math.min(onlyBaselineRight, onlyVariantRight);
         double tail = 0;
-        double logHalfN = n * Math.log(0.5);
+        double logTerm = n * Math.log(0.5); // ln P(X = 0); then ln P(X = i + 1) = ln P(X = i) + ln((n − i) / (i + 1))
         for (int i = 0; i <= k; i++) {
-            tail += Math.exp(logChoose(n, i) + logHalfN);
+            tail += Math.exp(logTerm);
+            logTerm += Math.log((double) (n - i) / (i + 1));
         }
         return Math.min(1, 2 * tail);
     }
@@ -201,10 +245,6 @@ public final class Intervals {
                 throw new IllegalArgumentException("value " + i + " is " + values[i]);
             }
         }
-    }
-
-    private static double logChoose(int n, int k) {
-        return logGamma(n + 1.0) - logGamma(k + 1.0) - logGamma(n - k + 1.0);
     }
 
     /** ln Γ(x) for x > 0: the Lanczos approximation (g = 7, nine terms), reflected below ½. */

@@ -68,6 +68,28 @@ class IntervalsTest {
     }
 
     @Test
+    void pairedTTestByHand() {
+        // d = 0.01, 0.02, 0.01: t = 0.0133333 / (0.0057735 / √3) = 4.0, two-sided p at 2 degrees of freedom = 0.0571
+        // (for 2 degrees of freedom the t distribution function is ½ + t / (2 √(2 + t²)), so p = 1 − 4/√18)
+        double p = Intervals.pairedTTestP(new double[]{0.86, 0.87, 0.85}, new double[]{0.85, 0.85, 0.84});
+        assertEquals(1 - 4 / Math.sqrt(18), p, 1e-9);
+        assertEquals(1.0, Intervals.pairedTTestP(new double[]{0.8, 0.9}, new double[]{0.8, 0.9}), 0);
+        assertEquals(0.0, Intervals.pairedTTestP(new double[]{0.81, 0.91}, new double[]{0.80, 0.90}), 1e-9);
+    }
+
+    @Test
+    void wilsonByHand() {
+        // 85 of 100: centre (0.85 + 1.920729/200) / 1.0384146 = 0.82782, half 1.959964·√(0.001275 + 0.0000960)/1.0384146
+        Intervals.Interval i = Intervals.wilson(85, 100);
+        assertEquals(0.85, i.mean(), 1e-15);
+        assertEquals(0.76716, i.low(), 1e-5);
+        assertEquals(0.90694, i.high(), 1e-5);
+        Intervals.Interval all = Intervals.wilson(10, 10);
+        assertEquals(1.0, all.high(), 1e-12);
+        assertTrue(all.low() > 0.69 && all.low() < 0.73, all.toString());
+    }
+
+    @Test
     void badInputIsRefusedByName() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Intervals.tInterval(new double[]{0.8}))
                 .getMessage().contains("at least 2"));

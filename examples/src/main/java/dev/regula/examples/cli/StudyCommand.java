@@ -48,6 +48,8 @@ import java.util.SplittableRandom;
 final class StudyCommand extends BaseCommand {
     /** Name of the marker file identifying a study folder. */
     static final String MARKER = ".regula-study";
+    /** The largest --seeds. */
+    static final int MAX_SEEDS = 1000;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "IDX folder (train-*, optional t10k-*) or reference CSV + image layout (folder with train.csv "
@@ -91,6 +93,12 @@ final class StudyCommand extends BaseCommand {
             description = "Fraction held out as the test set when the data has no labelled test set (default: ${DEFAULT-VALUE}).")
     double testFraction = 0.2;
 
+    @Option(names = "--seeds", paramLabel = "N",
+            description = "Train every variant with N seeds, --seed, --seed + 1, … (default: ${DEFAULT-VALUE}); for each seed "
+                    + "all variants share the validation split and initial weights. runs.csv gets a row per variant and "
+                    + "seed, results.csv the means with 95 % intervals and the paired difference to the baseline.")
+    int seeds = 1;
+
     @Option(names = "--overwrite", description = "Write into an existing, non-empty --out folder that is not a study "
             + "folder (without it, such a folder is refused).")
     boolean overwrite;
@@ -105,6 +113,9 @@ final class StudyCommand extends BaseCommand {
             }
         }
         selected.sort(null);
+        if (seeds < 1 || seeds > MAX_SEEDS) {
+            throw new UserException("--seeds must be in [1, " + MAX_SEEDS + "], found " + seeds);
+        }
         settingsFor(ImageGeometry.of(28, 28, 1)); // validate the values before reading any data
         Outputs.checkFolder(out, "--out", MARKER, "study", overwrite);
         DataSet dataSet = DataSet.load(data, testFraction, network.seed);
@@ -131,65 +142,84 @@ final class StudyCommand extends BaseCommand {
         out().flush();
 
         Path results = out.resolve("results.csv");
-        StringBuilder rows = new StringBuilder(VariantResult.CSV_HEADER + "\n");
-        AtomicFiles.writeString(results, rows);
+        Path runsFile = out.resolve("runs.csv");
+        StringBuilder runRows = new StringBuilder(VariantResult.RUNS_HEADER + "\n");
+        AtomicFiles.writeString(results, StudyResults.HEADER + "\n");
+        AtomicFiles.writeString(runsFile, runRows);
         writePreview(train, dataSet.geometry, null);
         boolean terminal = Progress.stdoutIsTerminal();
-        List<VariantResult> done = new ArrayList<>();
-        List<StudyVariant> failed = new ArrayList<>();
-        for (int i = 0; i < selected.size(); i++) {
-            StudyVariant v = selected.get(i);
-            Progress progress = new Progress(out(), terminal, String.format(Locale.ROOT, "[%d/%d] %s", i + 1, selected.size(), v),
-                    settings.getEpochs(), settings.getEpochs() * (selected.size() - i - 1));
-            MLPTrainer trainer = Study.trainerBuilder(v, settings)
-                    .epochListener(progress::onEpoch)
-                    .batchListener(5, progress::onBatch)
-                    .build();
-            long start = System.nanoTime();
-            MLPModel model;
-            try {
-                model = trainer.train(train);
-            } catch (ArithmeticException | IllegalStateException e) {
-                // a numerical failure (divergence, ZCA decomposition) of one variant: report it, keep the others
-                err().println(spec.qualifiedName() + ": variant " + v + " failed: " + e.getMessage());
-                err().flush();
-                failed.add(v);
-                continue;
+        List<VariantResult> all = new ArrayList<>();
+        List<VariantResult> done = new ArrayList<>(); // the first seed's: charts and report
+        List<String> failed = new ArrayList<>();
+        int total = seeds * selected.size();
+        for (int k = 0; k < seeds; k++) {
+            long seed = settings.getSeed() + k;
+            StudySettings seeded = seeds == 1 ? settings : settingsFor(dataSet.geometry, seed);
+            for (int i = 0; i < selected.size(); i++) {
+                StudyVariant v = selected.get(i);
+                int index = k * selected.size() + i;
+                String label = String.format(Locale.ROOT, "[%d/%d] %s", index + 1, total, v) + (seeds == 1 ? "" : " seed " + seed);
+                Progress progress = new Progress(out(), terminal, label, seeded.getEpochs(), seeded.getEpochs() * (total - index - 1));
+                MLPTrainer trainer = Study.trainerBuilder(v, seeded)
+                        .epochListener(progress::onEpoch)
+                        .batchListener(5, progress::onBatch)
+                        .build();
+                String name = v.getName() + (seeds == 1 ? "" : " seed " + seed);
+                long start = System.nanoTime();
+                MLPModel model;
+                try {
+                    model = trainer.train(train);
+                } catch (ArithmeticException | IllegalStateException e) {
+                    // a numerical failure (divergence, ZCA decomposition) of one variant: report it, keep the others
+                    err().println(spec.qualifiedName() + ": variant " + name + " failed: " + e.getMessage());
+                    err().flush();
+                    failed.add(name);
+                    continue;
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                // Saved before it is evaluated: an evaluation failure must not lose the trained model.
+                Path dir = seeds == 1 ? out.resolve(v.getName()) : out.resolve(v.getName()).resolve("seed-" + seed);
+                Path modelFile = dir.resolve("model.tribuo");
+                ModelFiles.writeModel(model, modelFile);
+                LabelEvaluation evaluation;
+                try {
+                    evaluation = ModelFiles.evaluate(model, modelFile, test);
+                } catch (UserException e) {
+                    ModelFiles.removeEvaluation(modelFile);
+                    err().println(spec.qualifiedName() + ": variant " + name + ": " + e.getMessage());
+                    err().flush();
+                    failed.add(name);
+                    continue;
+                }
+                ModelFiles.writeEvaluation(modelFile, evaluation);
+                VariantResult r = new VariantResult(v, seed, model, evaluation, seconds);
+                all.add(r);
+                runRows.append(r.csvRow()).append('\n');
+                AtomicFiles.writeString(runsFile, runRows);
+                AtomicFiles.writeString(results, new StudyResults(all).csv());
+                if (k == 0) {
+                    done.add(r);
+                    if (v == StudyVariant.AUGMENTED_ZCA) {
+                        writePreview(train, dataSet.geometry, model.getInputTransform());
+                    }
+                    Map<String, TrainingHistory> histories = new LinkedHashMap<>();
+                    for (VariantResult d : done) {
+                        histories.put(d.variant().getName(), d.model().getHistory());
+                    }
+                    Charts.write(histories, out);
+                    StudyReport.write(out, dataSet, settings, done, selected.subList(i + 1, selected.size()),
+                            failedVariants(failed, selected), stale);
+                }
+                out().printf(Locale.ROOT, "%s: %s; test accuracy %.4f (train %.4f, validation %.4f), %.1f s%n", name,
+                        model.getHistory().getStopMessage(), r.testAccuracy(), r.trainAccuracy(), r.validationAccuracy(), seconds);
+                out().flush();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            // Saved before it is evaluated: an evaluation failure must not lose the trained model.
-            Path modelFile = out.resolve(v.getName()).resolve("model.tribuo");
-            ModelFiles.writeModel(model, modelFile);
-            LabelEvaluation evaluation;
-            try {
-                evaluation = ModelFiles.evaluate(model, modelFile, test);
-            } catch (UserException e) {
-                ModelFiles.removeEvaluation(modelFile);
-                err().println(spec.qualifiedName() + ": variant " + v + ": " + e.getMessage());
-                err().flush();
-                failed.add(v);
-                continue;
-            }
-            ModelFiles.writeEvaluation(modelFile, evaluation);
-            VariantResult r = new VariantResult(v, model, evaluation, seconds);
-            done.add(r);
-            rows.append(r.csvRow()).append('\n');
-            AtomicFiles.writeString(results, rows);
-            if (v == StudyVariant.AUGMENTED_ZCA) {
-                writePreview(train, dataSet.geometry, model.getInputTransform());
-            }
-            Map<String, TrainingHistory> histories = new LinkedHashMap<>();
-            for (VariantResult d : done) {
-                histories.put(d.variant().getName(), d.model().getHistory());
-            }
-            Charts.write(histories, out);
-            StudyReport.write(out, dataSet, settings, done, selected.subList(i + 1, selected.size()), failed, stale);
-            out().printf(Locale.ROOT, "%s: %s; test accuracy %.4f (train %.4f, validation %.4f), %.1f s%n", v,
-                    model.getHistory().getStopMessage(), r.testAccuracy(), r.trainAccuracy(), r.validationAccuracy(), seconds);
-            out().flush();
         }
         out().println();
         out().println(table(done));
+        if (!all.isEmpty()) {
+            out().println(new StudyResults(all).table());
+        }
         out().println("Report: " + out.resolve("report.html").toAbsolutePath());
         out().flush();
         return failed.isEmpty() ? 0 : RegulaCli.EXIT_ERROR;
@@ -200,6 +230,23 @@ final class StudyCommand extends BaseCommand {
             applyConfig(TrainerConfig.load(config));
         }
         return network.settings(geometry).l2(l2).l1(l1).dropout(dropout).patience(patience).zcaEpsilon(zcaEpsilon).build();
+    }
+
+    /** The settings with another seed. */
+    private StudySettings settingsFor(ImageGeometry geometry, long seed) throws IOException {
+        return network.settings(geometry).l2(l2).l1(l1).dropout(dropout).patience(patience).zcaEpsilon(zcaEpsilon)
+                .seed(seed).build();
+    }
+
+    /** The variants that failed with at least one seed. */
+    private static List<StudyVariant> failedVariants(List<String> failed, List<StudyVariant> selected) {
+        List<StudyVariant> out = new ArrayList<>();
+        for (StudyVariant v : selected) {
+            if (failed.stream().anyMatch(f -> f.equals(v.getName()) || f.startsWith(v.getName() + " seed "))) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     /** Takes the shared settings from a configured trainer; the regularization of the file is not used. */

@@ -42,12 +42,17 @@ class StudyCommandTest {
     void writesResultsForEveryVariant() throws IOException {
         assertEquals(0, study.exitCode(), study.toString());
         List<String> lines = Files.readAllLines(out.resolve("results.csv"));
-        assertEquals("variant,epochs_run,best_epoch,train_accuracy,validation_accuracy,test_accuracy,train_seconds", lines.get(0));
+        assertEquals("variant,epochs_run,best_epoch,train_accuracy,validation_accuracy,test_accuracy,train_seconds,seeds,"
+                + "test_accuracy_std,test_accuracy_ci95_low,test_accuracy_ci95_high,test_delta_vs_baseline,test_delta_ci95_low,"
+                + "test_delta_ci95_high,test_delta_p,distinguishable", lines.get(0));
         assertEquals(7, lines.size(), lines.toString());
         for (int i = 0; i < 6; i++) {
-            String[] row = lines.get(i + 1).split(",");
+            String[] row = lines.get(i + 1).split(",", -1);
             assertEquals(StudyVariant.values()[i].getName(), row[0]);
-            assertEquals(7, row.length);
+            assertEquals(16, row.length);
+            assertEquals("1", row[7]);
+            assertEquals("", row[8], "no spread over one seed");
+            assertEquals(i == 0, row[11].isEmpty(), "a difference to the baseline for every other variant: " + lines.get(i + 1));
             double test = Double.parseDouble(row[5]);
             assertTrue(test > 0.1 && test <= 1, lines.get(i + 1)); // better than chance on 10 classes
         }
@@ -64,6 +69,47 @@ class StudyCommandTest {
         assertFalse(study.out().contains("\r"), "no carriage returns when stdout is not a terminal");
         assertTrue(study.out().contains("[3/6] l1 epoch 2/2"), study.out());
         assertTrue(study.err().isEmpty(), study.err());
+    }
+
+    /**
+     * Three seeds of two variants: six runs, and results.csv holds their means, the t interval of the test accuracy and
+     * the paired difference, recomputed here from runs.csv.
+     */
+    @Test
+    void repeatsEveryVariantOverSeeds() throws IOException {
+        Path seeded = tmp.resolve("seeds");
+        CliTestSupport.Run r = run("study", "--data", data.toString(), "--out", seeded.toString(), "--epochs", "2",
+                "--hidden", "32,32", "--threads", "1", "--seed", "7", "--seeds", "3", "--variants", "baseline,dropout");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> runs = Files.readAllLines(seeded.resolve("runs.csv"));
+        assertEquals(7, runs.size(), runs.toString());
+        assertEquals("variant,seed," + VariantResult.COLUMNS, runs.get(0));
+        double[][] test = new double[2][3];
+        for (int i = 1; i < runs.size(); i++) {
+            String[] row = runs.get(i).split(",");
+            int v = row[0].equals("baseline") ? 0 : 1;
+            int k = Integer.parseInt(row[1]) - 7;
+            test[v][k] = Double.parseDouble(row[6]);
+            assertTrue(Files.isRegularFile(seeded.resolve(row[0]).resolve("seed-" + row[1]).resolve("model.tribuo")));
+        }
+        assertTrue(test[0][0] != test[0][1] || test[0][1] != test[0][2], "the seeds must change the runs: " + runs);
+        List<String> results = Files.readAllLines(seeded.resolve("results.csv"));
+        assertEquals(3, results.size(), results.toString());
+        String[] dropout = results.get(2).split(",", -1);
+        assertEquals("dropout", dropout[0]);
+        assertEquals("3", dropout[7]);
+        dev.regula.experiment.Intervals.Interval acc = dev.regula.experiment.Intervals.tInterval(test[1]);
+        dev.regula.experiment.Intervals.Interval delta = dev.regula.experiment.Intervals.pairedDifference(test[1], test[0]);
+        // the runs.csv accuracies are rounded to 4 decimals, results.csv computes from the exact ones
+        assertEquals(acc.mean(), Double.parseDouble(dropout[5]), 1e-4);
+        assertEquals(acc.low(), Double.parseDouble(dropout[9]), 2e-4);
+        assertEquals(acc.high(), Double.parseDouble(dropout[10]), 2e-4);
+        assertEquals(delta.mean(), Double.parseDouble(dropout[11]), 1e-4);
+        assertEquals(delta.low(), Double.parseDouble(dropout[12]), 2e-4);
+        assertEquals(delta.high(), Double.parseDouble(dropout[13]), 2e-4);
+        assertTrue(r.out().contains("[6/6] dropout seed 9 epoch 2/2"), r.out());
+        assertTrue(r.out().contains("Intervals: Student t over the seeds"), r.out());
+        assertTrue(run("study", "--out", tmp.resolve("bad").toString(), "--seeds", "0").err().contains("--seeds must be in [1, 1000], found 0"));
     }
 
     @Test
