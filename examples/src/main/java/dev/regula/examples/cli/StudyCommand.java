@@ -6,6 +6,7 @@ import dev.regula.augment.ImagePreview;
 import dev.regula.data.AtomicFiles;
 import dev.regula.data.IdxFiles;
 import dev.regula.data.ImageGeometry;
+import dev.regula.experiment.ProvenanceDiff;
 import dev.regula.experiment.Study;
 import dev.regula.experiment.StudySettings;
 import dev.regula.experiment.StudyVariant;
@@ -165,34 +166,18 @@ final class StudyCommand extends BaseCommand {
                         .batchListener(5, progress::onBatch)
                         .build();
                 String name = v.getName() + (seeds == 1 ? "" : " seed " + seed);
-                long start = System.nanoTime();
-                MLPModel model;
-                try {
-                    model = trainer.train(train);
-                } catch (ArithmeticException | IllegalStateException e) {
-                    // a numerical failure (divergence, ZCA decomposition) of one variant: report it, keep the others
-                    err().println(spec.qualifiedName() + ": variant " + name + " failed: " + e.getMessage());
-                    err().flush();
-                    failed.add(name);
-                    continue;
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                // Saved before it is evaluated: an evaluation failure must not lose the trained model.
                 Path dir = seeds == 1 ? out.resolve(v.getName()) : out.resolve(v.getName()).resolve("seed-" + seed);
                 Path modelFile = dir.resolve("model.tribuo");
-                ModelFiles.writeModel(model, modelFile);
-                LabelEvaluation evaluation;
-                try {
-                    evaluation = ModelFiles.evaluate(model, modelFile, test);
-                } catch (UserException e) {
-                    ModelFiles.removeEvaluation(modelFile);
-                    err().println(spec.qualifiedName() + ": variant " + name + ": " + e.getMessage());
-                    err().flush();
+                VariantResult r = reuse(v, seed, name, trainer, train, test, modelFile);
+                if (r == null) {
+                    r = trainAndEvaluate(v, seed, name, trainer, train, test, modelFile);
+                }
+                if (r == null) {
                     failed.add(name);
                     continue;
                 }
-                ModelFiles.writeEvaluation(modelFile, evaluation);
-                VariantResult r = new VariantResult(v, seed, model, evaluation, seconds);
+                MLPModel model = r.model();
+                double seconds = r.seconds();
                 all.add(r);
                 runRows.append(r.csvRow()).append('\n');
                 AtomicFiles.writeString(runsFile, runRows);
@@ -223,6 +208,79 @@ final class StudyCommand extends BaseCommand {
         out().println("Report: " + out.resolve("report.html").toAbsolutePath());
         out().flush();
         return failed.isEmpty() ? 0 : RegulaCli.EXIT_ERROR;
+    }
+
+    /**
+     * Trains one run, saves its model, evaluates it and saves the evaluation; a numerical failure or a failed
+     * evaluation is printed and gives null (the other runs go on).
+     */
+    private @Nullable VariantResult trainAndEvaluate(StudyVariant v, long seed, String name, MLPTrainer trainer,
+                                                     Dataset<Label> train, Dataset<Label> test, Path modelFile)
+            throws IOException {
+        long start = System.nanoTime();
+        MLPModel model;
+        try {
+            model = trainer.train(train);
+        } catch (ArithmeticException | IllegalStateException e) {
+            // a numerical failure (divergence, ZCA decomposition) of one variant: report it, keep the others
+            err().println(spec.qualifiedName() + ": variant " + name + " failed: " + e.getMessage());
+            err().flush();
+            return null;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // Saved before it is evaluated: an evaluation failure must not lose the trained model.
+        ModelFiles.writeModel(model, modelFile);
+        LabelEvaluation evaluation;
+        try {
+            evaluation = ModelFiles.evaluate(model, modelFile, test);
+        } catch (UserException e) {
+            ModelFiles.removeEvaluation(modelFile);
+            err().println(spec.qualifiedName() + ": variant " + name + ": " + e.getMessage());
+            err().flush();
+            return null;
+        }
+        ModelFiles.writeEvaluation(modelFile, evaluation);
+        return new VariantResult(v, seed, model, evaluation, seconds);
+    }
+
+    /**
+     * The finished run of an earlier, interrupted study in the same folder (its model and its evaluation both
+     * written) when its provenance — the trainer's configuration and the training data — equals this run's; null
+     * otherwise, saying why when there was a run that cannot be reused. The reused run's seconds are its history's.
+     */
+    private @Nullable VariantResult reuse(StudyVariant v, long seed, String name, MLPTrainer trainer,
+                                          Dataset<Label> train, Dataset<Label> test, Path modelFile) throws IOException {
+        Path evaluationFile = modelFile.resolveSibling("confusion-matrix.txt");
+        if (!Files.isRegularFile(modelFile) || !Files.isRegularFile(evaluationFile)) {
+            return null;
+        }
+        MLPModel earlier;
+        try {
+            if (!(ModelFiles.readAny(modelFile) instanceof MLPModel m)) {
+                return null;
+            }
+            earlier = m;
+        } catch (UserException e) {
+            out().println(name + ": the earlier run in " + modelFile.getParent() + " cannot be read (" + e.getMessage()
+                    + "); training again");
+            return null;
+        }
+        ProvenanceDiff trainerDiff = ProvenanceDiff.of(earlier.getProvenance().getTrainerProvenance(), trainer.getProvenance());
+        ProvenanceDiff dataDiff = ProvenanceDiff.of(earlier.getProvenance().getDatasetProvenance(), train.getProvenance());
+        if (!trainerDiff.isEmpty() || !dataDiff.isEmpty()) {
+            ProvenanceDiff.Difference first = (trainerDiff.isEmpty() ? dataDiff : trainerDiff).getDifferences().get(0);
+            out().println(name + ": the earlier run in " + modelFile.getParent() + " has another provenance ("
+                    + (trainerDiff.isEmpty() ? "dataset." : "trainer.") + first.path() + ": " + first.oldValue() + " -> "
+                    + first.newValue() + "); training again");
+            return null;
+        }
+        LabelEvaluation evaluation = ModelFiles.evaluate(earlier, modelFile, test);
+        double seconds = 0;
+        for (dev.regula.mlp.EpochRecord e : earlier.getHistory().getEpochs()) {
+            seconds += e.seconds();
+        }
+        out().println(name + ": reusing the finished run in " + modelFile.getParent() + " (same provenance)");
+        return new VariantResult(v, seed, earlier, evaluation, seconds);
     }
 
     private StudySettings settingsFor(ImageGeometry geometry) throws IOException {

@@ -112,6 +112,42 @@ class StudyCommandTest {
         assertTrue(run("study", "--out", tmp.resolve("bad").toString(), "--seeds", "0").err().contains("--seeds must be in [1, 1000], found 0"));
     }
 
+    /**
+     * An interrupted study (here: one run's evaluation missing, as if killed between saving the model and evaluating
+     * it) resumed into the same folder reuses the finished runs whose provenance matches and trains the others;
+     * a changed setting is named and retrained.
+     */
+    @Test
+    void resumesAnInterruptedStudyFromItsFinishedRuns() throws IOException {
+        Path resumed = tmp.resolve("resumed");
+        String[] args = {"study", "--data", data.toString(), "--out", resumed.toString(), "--epochs", "2", "--hidden", "16",
+                "--threads", "1", "--seed", "3", "--seeds", "2", "--variants", "baseline,l2"};
+        CliTestSupport.Run first = run(args);
+        assertEquals(0, first.exitCode(), first.toString());
+        List<String> firstRuns = Files.readAllLines(resumed.resolve("runs.csv"));
+        Files.delete(resumed.resolve("l2/seed-4/confusion-matrix.txt"));
+        CliTestSupport.Run second = run(args);
+        assertEquals(0, second.exitCode(), second.toString());
+        for (String reused : List.of("baseline seed 3", "l2 seed 3", "baseline seed 4")) {
+            assertTrue(second.out().contains(reused + ": reusing the finished run in "), second.out());
+        }
+        assertFalse(second.out().contains("l2 seed 4: reusing"), second.out());
+        assertTrue(second.out().contains("[4/4] l2 seed 4 epoch 2/2"), "the unfinished run is trained: " + second.out());
+        // the same runs, so the same accuracies (the seconds column differs)
+        List<String> secondRuns = Files.readAllLines(resumed.resolve("runs.csv"));
+        for (int i = 0; i < firstRuns.size(); i++) {
+            assertEquals(firstRuns.get(i).replaceAll(",[0-9.]+$", ""), secondRuns.get(i).replaceAll(",[0-9.]+$", ""));
+        }
+        String[] changed = args.clone();
+        List<String> withL2 = new java.util.ArrayList<>(List.of(changed));
+        withL2.addAll(List.of("--l2", "0.001"));
+        CliTestSupport.Run third = run(withL2.toArray(new String[0]));
+        assertEquals(0, third.exitCode(), third.toString());
+        assertTrue(third.out().contains("baseline seed 3: reusing"), third.out());
+        assertTrue(third.out().contains("l2 seed 3: the earlier run in ") && third.out().contains("has another provenance (trainer.")
+                && third.out().contains("1.0E-4 -> 0.001"), third.out());
+    }
+
     @Test
     void writesChartsPreviewAndReport() throws IOException {
         for (String f : List.of("accuracy.png", "accuracy.svg", "loss.png", "loss.svg", "samples.png")) {
