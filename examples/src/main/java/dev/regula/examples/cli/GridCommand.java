@@ -1,6 +1,7 @@
 package dev.regula.examples.cli;
 
 import dev.regula.data.AtomicFiles;
+import dev.regula.experiment.Intervals;
 import dev.regula.experiment.StudySettings;
 import dev.regula.mlp.EpochRecord;
 import dev.regula.mlp.MLPModel;
@@ -61,6 +62,12 @@ final class GridCommand extends BaseCommand {
     @Option(names = "--folds", paramLabel = "K", description = "Score by K-fold cross-validation instead of the validation split (K >= 2).")
     int folds;
 
+    @Option(names = "--seeds", paramLabel = "N",
+            description = "Train every configuration with N seeds (the trainer's seed, seed + 1, …; default: ${DEFAULT-VALUE}): "
+                    + "rank by the mean score, with its 95 % t interval, and say which configurations the best does not "
+                    + "beat distinguishably (paired by seed).")
+    int seeds = 1;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Start from this OLCUT trainer configuration instead of the network options.")
     @Nullable Path config;
 
@@ -87,14 +94,21 @@ final class GridCommand extends BaseCommand {
         }
     }
 
-    /** A scored point. */
-    private record Scored(Point point, MLPTrainer trainer, double score, double seconds) {
+    /** A scored point: its score per seed (in seed order), their mean, and the seconds of all its runs. */
+    private record Scored(Point point, MLPTrainer trainer, double[] scores, double score, double seconds) {
+        /** @return the 95 % t interval of the mean score, or null for one seed. */
+        Intervals.@Nullable Interval interval() {
+            return scores.length > 1 ? Intervals.tInterval(scores) : null;
+        }
     }
 
     @Override
     int execute() throws Exception {
         if (folds == 1 || folds < 0) {
             throw new UserException("--folds must be >= 2 (or 0 for the validation split), found " + folds);
+        }
+        if (seeds < 1 || seeds > StudyCommand.MAX_SEEDS) {
+            throw new UserException("--seeds must be in [1, " + StudyCommand.MAX_SEEDS + "], found " + seeds);
         }
         MLPTrainer configured = config != null ? TrainerConfig.load(config) : null; // checked before any data is read
         Outputs.checkFolder(out, "--out", MARKER, "grid", overwrite);
@@ -147,10 +161,16 @@ final class GridCommand extends BaseCommand {
                 t = TrainerConfig.override(t, p.params());
             }
             long start = System.nanoTime();
-            double score = folds > 0 ? crossValidate(t, train) : validationScore(t.train(train));
+            double[] scores = new double[seeds];
+            for (int k = 0; k < seeds; k++) {
+                MLPTrainer seeded = seeds == 1 ? t : TrainerConfig.override(t, Map.of("seed", Long.toString(t.getSeed() + k)));
+                scores[k] = folds > 0 ? crossValidate(seeded, train) : validationScore(seeded.train(train));
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
-            scored.add(new Scored(p, t, score, seconds));
-            out().printf(Locale.ROOT, "[%d/%d] %s: %.4f (%.1f s)%n", i + 1, points.size(), p.describe(), score, seconds);
+            double score = Intervals.mean(scores);
+            scored.add(new Scored(p, t, scores, score, seconds));
+            out().printf(Locale.ROOT, "[%d/%d] %s: %.4f%s (%.1f s)%n", i + 1, points.size(), p.describe(), score,
+                    seeds == 1 ? "" : " (mean of " + seeds + " seeds)", seconds);
             out().flush();
         }
         scored.sort(Comparator.comparingDouble(Scored::score).reversed());
@@ -158,17 +178,36 @@ final class GridCommand extends BaseCommand {
         for (String k : axes.keySet()) {
             csv.append(',').append(k);
         }
-        csv.append(",score,seconds\n");
+        csv.append(",score,seconds,seeds,score_std,score_ci95_low,score_ci95_high,tied_with_best\n");
         out().println();
-        out().println("rank  score   configuration");
+        out().println(seeds == 1 ? "rank  score   configuration" : "rank  score   95 % interval    configuration");
+        Scored top = scored.get(0);
+        List<Integer> tied = new ArrayList<>();
         for (int r = 0; r < scored.size(); r++) {
             Scored s = scored.get(r);
             csv.append(r + 1).append(',').append(s.point().l2()).append(',').append(s.point().l1()).append(',').append(s.point().dropout());
             for (String k : axes.keySet()) {
                 csv.append(',').append(s.point().params().get(k));
             }
-            csv.append(String.format(Locale.ROOT, ",%.4f,%.1f%n", s.score(), s.seconds()));
-            out().printf(Locale.ROOT, "%4d  %.4f  %s%n", r + 1, s.score(), s.point().describe());
+            Intervals.Interval ci = s.interval();
+            // Every configuration runs with the same seeds, so the comparison with the best is paired by seed.
+            boolean tie = r > 0 && ci != null && !Intervals.pairedDifference(top.scores(), s.scores()).excludesZero();
+            if (tie) {
+                tied.add(r + 1);
+            }
+            csv.append(String.format(Locale.ROOT, ",%.4f,%.1f,%d,%s,%s,%s,%s%n", s.score(), s.seconds(), seeds,
+                    ci == null ? "" : String.format(Locale.ROOT, "%.4f", Intervals.standardDeviation(s.scores())),
+                    ci == null ? "" : String.format(Locale.ROOT, "%.4f", ci.low()),
+                    ci == null ? "" : String.format(Locale.ROOT, "%.4f", ci.high()),
+                    ci == null || r == 0 ? "" : tie ? "yes" : "no"));
+            out().printf(Locale.ROOT, "%4d  %.4f  %s%s%n", r + 1, s.score(),
+                    ci == null ? "" : String.format(Locale.ROOT, "%.4f–%.4f  ", ci.low(), ci.high()), s.point().describe());
+        }
+        if (seeds > 1) {
+            out().println(tied.isEmpty()
+                    ? "The best configuration scores distinguishably higher than every other (paired t test over the seeds, 95 %)."
+                    : "Not distinguishable from the best (the 95 % interval of the paired difference over the seeds contains 0): "
+                            + "rank(s) " + tied.toString().replaceAll("[\\[\\]]", ""));
         }
         AtomicFiles.writeString(out.resolve("grid.csv"), csv);
         Path best = out.resolve("best-config.xml");

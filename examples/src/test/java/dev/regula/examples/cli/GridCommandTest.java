@@ -38,7 +38,8 @@ class GridCommandTest {
                 "--epochs", "3", "--threads", "1", "--param", "optimiser.learningRate=1e-7,0.003");
         assertEquals(0, r.exitCode(), r.toString());
         List<String> csv = Files.readAllLines(out.resolve("grid.csv"));
-        assertEquals("rank,l2,l1,dropout,optimiser.learningRate,score,seconds", csv.get(0));
+        assertEquals("rank,l2,l1,dropout,optimiser.learningRate,score,seconds,seeds,score_std,score_ci95_low,"
+                + "score_ci95_high,tied_with_best", csv.get(0));
         assertEquals(3, csv.size());
         assertTrue(csv.get(1).startsWith("1,0.0,0.0,0.0,0.003,"), csv.toString());
         double best = Double.parseDouble(csv.get(1).split(",")[5]);
@@ -72,6 +73,37 @@ class GridCommandTest {
         // held out with a configurable split: the trained model is reproducible from its provenance
         CliTestSupport.Run rep = run("reproduce", "--model", model.toString());
         assertEquals(0, rep.exitCode(), rep.toString());
+    }
+
+    /**
+     * Three seeds per configuration: the mean and its t interval in grid.csv (recomputed here from the per-seed
+     * scores), a configuration listed twice is tied with the best, one that cannot learn is not.
+     */
+    @Test
+    void repeatsEveryConfigurationOverSeedsAndNamesTies() throws IOException {
+        Path out = tmp.resolve("seeds");
+        CliTestSupport.Run r = run("grid", "--data", data.toString(), "--out", out.toString(), "--hidden", "32",
+                "--epochs", "6", "--threads", "1", "--seeds", "3", "--param", "optimiser.learningRate=1e-7,0.003,0.003");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> csv = Files.readAllLines(out.resolve("grid.csv"));
+        assertEquals(4, csv.size(), csv.toString());
+        String[] best = csv.get(1).split(",", -1);
+        String[] twin = csv.get(2).split(",", -1);
+        String[] worst = csv.get(3).split(",", -1);
+        assertEquals("0.003", best[4]);
+        assertEquals("3", best[7]);
+        assertEquals("", best[11], "the best is not compared with itself");
+        assertEquals(best[5], twin[5], "the same configuration with the same seeds scores the same");
+        assertEquals("yes", twin[11], csv.toString());
+        assertEquals("no", worst[11], csv.toString());
+        double mean = Double.parseDouble(best[5]);
+        double std = Double.parseDouble(best[8]);
+        double half = dev.regula.experiment.Intervals.tQuantile(0.975, 2) * std / Math.sqrt(3);
+        assertEquals(mean - half, Double.parseDouble(best[9]), 2e-4);
+        assertEquals(mean + half, Double.parseDouble(best[10]), 2e-4);
+        assertTrue(r.out().contains("(mean of 3 seeds)"), r.out());
+        assertTrue(r.out().contains("Not distinguishable from the best") && r.out().contains("rank(s) 2"), r.out());
+        assertTrue(run("grid", "--out", tmp.resolve("bad").toString(), "--seeds", "0").err().contains("--seeds must be in [1, 1000]"));
     }
 
     @Test
