@@ -17,6 +17,9 @@ import dev.regula.mlp.optimisers.Adam;
  *     <li>{@code baseline}: none;</li>
  *     <li>{@code l2} / {@code l1}: {@code Regularizer.l2(λ)} / {@code l1(λ)} on every hidden kernel;</li>
  *     <li>{@code dropout}: dropout after every hidden layer;</li>
+ *     <li>{@code augmented}: rotation ±10°, width/height shifts ±0.1, zoom ±0.1 (and horizontal flips when
+ *     {@link StudySettings#isHorizontalFlip()}) drawn afresh every epoch, nothing else;</li>
+ *     <li>{@code zca_dropout}: ZCA whitening fitted on the training split and dropout after every hidden layer;</li>
  *     <li>{@code augmented_zca}: rotation ±10°, width/height shifts ±0.1, zoom ±0.1 drawn afresh every epoch,
  *     ZCA whitening fitted on the training split, and dropout after every hidden layer;</li>
  *     <li>{@code early_stopping}: stop when {@code val_accuracy} has not improved for {@code patience} epochs,
@@ -35,7 +38,17 @@ public final class Study {
      * @return rotation 10°, shifts 0.1, zoom 0.1 (fill NEAREST).
      */
     public static Augmentation augmentation() {
-        return Augmentation.builder().rotationRange(10).widthShiftRange(0.1).heightShiftRange(0.1).zoomRange(0.1).build();
+        return augmentation(false);
+    }
+
+    /**
+     * The augmentation of the {@code augmented} and {@code augmented_zca} variants.
+     * @param horizontalFlip whether images are also flipped horizontally at random.
+     * @return rotation 10°, shifts 0.1, zoom 0.1 (fill NEAREST), and flips if asked for.
+     */
+    public static Augmentation augmentation(boolean horizontalFlip) {
+        return Augmentation.builder().rotationRange(10).widthShiftRange(0.1).heightShiftRange(0.1).zoomRange(0.1)
+                .horizontalFlip(horizontalFlip).build();
     }
 
     /**
@@ -72,17 +85,20 @@ public final class Study {
             switch (variant) {
                 case L2 -> layer.kernelRegularizer(Regularizer.l2(settings.getL2()));
                 case L1 -> layer.kernelRegularizer(Regularizer.l1(settings.getL1()));
-                case DROPOUT, AUGMENTED_ZCA -> layer.dropout(settings.getDropout());
+                case DROPOUT, ZCA_DROPOUT, AUGMENTED_ZCA -> layer.dropout(settings.getDropout());
                 default -> { }
             }
             b.addLayer(layer.build());
         }
-        if (variant == StudyVariant.AUGMENTED_ZCA) {
+        if (variant == StudyVariant.AUGMENTED || variant == StudyVariant.AUGMENTED_ZCA) {
             ImageGeometry g = settings.getGeometry();
             if (g == null) {
-                throw new IllegalArgumentException("variant augmented_zca needs images, but the data has no image geometry");
+                throw new IllegalArgumentException("variant " + variant + " needs images, but the data has no image geometry");
             }
-            b.augmentation(augmentation(), g).standardization(zca(settings.getZcaEpsilon()));
+            b.augmentation(augmentation(settings.isHorizontalFlip()), g);
+        }
+        if (variant == StudyVariant.ZCA_DROPOUT || variant == StudyVariant.AUGMENTED_ZCA) {
+            b.standardization(zca(settings.getZcaEpsilon()));
         } else if (variant == StudyVariant.EARLY_STOPPING) {
             b.earlyStopping(EarlyStopping.monitoring("val_accuracy").patience(settings.getPatience())
                     .restoreBestWeights(true).build());

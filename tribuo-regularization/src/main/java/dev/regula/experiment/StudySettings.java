@@ -27,6 +27,7 @@ public final class StudySettings {
     private final double dropout;
     private final int patience;
     private final double zcaEpsilon;
+    private final boolean horizontalFlip;
     private final @Nullable ImageGeometry geometry;
 
     private StudySettings(Builder b) {
@@ -42,6 +43,7 @@ public final class StudySettings {
         this.dropout = b.dropout;
         this.patience = b.patience;
         this.zcaEpsilon = b.zcaEpsilon;
+        this.horizontalFlip = b.horizontalFlip;
         this.geometry = b.geometry;
     }
 
@@ -110,6 +112,14 @@ public final class StudySettings {
         return zcaEpsilon;
     }
 
+    /**
+     * @return whether the augmenting variants also flip images horizontally (label-preserving for clothing, not for
+     * digits or text).
+     */
+    public boolean isHorizontalFlip() {
+        return horizontalFlip;
+    }
+
     /** @return the image geometry (needed by {@code augmented_zca}), or null if unknown. */
     public @Nullable ImageGeometry getGeometry() {
         return geometry;
@@ -120,7 +130,8 @@ public final class StudySettings {
         return "StudySettings(hidden=" + hiddenUnits + ", epochs=" + epochs + ", seed=" + seed + ", threads=" + threads
                 + ", minibatchSize=" + minibatchSize + ", validationFraction=" + validationFraction
                 + ", learningRate=" + learningRate + ", l2=" + l2 + ", l1=" + l1 + ", dropout=" + dropout
-                 + ", patience=" + patience + ", zcaEpsilon=" + zcaEpsilon + ", geometry=" + geometry + ")";
+                 + ", patience=" + patience + ", zcaEpsilon=" + zcaEpsilon + ", horizontalFlip=" + horizontalFlip
+                + ", geometry=" + geometry + ")";
     }
 
     /** Builder of {@link StudySettings}; {@link #build()} checks every value. */
@@ -137,6 +148,7 @@ public final class StudySettings {
         private double dropout = 0.25;
         private int patience = 2;
         private double zcaEpsilon = 0.1;
+        private boolean horizontalFlip = false;
         private @Nullable ImageGeometry geometry = ImageGeometry.of(28, 28, 1);
 
         private Builder() {}
@@ -261,6 +273,18 @@ public final class StudySettings {
          */
         public Builder zcaEpsilon(double epsilon) {
             this.zcaEpsilon = epsilon;
+            return this;
+        }
+
+        /**
+         * Adds random horizontal flips to the augmentation of {@code augmented} and {@code augmented_zca}. Off by
+         * default: a mirrored shirt is a shirt, but a mirrored digit or letter is another symbol or none, so the
+         * study cannot choose it for the data; say so for clothing, objects or scenes.
+         * @param flip whether to flip.
+         * @return this builder.
+         */
+        public Builder horizontalFlip(boolean flip) {
+            this.horizontalFlip = flip;
             return this;
         }
 

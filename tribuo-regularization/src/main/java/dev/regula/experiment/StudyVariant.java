@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The six variants of the regularization study. Each differs from {@link #BASELINE} only in the technique named;
+ * The variants of the regularization study. Each differs from {@link #BASELINE} only in the techniques named;
  * the network, optimiser, batch size, epochs, seed and validation split are shared (see {@link Study}).
  */
 public enum StudyVariant {
@@ -17,6 +17,10 @@ public enum StudyVariant {
     L1("l1", "L1 penalty (default 1e-4) on every hidden kernel"),
     /** Dropout after every hidden layer. */
     DROPOUT("dropout", "dropout (default 0.25) after every hidden layer"),
+    /** Per-epoch image augmentation alone. */
+    AUGMENTED("augmented", "per-epoch augmentation alone (rotation 10°, shifts 0.1, zoom 0.1; flips if asked for)"),
+    /** ZCA whitening and dropout, the original tutorial's pair without augmentation. */
+    ZCA_DROPOUT("zca_dropout", "ZCA whitening + dropout, without augmentation"),
     /** Per-epoch image augmentation, ZCA whitening and dropout. */
     AUGMENTED_ZCA("augmented_zca", "per-epoch augmentation (rotation 10°, shifts 0.1, zoom 0.1) + ZCA whitening + dropout"),
     /** Early stopping on validation accuracy with the best weights restored. */
