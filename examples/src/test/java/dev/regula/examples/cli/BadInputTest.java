@@ -40,7 +40,7 @@ class BadInputTest {
     @Test
     void unknownVariant() {
         assertUserError(run("study", "--variants", "baseline,l3", "--out", tmp.resolve("v").toString()), 1,
-                "regula study: unknown variant 'l3'; valid variants: baseline, l2, l1, dropout, augmented_zca, early_stopping");
+                "regula study: unknown variant 'l3'; valid variants: baseline, l2, l1, dropout, augmented, zca_dropout, augmented_zca, early_stopping");
         assertFalse(Files.exists(tmp.resolve("v")), "nothing written before the input is checked");
     }
 
