@@ -101,7 +101,7 @@ final class ModelFiles {
      * @param modelFile the model file.
      * @throws IOException if it cannot be removed.
      */
-    static void removeEvaluation(Path modelFile) throws IOException {
+    private static void removeEvaluation(Path modelFile) throws IOException {
         Files.deleteIfExists(evaluationFile(modelFile));
     }
 
@@ -128,6 +128,30 @@ final class ModelFiles {
         } catch (RuntimeException e) {
             throw new UserException(saved + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
+    }
+
+    /**
+     * Saves a freshly trained model, then evaluates it on the test set and saves the evaluation next to it. The model
+     * is written first, so an evaluation failure never loses it; that failure removes any evaluation file of an
+     * earlier model from the folder and is rethrown.
+     * @param model the trained model.
+     * @param modelFile where to save it.
+     * @param test the test set.
+     * @return the evaluation.
+     * @throws IOException naming the file if writing fails.
+     * @throws UserException if the model cannot be evaluated (it is saved all the same).
+     */
+    static LabelEvaluation saveThenEvaluate(MLPModel model, Path modelFile, Dataset<Label> test) throws IOException {
+        writeModel(model, modelFile);
+        LabelEvaluation evaluation;
+        try {
+            evaluation = evaluate(model, modelFile, test);
+        } catch (UserException e) {
+            removeEvaluation(modelFile);
+            throw e;
+        }
+        writeEvaluation(modelFile, evaluation);
+        return evaluation;
     }
 
     /**

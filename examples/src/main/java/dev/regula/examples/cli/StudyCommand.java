@@ -234,18 +234,14 @@ final class StudyCommand extends BaseCommand {
             return null;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        // Saved before it is evaluated: an evaluation failure must not lose the trained model.
-        ModelFiles.writeModel(model, modelFile);
         LabelEvaluation evaluation;
         try {
-            evaluation = ModelFiles.evaluate(model, modelFile, test);
+            evaluation = ModelFiles.saveThenEvaluate(model, modelFile, test);
         } catch (UserException e) {
-            ModelFiles.removeEvaluation(modelFile);
             err().println(spec.qualifiedName() + ": variant " + name + ": " + e.getMessage());
             err().flush();
             return null;
         }
-        ModelFiles.writeEvaluation(modelFile, evaluation);
         return new VariantResult(v, seed, model, evaluation, seconds);
     }
 

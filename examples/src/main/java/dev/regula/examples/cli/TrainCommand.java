@@ -108,19 +108,15 @@ final class TrainCommand extends BaseCommand {
             long start = System.nanoTime();
             MLPModel m = trainer.train(train);
             double seconds = (System.nanoTime() - start) / 1e9;
-            // Saved before it is evaluated: an evaluation failure must not lose the trained model.
-            ModelFiles.writeModel(m, model);
             LabelEvaluation evaluation;
             try {
-                evaluation = ModelFiles.evaluate(m, model, test);
+                evaluation = ModelFiles.saveThenEvaluate(m, model, test);
             } catch (UserException e) {
-                ModelFiles.removeEvaluation(model);
                 out().printf(Locale.ROOT, "%s; %.1f s%nSaved %s (not evaluated)%n", m.getHistory().getStopMessage(), seconds,
                         model.toAbsolutePath());
                 out().flush();
                 throw e;
             }
-            ModelFiles.writeEvaluation(model, evaluation);
             out().printf(Locale.ROOT, "%s; test accuracy %.4f; %.1f s%nSaved %s%n", m.getHistory().getStopMessage(),
                     evaluation.accuracy(), seconds, model.toAbsolutePath());
         }
