@@ -91,6 +91,11 @@ public final class Intervals {
      * @throws IllegalArgumentException if the lengths differ or are below 2, or a value is not finite.
      */
     public static Interval pairedDifference(double[] variant, double[] baseline) {
+        return tInterval(differences(variant, baseline));
+    }
+
+    /** {@code variant[i] − baseline[i]}, refusing arrays of different lengths. */
+    private static double[] differences(double[] variant, double[] baseline) {
         if (variant.length != baseline.length) {
             throw new IllegalArgumentException("paired values need one baseline value per variant value: "
                     + variant.length + " against " + baseline.length);
@@ -99,7 +104,7 @@ public final class Intervals {
         for (int i = 0; i < d.length; i++) {
             d[i] = variant[i] - baseline[i];
         }
-        return tInterval(d);
+        return d;
     }
 
     /**
@@ -112,16 +117,13 @@ public final class Intervals {
      * @throws IllegalArgumentException if the lengths differ or are below 2, or a value is not finite.
      */
     public static double pairedTTestP(double[] variant, double[] baseline) {
-        Interval i = pairedDifference(variant, baseline);
-        double[] d = new double[variant.length];
-        for (int k = 0; k < d.length; k++) {
-            d[k] = variant[k] - baseline[k];
-        }
+        double[] d = differences(variant, baseline);
+        double m = mean(d);
         double s = standardDeviation(d);
         if (s == 0) {
-            return i.mean() == 0 ? 1 : 0;
+            return m == 0 ? 1 : 0;
         }
-        double t = Math.abs(i.mean()) / (s / Math.sqrt(d.length));
+        double t = Math.abs(m) / (s / Math.sqrt(d.length));
         return Math.min(1, 2 * (1 - tCdf(t, d.length - 1)));
     }
 
