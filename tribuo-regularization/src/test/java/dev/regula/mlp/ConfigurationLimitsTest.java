@@ -281,6 +281,47 @@ class ConfigurationLimitsTest {
         failsClearly(() -> LayerSpec.dense(50_000, 50_000, Activation.RELU), "2500000000 weights");
     }
 
+    /**
+     * A network whose every array fits an int but whose parameters (with their optimiser state and copies) need far
+     * more heap than the JVM has: refused from the estimate, before the first weight array is allocated. A
+     * billion units on 2 inputs is 5,000,000,002 parameters, about 120 GB; its first kernel alone (8 GB) exceeds
+     * this JVM's heap, so without the check the run dies at once of an {@link OutOfMemoryError} instead.
+     */
+    @Test
+    void networkLargerThanTheHeapIsRefusedBeforeAllocating() {
+        Dataset<Label> data = MLPTrainerTest.checkerboard(100, 1); // 2 features, 2 classes
+        int units = 1_000_000_000;
+        long parameters = 2L * units + units + (long) units * 2 + 2;
+        long kernelBytes = 4L * 2 * units;
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        assertTrue(kernelBytes > maxHeap, "this test needs a heap below " + kernelBytes + " bytes, got " + maxHeap);
+        MLPTrainer t = MLPTrainer.builder().addLayer(Layer.dense(units).build()).minibatchSize(1).epochs(1).seed(1)
+                .numThreads(1).build();
+        long start = System.nanoTime();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.train(data));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        String m = e.getMessage();
+        // what is asked: the parameter count and the megabytes it needs (at least 24 bytes per parameter)
+        assertTrue(m.contains(String.format(java.util.Locale.ROOT, "%,d parameters", parameters)), m);
+        java.util.regex.Matcher needs = java.util.regex.Pattern.compile("needs about ([0-9,]+) MB of heap").matcher(m);
+        assertTrue(needs.find(), m);
+        long neededMb = Long.parseLong(needs.group(1).replace(",", ""));
+        assertTrue(neededMb >= parameters * 24 >> 20, m);
+        // what is available: no more than the JVM's maximum heap
+        java.util.regex.Matcher available = java.util.regex.Pattern.compile("about ([0-9,]+) MB are available").matcher(m);
+        assertTrue(available.find(), m);
+        long availableMb = Long.parseLong(available.group(1).replace(",", ""));
+        assertTrue(availableMb <= maxHeap >> 20 && availableMb < neededMb, m);
+        // the remedy
+        assertTrue(m.contains("fewer or narrower layers") && m.contains("smaller minibatchSize") && m.contains("-Xmx"), m);
+        // refused from the estimate, not after filling gigabytes of weights
+        assertTrue(java.util.Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getMethodName().equals("checkMemory")),
+                "refused by RunChecks.checkMemory");
+        assertTrue(java.util.Arrays.stream(e.getStackTrace()).noneMatch(f -> f.getClassName().endsWith(".Network")),
+                "no network was initialised");
+        assertTrue(millis < 10_000, "refused in " + millis + " ms");
+    }
+
     @Test
     void minibatchThatOverflowsALayerBufferIsAClearError() {
         // 2200 rows of 2 features through 1,000,000 units: one batch of the whole data needs 2.2e9 activations.
