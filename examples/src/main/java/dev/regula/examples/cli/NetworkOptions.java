@@ -33,6 +33,17 @@ final class NetworkOptions {
     double validation = 0.3;
 
     /**
+     * Options whose {@code --epochs} default differs from the reference's 10.
+     * @param epochs the default epoch budget.
+     * @return the options.
+     */
+    static NetworkOptions withEpochs(int epochs) {
+        NetworkOptions options = new NetworkOptions();
+        options.epochs = epochs;
+        return options;
+    }
+
+    /**
      * Shared study settings from these options.
      * @param geometry the images' geometry.
      * @return a settings builder.

@@ -49,6 +49,13 @@ import java.util.SplittableRandom;
 final class StudyCommand extends BaseCommand {
     /** Name of the marker file identifying a study folder. */
     static final String MARKER = ".regula-study";
+    /**
+     * The default epoch budget: long enough for the reference network to overfit the embedded data, so the study shows
+     * what each technique does about it (the reference tutorial's 10 epochs: {@code --epochs 10 --seeds 1}).
+     */
+    static final int DEFAULT_EPOCHS = 20;
+    /** The default number of seeds: the smallest that gives t intervals over the training randomness. */
+    static final int DEFAULT_SEEDS = 3;
     /** The largest --seeds. */
     static final int MAX_SEEDS = 1000;
 
@@ -67,7 +74,7 @@ final class StudyCommand extends BaseCommand {
     List<String> variants = StudyVariant.names();
 
     @Mixin
-    NetworkOptions network = new NetworkOptions();
+    NetworkOptions network = NetworkOptions.withEpochs(DEFAULT_EPOCHS);
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "OLCUT configuration of an MLPTrainer (e.g. grid's best-config.xml) whose hidden layer widths, "
@@ -104,7 +111,7 @@ final class StudyCommand extends BaseCommand {
             description = "Train every variant with N seeds, --seed, --seed + 1, … (default: ${DEFAULT-VALUE}); for each seed "
                     + "all variants share the validation split and initial weights. runs.csv gets a row per variant and "
                     + "seed, results.csv the means with 95 % intervals and the paired difference to the baseline.")
-    int seeds = 1;
+    int seeds = DEFAULT_SEEDS;
 
     @Option(names = "--overwrite", description = "Write into an existing, non-empty --out folder that is not a study "
             + "folder (without it, such a folder is refused).")
@@ -193,14 +200,11 @@ final class StudyCommand extends BaseCommand {
                     if (v == StudyVariant.AUGMENTED_ZCA) {
                         writePreview(train, dataSet.geometry, model.getInputTransform());
                     }
-                    Map<String, TrainingHistory> histories = new LinkedHashMap<>();
-                    for (VariantResult d : done) {
-                        histories.put(d.variant().getName(), d.model().getHistory());
-                    }
-                    Charts.write(histories, out);
-                    StudyReport.write(out, dataSet, settings, done, selected.subList(i + 1, selected.size()),
-                            failedVariants(failed, selected), stale);
                 }
+                StudyResults summary = new StudyResults(all);
+                Charts.write(histories(all), summary.summaries(), out);
+                StudyReport.write(out, dataSet, settings, summary, done, pending(selected, k, i),
+                        failedVariants(failed, selected), stale);
                 out().printf(Locale.ROOT, "%s: %s; test accuracy %.4f (train %.4f, validation %.4f), %.1f s%n", name,
                         model.getHistory().getStopMessage(), r.testAccuracy(), r.trainAccuracy(), r.validationAccuracy(), seconds);
                 out().flush();
@@ -297,6 +301,30 @@ final class StudyCommand extends BaseCommand {
     private StudySettings settingsFor(ImageGeometry geometry, long seed) throws IOException {
         return network.settings(geometry).l2(l2).l1(l1).dropout(dropout).patience(patience).zcaEpsilon(zcaEpsilon)
                 .horizontalFlip(horizontalFlip).seed(seed).build();
+    }
+
+    /** Every finished run's history, by variant name in study order (the charts' input). */
+    private static Map<String, List<TrainingHistory>> histories(List<VariantResult> runs) {
+        Map<String, List<TrainingHistory>> histories = new LinkedHashMap<>();
+        for (StudyVariant v : StudyVariant.values()) {
+            for (VariantResult r : runs) {
+                if (r.variant() == v) {
+                    histories.computeIfAbsent(v.getName(), x -> new ArrayList<>()).add(r.model().getHistory());
+                }
+            }
+        }
+        return histories;
+    }
+
+    /** The runs still to do after run (seed index k, variant index i), named as on the console. */
+    private List<String> pending(List<StudyVariant> selected, int k, int i) {
+        List<String> names = new ArrayList<>();
+        for (int kk = k; kk < seeds; kk++) {
+            for (int ii = kk == k ? i + 1 : 0; ii < selected.size(); ii++) {
+                names.add(selected.get(ii).getName() + (seeds == 1 ? "" : " seed " + (network.seed + kk)));
+            }
+        }
+        return names;
     }
 
     /** The variants that failed with at least one seed. */

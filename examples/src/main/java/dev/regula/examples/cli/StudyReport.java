@@ -24,14 +24,15 @@ final class StudyReport {
      * @param out the study folder.
      * @param data the data description.
      * @param settings the shared settings.
-     * @param results the finished variants, in study order.
-     * @param pending the variants not finished yet.
+     * @param summary every finished run, summarized per variant over its seeds.
+     * @param results the first seed's finished runs, in study order (their provenances are compared).
+     * @param pending the runs not finished yet, by name.
      * @param failed the variants whose training failed.
      * @param stale the variant folders of an earlier run that this run does not write.
      * @throws IOException if writing fails.
      */
-    static void write(Path out, DataSet data, StudySettings settings, List<VariantResult> results, List<StudyVariant> pending,
-                      List<StudyVariant> failed, List<String> stale) throws IOException {
+    static void write(Path out, DataSet data, StudySettings settings, StudyResults summary, List<VariantResult> results,
+                      List<String> pending, List<StudyVariant> failed, List<String> stale) throws IOException {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Regula regularization study</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}")
@@ -42,7 +43,7 @@ final class StudyReport {
         h.append("<p class=\"note\">Generated ").append(OffsetDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
                 .append(" by <code>regula study</code>.");
         if (!pending.isEmpty()) {
-            h.append(" <strong>In progress:</strong> still to run: ").append(html(names(pending))).append('.');
+            h.append(" <strong>In progress:</strong> still to run: ").append(html(String.join(", ", pending))).append('.');
         }
         if (!failed.isEmpty()) {
             h.append(" <strong>Failed</strong> (see the console): ").append(html(names(failed))).append('.');
@@ -55,7 +56,7 @@ final class StudyReport {
                 .append("<li>Network: ").append(settings.getHiddenUnits().size()).append(" hidden ReLU layers of ")
                 .append(html(settings.getHiddenUnits().toString())).append(" units, softmax output; Adam (learning rate ")
                 .append(settings.getLearningRate()).append("), batch ").append(settings.getMinibatchSize()).append(", ")
-                .append(settings.getEpochs()).append(" epochs, seed ").append(settings.getSeed()).append(".</li>\n")
+                .append(settings.getEpochs()).append(" epochs, ").append(seeds(settings, summary)).append(".</li>\n")
                 .append("<li>Validation: ").append(Math.round(settings.getValidationFraction() * 100))
                 .append(" % of the training data, stratified and seeded, held out inside the trainer.</li>\n")
                 .append("<li>Train accuracy is the training history's value for the epoch whose weights the model keeps "
@@ -63,22 +64,23 @@ final class StudyReport {
                         + "validation accuracy is measured on the held-out validation split at the end of that epoch; "
                         + "test accuracy is Tribuo's <code>LabelEvaluator</code> on the test set.</li>\n</ul>\n");
 
-        h.append("<h2>Results</h2>\n<table>\n<tr><th>variant</th><th>technique</th><th>epochs run</th><th>best epoch</th>"
-                + "<th>train acc.</th><th>val. acc.</th><th>gap (train − val.)</th><th>test acc.</th><th>train s</th></tr>\n");
-        for (VariantResult r : results) {
-            h.append(String.format(Locale.ROOT,
-                    "<tr><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%+.4f</td><td>%.4f</td><td>%.1f</td></tr>\n",
-                    html(r.variant().getName()), html(r.variant().getDescription()), r.model().getHistory().getEpochsRun(),
-                    r.bestEpoch(), r.trainAccuracy(), r.validationAccuracy(), r.trainAccuracy() - r.validationAccuracy(),
-                    r.testAccuracy(), r.seconds()));
+        h.append("<h2>Results</h2>\n").append(summary.html());
+        if (Files.exists(out.resolve("test-accuracy.png"))) {
+            h.append("<p><img src=\"test-accuracy.png\" alt=\"test accuracy and difference to the baseline, with 95 % intervals\"> "
+                    + "<a href=\"test-accuracy.svg\">SVG</a></p>\n");
         }
-        h.append("</table>\n<p class=\"note\">The gap is the overfitting each technique removes: a smaller gap with a "
-                + "similar or better validation accuracy means better generalisation. Per-variant files: "
-                + "<code>&lt;variant&gt;/history.csv</code>, <code>model.tribuo</code>, <code>provenance.json</code>, "
-                + "<code>confusion-matrix.txt</code>; all rows in <code>results.csv</code>.</p>\n");
+        h.append("<p class=\"note\">The gap is the overfitting each technique removes: a smaller gap with a "
+                + "similar or better validation accuracy means better generalisation. Per-run files: "
+                + "<code>&lt;variant&gt;/</code> (one seed) or <code>&lt;variant&gt;/seed-&lt;S&gt;/</code>: "
+                + "<code>history.csv</code>, <code>model.tribuo</code>, <code>provenance.json</code>, "
+                + "<code>confusion-matrix.txt</code>; one row per run in <code>runs.csv</code>, the means in "
+                + "<code>results.csv</code>.</p>\n");
 
         if (Files.exists(out.resolve("accuracy.png"))) {
-            h.append("<h2>Learning curves</h2>\n<p><img src=\"accuracy.png\" alt=\"accuracy per epoch\"> <a href=\"accuracy.svg\">SVG</a></p>\n")
+            h.append("<h2>Learning curves</h2>\n<p class=\"note\">One panel per variant, all on the same scale: training "
+                            + "(solid) and validation (dashed) per epoch; with several seeds the line is their mean and the "
+                            + "band ± one standard deviation over the seeds.</p>\n")
+                    .append("<p><img src=\"accuracy.png\" alt=\"accuracy per epoch\"> <a href=\"accuracy.svg\">SVG</a></p>\n")
                     .append("<p><img src=\"loss.png\" alt=\"loss per epoch\"> <a href=\"loss.svg\">SVG</a></p>\n");
         }
         if (Files.exists(out.resolve("samples.png"))) {
@@ -93,7 +95,7 @@ final class StudyReport {
         if (baseline == null) {
             h.append("<p>The baseline was not part of this run, so there is nothing to compare with.</p>\n");
         } else {
-            h.append("<p class=\"note\">Extracted from the two models' provenances with <code>ProvenanceDiff</code> "
+            h.append("<p class=\"note\">Extracted from the two models' provenances (the first seed's) with <code>ProvenanceDiff</code> "
                     + "(training times excluded). Identical data hashes mean every variant saw the same data.</p>\n");
             for (VariantResult r : results) {
                 if (r == baseline) {
@@ -106,6 +108,11 @@ final class StudyReport {
         }
         h.append("</body></html>\n");
         AtomicFiles.writeString(out.resolve("report.html"), h);
+    }
+
+    private static String seeds(StudySettings settings, StudyResults summary) {
+        int n = summary.summaries().stream().mapToInt(s -> s.seeds()).max().orElse(1);
+        return n <= 1 ? "seed " + settings.getSeed() : "seeds " + settings.getSeed() + "–" + (settings.getSeed() + n - 1);
     }
 
     private static String names(List<StudyVariant> variants) {

@@ -1,6 +1,7 @@
 package dev.regula.examples.cli;
 
 import dev.regula.experiment.Intervals;
+import dev.regula.experiment.ProvenanceDiff;
 import dev.regula.experiment.SeedComparison;
 import dev.regula.experiment.StudyVariant;
 
@@ -96,6 +97,50 @@ final class StudyResults {
                 : "One seed: Wilson intervals over the test examples; differences from the paired predictions "
                         + "(McNemar's exact test). * = p < 0.05. Use --seeds N for intervals over training randomness.\n");
         return sb.toString();
+    }
+
+    /** @return the per-variant summaries, in study order. */
+    List<SeedComparison.Summary> summaries() {
+        List<SeedComparison.Summary> list = new ArrayList<>();
+        rows.forEach(r -> list.add(r.summary()));
+        return list;
+    }
+
+    /**
+     * The report's results table: per variant the means over its seeds of epochs, best epoch, training and
+     * validation accuracy and their gap, then the mean test accuracy with its interval and the difference to the
+     * baseline with its interval (bold when distinguishable from zero) and p-value, then the training time.
+     * @return an HTML table and the sentence naming the method of the intervals.
+     */
+    String html() {
+        int seeds = rows.stream().mapToInt(r -> r.summary().seeds()).max().orElse(0);
+        StringBuilder h = new StringBuilder("<table>\n<tr><th>variant</th><th>technique</th><th>seeds</th><th>epochs run</th>"
+                + "<th>best epoch</th><th>train acc.</th><th>val. acc.</th><th>gap (train − val.)</th><th>test acc.</th>"
+                + "<th>95 % interval</th><th>vs baseline</th><th>95 % interval</th><th>p</th><th>train s</th></tr>\n");
+        for (Row r : rows) {
+            SeedComparison.Summary s = r.summary();
+            Intervals.Interval d = s.delta();
+            double train = r.mean(VariantResult::trainAccuracy);
+            double val = r.mean(VariantResult::validationAccuracy);
+            String delta = d == null ? "" : String.format(Locale.ROOT, "%+.4f", d.mean());
+            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%.4f</td>"
+                            + "<td>%.4f</td><td>%+.4f</td><td>%.4f</td><td>%.4f – %.4f</td><td>%s</td><td>%s</td><td>%s</td>"
+                            + "<td>%.1f</td></tr>%n",
+                    r.variant().getName(), ProvenanceDiff.html(r.variant().getDescription()), s.seeds(),
+                    number(r.mean(x -> x.model().getHistory().getEpochsRun())), number(r.mean(VariantResult::bestEpoch)),
+                    train, val, train - val, s.testAccuracy(), s.testAccuracyInterval().low(), s.testAccuracyInterval().high(),
+                    s.distinguishable() ? "<strong>" + delta + "</strong>" : delta,
+                    d == null ? "" : String.format(Locale.ROOT, "%+.4f – %+.4f", d.low(), d.high()),
+                    d == null ? "" : String.format(Locale.ROOT, "%.3g", s.deltaP()), r.mean(VariantResult::seconds)));
+        }
+        h.append("</table>\n<p class=\"note\">").append(seeds > 1
+                ? "Every figure is the mean over the seeds. Intervals: Student t over the seeds; differences to the baseline "
+                        + "are paired by seed (for a seed every variant shares the validation split and the initial weights), "
+                        + "with the paired t test's p-value; bold: distinguishable from zero (p &lt; 0.05)."
+                : "One seed: Wilson intervals over the test examples; differences to the baseline from the paired "
+                        + "predictions (McNemar's exact test); bold: distinguishable from zero (p &lt; 0.05). Use "
+                        + "<code>--seeds N</code> for intervals over the training randomness.").append("</p>\n");
+        return h.toString();
     }
 
     /** An integer as an integer, a fractional mean with two decimals. */

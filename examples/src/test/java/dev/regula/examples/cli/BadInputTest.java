@@ -39,7 +39,7 @@ class BadInputTest {
 
     @Test
     void unknownVariant() {
-        assertUserError(run("study", "--variants", "baseline,l3", "--out", tmp.resolve("v").toString()), 1,
+        assertUserError(run("study", "--seeds", "1", "--variants", "baseline,l3", "--out", tmp.resolve("v").toString()), 1,
                 "regula study: unknown variant 'l3'; valid variants: baseline, l2, l1, dropout, augmented, zca_dropout, augmented_zca, early_stopping");
         assertFalse(Files.exists(tmp.resolve("v")), "nothing written before the input is checked");
     }
@@ -62,7 +62,7 @@ class BadInputTest {
     @Test
     void missingAndUnrecognisedDataDirectories() throws IOException {
         Path missing = tmp.resolve("nope");
-        assertUserError(run("study", "--data", missing.toString(), "--out", tmp.resolve("o1").toString()), 1,
+        assertUserError(run("study", "--seeds", "1", "--data", missing.toString(), "--out", tmp.resolve("o1").toString()), 1,
                 "regula study: data directory " + missing + " does not exist");
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         assertUserError(run("train", "--data", empty.toString()), 1, "no training data found in " + empty);
@@ -72,13 +72,13 @@ class BadInputTest {
 
     @Test
     void invalidValues() {
-        assertUserError(run("study", "--epochs", "0", "--out", tmp.resolve("o2").toString()), 1, "regula study: epochs must be >= 1, found 0");
-        assertUserError(run("study", "--dropout", "1.5", "--out", tmp.resolve("o3").toString()), 1, "dropout must be in (0, 1), found 1.5");
-        assertUserError(run("study", "--hidden", "32,0", "--out", tmp.resolve("o4").toString()), 1, "hidden layer width must be >= 1, found 0");
+        assertUserError(run("study", "--seeds", "1", "--epochs", "0", "--out", tmp.resolve("o2").toString()), 1, "regula study: epochs must be >= 1, found 0");
+        assertUserError(run("study", "--seeds", "1", "--dropout", "1.5", "--out", tmp.resolve("o3").toString()), 1, "dropout must be in (0, 1), found 1.5");
+        assertUserError(run("study", "--seeds", "1", "--hidden", "32,0", "--out", tmp.resolve("o4").toString()), 1, "hidden layer width must be >= 1, found 0");
         assertUserError(run("grid", "--data", data.toString(), "--folds", "1"), 1, "--folds must be >= 2");
         assertUserError(run("train", "--data", data.toString(), "--test-fraction", "1"), 1, "--test-fraction must be in (0, 1), found 1.0");
         // picocli conversion errors: exit 2, the message and a hint, no usage dump
-        CliTestSupport.Run r = run("study", "--epochs", "ten");
+        CliTestSupport.Run r = run("study", "--seeds", "1", "--epochs", "ten");
         assertEquals(RegulaCli.EXIT_USAGE, r.exitCode());
         assertTrue(r.err().startsWith("regula study: Invalid value for option '--epochs': 'ten' is not an int"), r.err());
         assertTrue(r.err().contains("Try 'regula study --help'"));
@@ -119,6 +119,18 @@ class BadInputTest {
                 "the images in " + small.resolve("t10k-images-idx3-ubyte") + " are 14x14x1 but the model was trained on "
                         + "28x28x1 images");
         assertFalse(Files.exists(tmp.resolve("small.csv")), "no submission written");
+
+        // a byte flipped in the weights: the CLI names the integrity failure, not the wrapper exception around it
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length / 2] ^= 0x10;
+        Path damaged = Files.write(tmp.resolve("damaged.tribuo"), bytes);
+        CliTestSupport.Run refused = run("predict", "--model", damaged.toString(), "--input", data.toString(),
+                "--out", tmp.resolve("damaged.csv").toString());
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().contains(damaged.toString()), refused.err());
+        assertTrue(refused.err().contains("is corrupt: its SHA-256 checksum"), refused.err());
+        assertFalse(refused.err().contains("deserializeFromProto"), refused.err());
+        assertFalse(Files.exists(tmp.resolve("damaged.csv")));
 
         // the other way round, which pixel indices alone cannot reveal: a 14×14 model asked to predict 28×28 images
         Path smallTrain = writeSmallIdx(Files.createDirectories(tmp.resolve("small-train")), "train", 40);

@@ -62,7 +62,7 @@ class GridCommandTest {
         }
         // the study takes the network, learning rate and epochs from the configuration
         Path studyOut = tmp.resolve("study-from-config");
-        CliTestSupport.Run st = run("study", "--data", data.toString(), "--config", config.toString(), "--variants", "dropout,baseline",
+        CliTestSupport.Run st = run("study", "--seeds", "1", "--data", data.toString(), "--config", config.toString(), "--variants", "dropout,baseline",
                 "--out", studyOut.toString());
         assertEquals(0, st.exitCode(), st.toString());
         String html = Files.readString(studyOut.resolve("report.html"));

@@ -130,7 +130,7 @@ class OutputSafetyTest {
     void aSecondRunIntoALockedFolderIsRefused() throws IOException {
         Path out = tmp.resolve("locked");
         try (Outputs.OutputLock lock = Outputs.lock(out, "study")) {
-            assertUserError(run("study", "--data", data.toString(), "--out", out.toString(), "--epochs", "1",
+            assertUserError(run("study", "--seeds", "1", "--data", data.toString(), "--out", out.toString(), "--epochs", "1",
                     "--variants", "baseline", "--hidden", "8"),
                     "regula study: another regula command is writing into " + out + " (regula study, process "
                             + ProcessHandle.current().pid() + ", since ", "wait for it to finish or choose another folder");
@@ -138,7 +138,7 @@ class OutputSafetyTest {
                     "--epochs", "1", "--hidden", "8"), "another regula command is writing into " + out);
         }
         assertFalse(Files.exists(out.resolve(Outputs.LOCK_FILE)), "the lock file goes with the lock");
-        CliTestSupport.Run r = run("study", "--data", data.toString(), "--out", out.toString(), "--epochs", "1",
+        CliTestSupport.Run r = run("study", "--seeds", "1", "--data", data.toString(), "--out", out.toString(), "--epochs", "1",
                 "--variants", "baseline", "--hidden", "8", "--threads", "1");
         assertEquals(0, r.exitCode(), r.toString());
         assertFalse(Files.exists(out.resolve(Outputs.LOCK_FILE)));
@@ -162,10 +162,10 @@ class OutputSafetyTest {
     @Test
     void rerunningAStudyWithFewerVariantsReportsTheStaleFolders() throws IOException {
         Path out = tmp.resolve("study");
-        CliTestSupport.Run first = run("study", "--data", data.toString(), "--out", out.toString(), "--epochs", "1",
+        CliTestSupport.Run first = run("study", "--seeds", "1", "--data", data.toString(), "--out", out.toString(), "--epochs", "1",
                 "--variants", "baseline,l2,dropout", "--hidden", "8", "--threads", "1");
         assertEquals(0, first.exitCode(), first.toString());
-        CliTestSupport.Run second = run("study", "--data", data.toString(), "--out", out.toString(), "--epochs", "1",
+        CliTestSupport.Run second = run("study", "--seeds", "1", "--data", data.toString(), "--out", out.toString(), "--epochs", "1",
                 "--variants", "baseline", "--hidden", "8", "--threads", "1");
         assertEquals(0, second.exitCode(), second.toString());
         assertTrue(second.out().contains("Note: " + out + " still holds the variant folders l2, dropout of an earlier run; "

@@ -34,7 +34,7 @@ class StudyCommandTest {
         // library's eigen-decomposition fail (reported), so the study test stays above that.
         data = CliTestSupport.writeIdx(Files.createDirectories(tmp.resolve("idx")), 1500, 100);
         out = tmp.resolve("study");
-        study = run("study", "--data", data.toString(), "--out", out.toString(), "--epochs", "2", "--hidden", "32,32",
+        study = run("study", "--seeds", "1", "--data", data.toString(), "--out", out.toString(), "--epochs", "2", "--hidden", "32,32",
                 "--threads", "1", "--seed", "7");
     }
 
@@ -72,14 +72,15 @@ class StudyCommandTest {
     }
 
     /**
-     * Three seeds of two variants: six runs, and results.csv holds their means, the t interval of the test accuracy and
-     * the paired difference, recomputed here from runs.csv.
+     * Three seeds (the default) of two variants: six runs, and results.csv holds their means, the t interval of the
+     * test accuracy and the paired difference, recomputed here from runs.csv; the report shows the means with their
+     * intervals and draws one learning-curve panel per variant.
      */
     @Test
     void repeatsEveryVariantOverSeeds() throws IOException {
         Path seeded = tmp.resolve("seeds");
         CliTestSupport.Run r = run("study", "--data", data.toString(), "--out", seeded.toString(), "--epochs", "2",
-                "--hidden", "32,32", "--threads", "1", "--seed", "7", "--seeds", "3", "--variants", "baseline,dropout");
+                "--hidden", "32,32", "--threads", "1", "--seed", "7", "--variants", "baseline,dropout");
         assertEquals(0, r.exitCode(), r.toString());
         List<String> runs = Files.readAllLines(seeded.resolve("runs.csv"));
         assertEquals(7, runs.size(), runs.toString());
@@ -109,6 +110,19 @@ class StudyCommandTest {
         assertEquals(delta.high(), Double.parseDouble(dropout[13]), 2e-4);
         assertTrue(r.out().contains("[6/6] dropout seed 9 epoch 2/2"), r.out());
         assertTrue(r.out().contains("Intervals: Student t over the seeds"), r.out());
+        String html = Files.readString(seeded.resolve("report.html"));
+        assertTrue(html.contains("2 epochs, seeds 7–9."), html);
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "<td>%.4f – %.4f</td>", acc.low(), acc.high()))
+                || html.contains(String.format(java.util.Locale.ROOT, "<td>%.4f – %.4f</td>", Double.parseDouble(dropout[9]),
+                Double.parseDouble(dropout[10]))), "the dropout row shows its interval: " + html);
+        assertTrue(html.contains("Student t over the seeds"), html);
+        assertTrue(html.contains("<img src=\"test-accuracy.png\""), html);
+        java.awt.image.BufferedImage panels = javax.imageio.ImageIO.read(seeded.resolve("accuracy.png").toFile());
+        assertEquals(2 * 330, panels.getWidth(), "one panel per variant, side by side");
+        assertEquals(250, panels.getHeight());
+        java.awt.image.BufferedImage forest = javax.imageio.ImageIO.read(seeded.resolve("test-accuracy.png").toFile());
+        assertEquals(2 * 460, forest.getWidth(), "test accuracy and the difference to the baseline");
+        assertTrue(Files.readString(seeded.resolve("test-accuracy.svg")).contains("<svg"));
         assertTrue(run("study", "--out", tmp.resolve("bad").toString(), "--seeds", "0").err().contains("--seeds must be in [1, 1000], found 0"));
     }
 
@@ -212,7 +226,7 @@ class StudyCommandTest {
         StudyCommand.prepareOutput(out); // has the marker: accepted
         Path other = Files.createDirectories(tmp.resolve("not-a-study"));
         Files.writeString(other.resolve("notes.txt"), "mine");
-        CliTestSupport.Run r = run("study", "--data", data.toString(), "--out", other.toString(), "--epochs", "1");
+        CliTestSupport.Run r = run("study", "--seeds", "1", "--data", data.toString(), "--out", other.toString(), "--epochs", "1");
         assertEquals(RegulaCli.EXIT_ERROR, r.exitCode());
         assertEquals("regula study: --out " + other + " exists, is not empty and is not a study folder (no .regula-study file); "
                 + "choose a new or empty folder, or add --overwrite to write into it anyway", r.err().strip());
