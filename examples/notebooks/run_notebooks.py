@@ -99,7 +99,11 @@ def main():
             finally:
                 nbformat.write(nb, out_path)
                 if km.has_kernel:
-                    km.shutdown_kernel(now=True)
+                    try:
+                        km.shutdown_kernel(now=True)
+                    except Exception as e:  # a kernel that failed to start can refuse a clean shutdown (ZMQ ENOTSUP);
+                        # that must not hide the start-up retry below: the cells' outcome decides
+                        print(f"{path}: kernel shutdown failed ({type(e).__name__}: {e})", flush=True)
             started = any(c.get("execution_count") for c in nb.cells if c.cell_type == "code")
             if problem and not started and "Kernel" in problem and attempt < STARTUP_ATTEMPTS:
                 # The kernel did not answer (or died) before any cell ran; a fresh start changes nothing else.
