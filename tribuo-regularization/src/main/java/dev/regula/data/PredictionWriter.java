@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,9 +43,25 @@ public final class PredictionWriter {
      * @throws IOException if the file cannot be written.
      */
     public static void write(Path file, List<Prediction<Label>> predictions, boolean withProbabilities) throws IOException {
+        write(file, predictions, withProbabilities, Map.of());
+    }
+
+    /**
+     * Writes predictions with extra numeric columns after the label and probability columns (e.g. the uncertainty of
+     * Monte-Carlo dropout), replacing the file atomically.
+     * @param file the CSV file.
+     * @param predictions the predictions, whose examples carry a file name.
+     * @param withProbabilities true to add the per-class probability columns.
+     * @param extraColumns column name → one value per prediction, in the map's iteration order.
+     * @throws IllegalArgumentException as {@link #write(Path, List, boolean)}, or if an extra column's name clashes
+     *     with another column or it holds another number of values than there are predictions.
+     * @throws IOException if the file cannot be written.
+     */
+    public static void write(Path file, List<Prediction<Label>> predictions, boolean withProbabilities,
+                             Map<String, double[]> extraColumns) throws IOException {
         AtomicFiles.write(file, out -> {
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-            write(w, predictions, withProbabilities);
+            write(w, predictions, withProbabilities, extraColumns);
             w.flush();
         });
     }
@@ -58,16 +75,43 @@ public final class PredictionWriter {
      * @throws IOException if writing fails.
      */
     public static void write(Writer out, List<Prediction<Label>> predictions, boolean withProbabilities) throws IOException {
+        write(out, predictions, withProbabilities, Map.of());
+    }
+
+    /**
+     * Writes predictions with extra numeric columns to a writer (which is flushed, not closed).
+     * @param out the writer.
+     * @param predictions the predictions, whose examples carry a file name.
+     * @param withProbabilities true to add the per-class probability columns.
+     * @param extraColumns column name → one value per prediction, in the map's iteration order.
+     * @throws IllegalArgumentException as {@link #write(Path, List, boolean, Map)}.
+     * @throws IOException if writing fails.
+     */
+    public static void write(Writer out, List<Prediction<Label>> predictions, boolean withProbabilities,
+                             Map<String, double[]> extraColumns) throws IOException {
         List<String> classes = new ArrayList<>();
         if (withProbabilities && !predictions.isEmpty()) {
             classes.addAll(new TreeSet<>(predictions.get(0).getOutputScores().keySet()));
         }
         List<String[]> rows = new ArrayList<>(predictions.size() + 1);
-        String[] header = new String[2 + classes.size()];
+        String[] header = new String[2 + classes.size() + extraColumns.size()];
         header[0] = "filename";
         header[1] = "label";
         for (int i = 0; i < classes.size(); i++) {
             header[2 + i] = PROBABILITY_PREFIX + classes.get(i);
+        }
+        List<double[]> extra = new ArrayList<>();
+        int column = 2 + classes.size();
+        for (Map.Entry<String, double[]> e : extraColumns.entrySet()) {
+            if (Arrays.asList(header).subList(0, column).contains(e.getKey())) {
+                throw new IllegalArgumentException("extra column '" + e.getKey() + "' clashes with another column");
+            }
+            if (e.getValue().length != predictions.size()) {
+                throw new IllegalArgumentException("extra column '" + e.getKey() + "' holds " + e.getValue().length
+                        + " values for " + predictions.size() + " predictions");
+            }
+            header[column++] = e.getKey();
+            extra.add(e.getValue());
         }
         rows.add(header);
         for (int i = 0; i < predictions.size(); i++) {
@@ -93,6 +137,9 @@ public final class PredictionWriter {
                 for (int c = 0; c < classes.size(); c++) {
                     row[2 + c] = Double.toString(scores.get(classes.get(c)).getScore());
                 }
+            }
+            for (int c = 0; c < extra.size(); c++) {
+                row[2 + classes.size() + c] = Double.toString(extra.get(c)[i]);
             }
             rows.add(row);
         }

@@ -305,4 +305,44 @@ public final class Intervals {
         }
         return front * f;
     }
+
+    /**
+     * The area under the ROC curve of a score that should be higher for {@code positives} than for
+     * {@code negatives}: the probability that a random positive scores above a random negative, ties counting ½
+     * (the Mann–Whitney U statistic divided by {@code |positives| · |negatives|}). 0.5 is chance, 1 perfect separation.
+     * @param positives the scores of the examples that should score high (e.g. out-of-distribution images).
+     * @param negatives the scores of the others.
+     * @return the AUROC in [0, 1].
+     * @throws IllegalArgumentException if either side is empty or a score is NaN.
+     */
+    public static double auroc(double[] positives, double[] negatives) {
+        if (positives.length == 0 || negatives.length == 0) {
+            throw new IllegalArgumentException("AUROC needs scores on both sides, found " + positives.length
+                    + " positives and " + negatives.length + " negatives");
+        }
+        int n = positives.length + negatives.length;
+        double[][] all = new double[n][];
+        for (int i = 0; i < n; i++) {
+            double v = i < positives.length ? positives[i] : negatives[i - positives.length];
+            if (Double.isNaN(v)) {
+                throw new IllegalArgumentException("AUROC: score " + i + " is NaN");
+            }
+            all[i] = new double[]{v, i < positives.length ? 1 : 0};
+        }
+        java.util.Arrays.sort(all, java.util.Comparator.comparingDouble(a -> a[0]));
+        double positiveRanks = 0; // midranks, 1-based, summed over the positives
+        for (int i = 0; i < n; ) {
+            int j = i;
+            while (j < n && all[j][0] == all[i][0]) {
+                j++;
+            }
+            double midrank = (i + 1 + j) / 2.0;
+            for (int k = i; k < j; k++) {
+                positiveRanks += all[k][1] * midrank;
+            }
+            i = j;
+        }
+        double p = positives.length;
+        return (positiveRanks - p * (p + 1) / 2) / (p * negatives.length);
+    }
 }

@@ -12,7 +12,10 @@ import java.util.Objects;
  * The comparison of variants trained with the same seeds and tested on the same examples: per variant the mean test
  * accuracy with its 95 % interval, and the paired difference to a baseline with its interval and p-value, by the
  * methods of {@link Intervals} (t intervals over seeds for two or more seeds; for one seed the Wilson interval over the
- * test examples and McNemar's exact test on the paired predictions).
+ * test examples and McNemar's exact test on the paired predictions). When two or more seeds give the very same
+ * paired difference the seeds show no spread to build a t interval on (it would have zero width and p = 0); the
+ * difference is then judged by McNemar on the paired predictions of the seed whose test is the least conclusive
+ * (largest p), as for one seed, and {@link Summary#deltaTest()} says so.
  * <pre>{@code
  * List<SeedComparison.Run> runs = ...; // one per (variant, seed): which test examples it got right
  * for (SeedComparison.Summary s : SeedComparison.summarize(runs, "baseline")) {
@@ -25,6 +28,19 @@ public final class SeedComparison {
     public static final double ALPHA = 0.05;
 
     private SeedComparison() {}
+
+    /** How a difference to the baseline was tested. */
+    public enum DeltaTest {
+        /** Student t over the paired per-seed differences (two or more seeds that differ). */
+        PAIRED_T,
+        /** McNemar's exact test on one seed's paired predictions (one seed). */
+        MCNEMAR,
+        /**
+         * McNemar on the least conclusive seed's paired predictions, because every seed gave the same difference and a
+         * t interval over the seeds would have zero width.
+         */
+        MCNEMAR_IDENTICAL_SEEDS
+    }
 
     /**
      * One trained and tested run.
@@ -77,9 +93,11 @@ public final class SeedComparison {
      * @param delta the mean paired difference to the baseline and its 95 % interval (null for the baseline itself or
      *              without a baseline run sharing a seed).
      * @param deltaP the p-value of that difference (paired t test, or McNemar for one seed; NaN when delta is null).
+     * @param deltaTest the test that gave {@code delta} and {@code deltaP} (null when delta is null).
      */
     public record Summary(String variant, int seeds, double testAccuracy, double testAccuracyStd,
-                          Intervals.Interval testAccuracyInterval, Intervals.@Nullable Interval delta, double deltaP) {
+                          Intervals.Interval testAccuracyInterval, Intervals.@Nullable Interval delta, double deltaP,
+                          @Nullable DeltaTest deltaTest) {
         /** @return whether the difference to the baseline is distinguishable from zero (p below {@value #ALPHA}). */
         public boolean distinguishable() {
             return delta != null && deltaP < ALPHA;
@@ -127,25 +145,44 @@ public final class SeedComparison {
                     }
                 }
             }
-            if (pairs.size() == 1) {
-                int onlyBaseline = 0;
-                int onlyVariant = 0;
-                boolean[] v = pairs.get(0)[0].correct;
-                boolean[] b = pairs.get(0)[1].correct;
-                for (int i = 0; i < v.length; i++) {
-                    onlyBaseline += b[i] && !v[i] ? 1 : 0;
-                    onlyVariant += v[i] && !b[i] ? 1 : 0;
-                }
-                delta = Intervals.pairedAccuracyDifference(onlyBaseline, onlyVariant, examples);
-                p = Intervals.mcNemarExactP(onlyBaseline, onlyVariant);
-            } else if (pairs.size() > 1) {
+            DeltaTest test = null;
+            if (pairs.size() > 1 && !identicalDifferences(pairs)) {
                 double[] va = pairs.stream().mapToDouble(x -> x[0].testAccuracy()).toArray();
                 double[] ba = pairs.stream().mapToDouble(x -> x[1].testAccuracy()).toArray();
                 delta = Intervals.pairedDifference(va, ba);
                 p = Intervals.pairedTTestP(va, ba);
+                test = DeltaTest.PAIRED_T;
+            } else if (!pairs.isEmpty()) {
+                for (Run[] pair : pairs) { // one seed, or identical differences: the least conclusive seed's McNemar
+                    int onlyBaseline = 0;
+                    int onlyVariant = 0;
+                    boolean[] v = pair[0].correct;
+                    boolean[] b = pair[1].correct;
+                    for (int i = 0; i < v.length; i++) {
+                        onlyBaseline += b[i] && !v[i] ? 1 : 0;
+                        onlyVariant += v[i] && !b[i] ? 1 : 0;
+                    }
+                    double seedP = Intervals.mcNemarExactP(onlyBaseline, onlyVariant);
+                    if (delta == null || seedP > p) {
+                        delta = Intervals.pairedAccuracyDifference(onlyBaseline, onlyVariant, examples);
+                        p = seedP;
+                    }
+                }
+                test = pairs.size() == 1 ? DeltaTest.MCNEMAR : DeltaTest.MCNEMAR_IDENTICAL_SEEDS;
             }
-            out.add(new Summary(e.getKey(), own.size(), mean, std, accInterval, delta, p));
+            out.add(new Summary(e.getKey(), own.size(), mean, std, accInterval, delta, p, test));
         }
         return out;
+    }
+
+    /** Whether every pair has the same number of correct test examples between variant and baseline. */
+    private static boolean identicalDifferences(List<Run[]> pairs) {
+        int first = pairs.get(0)[0].correctCount() - pairs.get(0)[1].correctCount();
+        for (Run[] pair : pairs) {
+            if (pair[0].correctCount() - pair[1].correctCount() != first) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -153,11 +153,40 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
 
     private List<Prediction<T>> predictAll(List<Example<T>> examples) {
         int n = examples.size();
+        int[] active = new int[n];
+        Blas blas = Backends.get();
+        float[] x = inputs(examples, active, blas);
+        OutputHead<T> head = head();
+        int units = head.units();
+        float[] out = new float[n * units];
+        Network.Inference inference = borrowInference(blas);
+        try {
+            inference.predict(x, n, out, head.loss());
+        } finally {
+            inferencePool(blas).offer(inference);
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (!Float.isFinite(out[i])) {
+                throw new IllegalArgumentException("example " + (i / units) + ": the network's output is " + out[i]
+                        + " (float32 overflowed inside the network; its inputs are far larger than the training data's)");
+            }
+        }
+        return head.predictions(out, examples, active);
+    }
+
+    /**
+     * The network's inputs for examples: their features in feature-id order, through the model's input transform,
+     * checked finite.
+     * @param examples the examples.
+     * @param active filled with each example's number of features the model knows.
+     * @param blas the backend of the transform.
+     * @return examples × features, row-major.
+     */
+    float[] inputs(List<Example<T>> examples, int[] active, Blas blas) {
+        int n = examples.size();
         int d = featureIDMap.size();
         FeatureIndex features = featureIndex();
         float[] x = new float[n * d];
-        int[] active = new int[n];
-        Blas blas = Backends.get();
         // Each team part converts a contiguous range of examples; the error of the lowest range wins, so a bad
         // example is reported exactly as a sequential loop would report it.
         ThreadTeam team = blas.team();
@@ -182,22 +211,7 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
             DenseRows.requireFinite("example", x, n, RunChecks.featureNames(featureIDMap),
                     "after the model's input transform");
         }
-        OutputHead<T> head = head();
-        int units = head.units();
-        float[] out = new float[n * units];
-        Network.Inference inference = borrowInference(blas);
-        try {
-            inference.predict(x, n, out, head.loss());
-        } finally {
-            inferencePool(blas).offer(inference);
-        }
-        for (int i = 0; i < out.length; i++) {
-            if (!Float.isFinite(out[i])) {
-                throw new IllegalArgumentException("example " + (i / units) + ": the network's output is " + out[i]
-                        + " (float32 overflowed inside the network; its inputs are far larger than the training data's)");
-            }
-        }
-        return head.predictions(out, examples, active);
+        return x;
     }
 
     /** @return the step after the output layer in the ONNX graph (the head's activation, the undone scaling). */

@@ -341,7 +341,7 @@ public final class NetworkTrainer {
      * 1 / (1 − rate), otherwise zeroed. A value is kept iff a uniform 32-bit integer is at least
      * {@code round(rate · 2^32)}, so rates are exact to 2^−32.
      */
-    private static void dropout(SplittableRandom rng, float[] v, float[] maskOut, int from, int to, double rate) {
+    static void dropout(SplittableRandom rng, float[] v, float @Nullable [] maskOut, int from, int to, double rate) {
         long threshold = Math.round(rate * 4294967296.0);
         float scale = (float) (1.0 / (1.0 - rate));
         for (int i = from; i < to; i += 2) {

@@ -102,4 +102,15 @@ class IntervalsTest {
         assertThrows(IllegalArgumentException.class, () -> Intervals.tQuantile(1.0, 3));
         assertThrows(IllegalArgumentException.class, () -> Intervals.tQuantile(0.9, 0));
     }
+
+    @Test
+    void aurocCountsPairsAndTies() {
+        // Pairs (positive, negative): 3 > 1, 3 > 2, 2 tie 2 (½), 2 > 1, 0 < 1, 0 < 2 → 3.5 of 6.
+        assertEquals(3.5 / 6, Intervals.auroc(new double[]{3, 2, 0}, new double[]{1, 2}), 1e-15);
+        assertEquals(1.0, Intervals.auroc(new double[]{5, 6}, new double[]{1, 2, 3}), 0);
+        assertEquals(0.0, Intervals.auroc(new double[]{0}, new double[]{1, 2, 3}), 0);
+        assertEquals(0.5, Intervals.auroc(new double[]{1, 1}, new double[]{1}), 0);
+        assertThrows(IllegalArgumentException.class, () -> Intervals.auroc(new double[0], new double[]{1}));
+        assertThrows(IllegalArgumentException.class, () -> Intervals.auroc(new double[]{Double.NaN}, new double[]{1}));
+    }
 }

@@ -38,6 +38,7 @@ class SeedComparisonTest {
         assertEquals(0.1, d.delta().mean(), 1e-15);
         // 0.1 ± 1.959964 · √(3 − 0.1) / 10
         assertEquals(0.1 - 0.333770, d.delta().low(), 1e-6);
+        assertEquals(SeedComparison.DeltaTest.MCNEMAR, d.deltaTest());
         assertEquals(1.0, d.deltaP(), 1e-12); // McNemar with b = 1, c = 2: 2 · (1 + 3) / 8, capped at 1
         assertFalse(d.distinguishable());
     }
@@ -61,7 +62,33 @@ class SeedComparisonTest {
         assertEquals(0.0133333333, l2.delta().mean(), 1e-9);
         assertEquals(-0.0010088, l2.delta().low(), 1e-6);
         assertEquals(1 - 4 / Math.sqrt(18), l2.deltaP(), 1e-9);
+        assertEquals(SeedComparison.DeltaTest.PAIRED_T, l2.deltaTest());
         assertFalse(l2.distinguishable());
+    }
+
+    @Test
+    void identicalDifferencesOverSeedsFallBackToTheLeastConclusiveMcNemar() {
+        // Every seed: the variant gets 2 more of 100 right. A t interval over the seeds would have zero width and p = 0.
+        List<SeedComparison.Run> runs = new ArrayList<>();
+        int[] base = {85, 86, 84};
+        for (int k = 0; k < 3; k++) {
+            runs.add(new SeedComparison.Run("baseline", k, firstRight(base[k], 100)));
+        }
+        runs.add(new SeedComparison.Run("l1", 0, firstRight(87, 100))); // b = 0, c = 2: p = 2 · 1/4 = 0.5
+        runs.add(new SeedComparison.Run("l1", 1, firstRight(88, 100)));
+        boolean[] swapped = firstRight(86, 100);  // seed 2: b = 1, c = 3: p = 2 · (1 + 4)/16 = 0.625
+        swapped[0] = false;
+        swapped[86] = true;
+        runs.add(new SeedComparison.Run("l1", 2, swapped));
+        SeedComparison.Summary l1 = SeedComparison.summarize(runs, "baseline").get(1);
+        assertEquals(SeedComparison.DeltaTest.MCNEMAR_IDENTICAL_SEEDS, l1.deltaTest());
+        assertEquals(0.625, l1.deltaP(), 1e-12);
+        assertEquals(0.02, l1.delta().mean(), 1e-12);
+        assertEquals(0.02 - 1.959964 * Math.sqrt(4 - 0.04) / 100, l1.delta().low(), 1e-6);
+        assertFalse(l1.distinguishable());
+        assertEquals(SeedComparison.DeltaTest.PAIRED_T, SeedComparison.summarize(List.of(runs.get(0), runs.get(1),
+                runs.get(3), new SeedComparison.Run("l1", 1, firstRight(89, 100))), "baseline").get(1).deltaTest());
+        assertNull(SeedComparison.summarize(runs, "baseline").get(0).deltaTest());
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.regula.data.PredictionWriter;
 import dev.regula.data.ReferenceLayout;
 import dev.regula.data.RescalingDataSource;
 import dev.regula.mlp.MLPModel;
+import dev.regula.mlp.MonteCarloDropout;
+import dev.regula.mlp.MonteCarloPrediction;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.DataSource;
 import org.tribuo.Example;
@@ -19,12 +21,14 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code regula predict}: predicts unlabelled images into a submission CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Predicts images with a saved model and writes the submission CSV 'filename,label' "
-                + "(plus p_<label> columns with --probabilities). --out may not be one of the files read (the model, "
+                + "(plus p_<label> columns with --probabilities, and uncertainty columns with --mc-samples). --out may not be one of the files read (the model, "
                 + "the index CSV, an image or an IDX file); it is written atomically.",
         footer = {"%nINPUT is one of:%n  an index CSV (e.g. Test.csv); images are looked up in --images, or for the "
                 + "reference Test.csv in Train/Images/test, else next to the CSV%n"
@@ -47,8 +51,24 @@ final class PredictCommand extends BaseCommand {
     @Option(names = "--probabilities", description = "Add one probability column per class.")
     boolean probabilities;
 
+    @Option(names = "--mc-samples", paramLabel = "T", description = "Monte-Carlo dropout: predict from the mean of T "
+            + "passes with the model's dropout on (2..100000) and add the columns predictive_entropy, expected_entropy "
+            + "and mutual_information (nats). The model must have been trained with dropout.")
+    @Nullable Integer mcSamples;
+
+    @Option(names = "--mc-seed", paramLabel = "S", description = "Seed of the Monte-Carlo dropout masks (default: ${DEFAULT-VALUE}).")
+    long mcSeed = 1;
+
     @Override
     int execute() throws Exception {
+        MonteCarloDropout mc = null;
+        if (mcSamples != null) {
+            try {
+                mc = MonteCarloDropout.builder().samples(mcSamples).seed(mcSeed).build();
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--mc-samples: " + e.getMessage());
+            }
+        }
         MLPModel m = ModelFiles.read(model);
         if (!Files.exists(input)) {
             throw new UserException("input " + input + " does not exist");
@@ -66,10 +86,26 @@ final class PredictCommand extends BaseCommand {
             throw new UserException("--out " + out + " is a directory; give the CSV file to write, e.g. " + out.resolve("submission.csv"));
         }
         Outputs.refuseInputs(out, "--out", inputs);
-        List<Prediction<Label>> predictions = m.predict(examples);
+        List<Prediction<Label>> predictions;
+        Map<String, double[]> uncertainty = new LinkedHashMap<>();
+        if (mc == null) {
+            predictions = m.predict(examples);
+        } else {
+            List<MonteCarloPrediction<Label>> sampled;
+            try {
+                sampled = mc.predict(m, examples);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(model + ": " + e.getMessage());
+            }
+            predictions = new ArrayList<>();
+            sampled.forEach(p -> predictions.add(p.getPrediction()));
+            uncertainty.put("predictive_entropy", sampled.stream().mapToDouble(MonteCarloPrediction::getPredictiveEntropy).toArray());
+            uncertainty.put("expected_entropy", sampled.stream().mapToDouble(MonteCarloPrediction::getExpectedEntropy).toArray());
+            uncertainty.put("mutual_information", sampled.stream().mapToDouble(MonteCarloPrediction::getMutualInformation).toArray());
+        }
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        PredictionWriter.write(out, predictions, probabilities); // atomically: a failure leaves any previous file
+        PredictionWriter.write(out, predictions, probabilities, uncertainty); // atomically: a failure leaves any previous file
         out().println("Wrote " + predictions.size() + " predictions to " + out.toAbsolutePath());
         return 0;
     }

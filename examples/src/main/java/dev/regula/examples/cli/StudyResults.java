@@ -20,7 +20,7 @@ final class StudyResults {
     /** The {@code results.csv} header. */
     static final String HEADER = "variant," + VariantResult.COLUMNS + ",seeds,test_accuracy_std,test_accuracy_ci95_low,"
             + "test_accuracy_ci95_high,test_delta_vs_baseline,test_delta_ci95_low,test_delta_ci95_high,test_delta_p,"
-            + "distinguishable";
+            + "distinguishable,test_delta_method";
 
     private final List<Row> rows = new ArrayList<>();
 
@@ -59,7 +59,7 @@ final class StudyResults {
         for (Row r : rows) {
             SeedComparison.Summary s = r.summary();
             Intervals.Interval d = s.delta();
-            sb.append(String.format(Locale.ROOT, "%s,%s,%s,%.4f,%.4f,%.4f,%.1f,%d,%s,%.4f,%.4f,%s,%s,%s,%s,%s%n",
+            sb.append(String.format(Locale.ROOT, "%s,%s,%s,%.4f,%.4f,%.4f,%.1f,%d,%s,%.4f,%.4f,%s,%s,%s,%s,%s,%s%n",
                     r.variant().getName(), number(r.mean(x -> x.model().getHistory().getEpochsRun())),
                     number(r.mean(VariantResult::bestEpoch)), r.mean(VariantResult::trainAccuracy),
                     r.mean(VariantResult::validationAccuracy), s.testAccuracy(), r.mean(VariantResult::seconds), s.seeds(),
@@ -69,7 +69,8 @@ final class StudyResults {
                     d == null ? "" : String.format(Locale.ROOT, "%.4f", d.low()),
                     d == null ? "" : String.format(Locale.ROOT, "%.4f", d.high()),
                     d == null ? "" : String.format(Locale.ROOT, "%.4g", s.deltaP()),
-                    d == null ? "" : s.distinguishable() ? "yes" : "no"));
+                    d == null ? "" : s.distinguishable() ? "yes" : "no",
+                    s.deltaTest() == null ? "" : s.deltaTest().name().toLowerCase(Locale.ROOT)));
         }
         return sb.toString();
     }
@@ -90,12 +91,15 @@ final class StudyResults {
                     s.testAccuracy(), s.testAccuracyInterval().low(), s.testAccuracyInterval().high(),
                     d == null ? "" : String.format(Locale.ROOT, "%+.4f%s", d.mean(), s.distinguishable() ? " *" : ""),
                     d == null ? "" : String.format(Locale.ROOT, "%+.4f – %+.4f", d.low(), d.high()),
-                    d == null ? "" : String.format(Locale.ROOT, "%.3g", s.deltaP())));
+                    d == null ? "" : String.format(Locale.ROOT, "%.3g", s.deltaP()) + dagger(s)));
         }
         sb.append(seeds > 1
                 ? "Intervals: Student t over the seeds; differences paired by seed (paired t test). * = p < 0.05.\n"
                 : "One seed: Wilson intervals over the test examples; differences from the paired predictions "
                         + "(McNemar's exact test). * = p < 0.05. Use --seeds N for intervals over training randomness.\n");
+        if (anyIdentical()) {
+            sb.append(IDENTICAL_NOTE).append('\n');
+        }
         return sb.toString();
     }
 
@@ -131,7 +135,7 @@ final class StudyResults {
                     train, val, train - val, s.testAccuracy(), s.testAccuracyInterval().low(), s.testAccuracyInterval().high(),
                     s.distinguishable() ? "<strong>" + delta + "</strong>" : delta,
                     d == null ? "" : String.format(Locale.ROOT, "%+.4f – %+.4f", d.low(), d.high()),
-                    d == null ? "" : String.format(Locale.ROOT, "%.3g", s.deltaP()), r.mean(VariantResult::seconds)));
+                    d == null ? "" : String.format(Locale.ROOT, "%.3g", s.deltaP()) + dagger(s), r.mean(VariantResult::seconds)));
         }
         h.append("</table>\n<p class=\"note\">").append(seeds > 1
                 ? "Every figure is the mean over the seeds. Intervals: Student t over the seeds; differences to the baseline "
@@ -139,8 +143,24 @@ final class StudyResults {
                         + "with the paired t test's p-value; bold: distinguishable from zero (p &lt; 0.05)."
                 : "One seed: Wilson intervals over the test examples; differences to the baseline from the paired "
                         + "predictions (McNemar's exact test); bold: distinguishable from zero (p &lt; 0.05). Use "
-                        + "<code>--seeds N</code> for intervals over the training randomness.").append("</p>\n");
+                        + "<code>--seeds N</code> for intervals over the training randomness.")
+                .append(anyIdentical() ? " " + IDENTICAL_NOTE : "").append("</p>\n");
         return h.toString();
+    }
+
+    /** The note on differences that were the same for every seed. */
+    private static final String IDENTICAL_NOTE = "† every seed gave the same difference to the baseline, so a t interval "
+            + "over the seeds would have zero width: that row's interval and p come from McNemar's exact test on the paired "
+            + "predictions of its least conclusive seed.";
+
+    /** @return whether some variant's difference was the same for every seed. */
+    private boolean anyIdentical() {
+        return rows.stream().anyMatch(r -> r.summary().deltaTest() == SeedComparison.DeltaTest.MCNEMAR_IDENTICAL_SEEDS);
+    }
+
+    /** A dagger after the p-value of a difference that was the same for every seed. */
+    private static String dagger(SeedComparison.Summary s) {
+        return s.deltaTest() == SeedComparison.DeltaTest.MCNEMAR_IDENTICAL_SEEDS ? " †" : "";
     }
 
     /** An integer as an integer, a fractional mean with two decimals. */

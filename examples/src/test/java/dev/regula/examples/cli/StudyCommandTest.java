@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 
 import static dev.regula.examples.cli.CliTestSupport.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,12 +45,13 @@ class StudyCommandTest {
         List<String> lines = Files.readAllLines(out.resolve("results.csv"));
         assertEquals("variant,epochs_run,best_epoch,train_accuracy,validation_accuracy,test_accuracy,train_seconds,seeds,"
                 + "test_accuracy_std,test_accuracy_ci95_low,test_accuracy_ci95_high,test_delta_vs_baseline,test_delta_ci95_low,"
-                + "test_delta_ci95_high,test_delta_p,distinguishable", lines.get(0));
+                + "test_delta_ci95_high,test_delta_p,distinguishable,test_delta_method", lines.get(0));
         assertEquals(StudyVariant.values().length + 1, lines.size(), lines.toString());
         for (int i = 0; i < StudyVariant.values().length; i++) {
             String[] row = lines.get(i + 1).split(",", -1);
             assertEquals(StudyVariant.values()[i].getName(), row[0]);
-            assertEquals(16, row.length);
+            assertEquals(17, row.length);
+            assertEquals(i == 0 ? "" : "mcnemar", row[16], "one seed: McNemar on the paired predictions");
             assertEquals("1", row[7]);
             assertEquals("", row[8], "no spread over one seed");
             assertEquals(i == 0, row[11].isEmpty(), "a difference to the baseline for every other variant: " + lines.get(i + 1));
@@ -191,6 +193,39 @@ class StudyCommandTest {
         CliTestSupport.Run r = run("reproduce", "--model", out.resolve("dropout/model.tribuo").toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("IDENTICAL: all 1500 predictions are bitwise equal"), r.out());
+    }
+
+    @Test
+    void predictsWithMonteCarloDropout() throws IOException {
+        Path csv = tmp.resolve("mc/a.csv");
+        String dropout = out.resolve("dropout/model.tribuo").toString();
+        CliTestSupport.Run r = run("predict", "--model", dropout, "--input", data.toString(), "--out", csv.toString(),
+                "--mc-samples", "5", "--mc-seed", "3");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("filename,label,predictive_entropy,expected_entropy,mutual_information", lines.get(0));
+        assertEquals(101, lines.size());
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            double h = Double.parseDouble(f[2]);
+            double e = Double.parseDouble(f[3]);
+            double mi = Double.parseDouble(f[4]);
+            assertTrue(h >= 0 && h <= Math.log(10) + 1e-9 && e <= h + 1e-9 && Math.abs(mi - Math.max(0, h - e)) < 1e-9, line);
+        }
+        Path again = tmp.resolve("mc/b.csv");
+        assertEquals(0, run("predict", "--model", dropout, "--input", data.toString(), "--out", again.toString(),
+                "--mc-samples", "5", "--mc-seed", "3").exitCode());
+        assertEquals(lines, Files.readAllLines(again), "the same seed gives the same file");
+
+        CliTestSupport.Run plain = run("predict", "--model", out.resolve("baseline/model.tribuo").toString(),
+                "--input", data.toString(), "--out", tmp.resolve("mc/c.csv").toString(), "--mc-samples", "5");
+        assertNotEquals(0, plain.exitCode());
+        assertTrue(plain.err().contains("trained without dropout"), plain.err());
+        CliTestSupport.Run one = run("predict", "--model", dropout, "--input", data.toString(),
+                "--out", tmp.resolve("mc/d.csv").toString(), "--mc-samples", "1");
+        assertNotEquals(0, one.exitCode());
+        assertTrue(one.err().contains("--mc-samples: samples must be in [2, 100000]"), one.err());
+        assertFalse(Files.exists(tmp.resolve("mc/c.csv")) || Files.exists(tmp.resolve("mc/d.csv")));
     }
 
     @Test
