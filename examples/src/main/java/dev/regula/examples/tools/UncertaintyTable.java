@@ -11,6 +11,9 @@ import dev.regula.mlp.MLPModel;
 import dev.regula.mlp.MonteCarloDropout;
 import dev.regula.mlp.MonteCarloPrediction;
 import org.tribuo.ConfigurableDataSource;
+import org.tribuo.Feature;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.impl.ArrayExample;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.MutableDataset;
@@ -19,7 +22,10 @@ import org.tribuo.classification.Label;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import java.util.logging.Level;
@@ -28,9 +34,10 @@ import java.util.logging.Logger;
 /**
  * The measurement behind {@code docs/uncertainty.md}: trains the reference network with dropout 0.25 (the study's
  * {@code dropout} variant, 10 epochs) per seed, predicts the test images and scikit-learn's digits upscaled to
- * 28 × 28 ({@link DigitImages}) with Monte-Carlo dropout, and prints, per seed, the AUROC with which each score
- * separates digits from test images and misclassified from correct test images: the predictive entropy and the mutual
- * information of T passes, and for comparison the deterministic model's own {@code 1 − max p}.
+ * 28 × 28 ({@link DigitImages}), the test images with their pixels permuted and the test images inverted with
+ * Monte-Carlo dropout, and prints, per seed, the AUROC with which each score separates each of these
+ * out-of-distribution sets from the test images, and misclassified from correct test images: the predictive entropy
+ * and the mutual information of T passes, and for comparison the deterministic model's own {@code 1 − max p}.
  * <p>
  * Usage: {@code UncertaintyTable [idx-folder|embedded [digits.csv.gz [seeds [T]]]]}, default {@code embedded},
  * {@code /usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz}, 3 seeds from 42, T = 30.
@@ -58,38 +65,82 @@ public final class UncertaintyTable {
         new MutableDataset<>(RescalingDataSource.of(testSource, 1.0 / 255)).forEach(test::add);
         System.out.printf(Locale.ROOT, "data %s: %d training, %d test images; digits %s; T = %d%n", data, train.size(),
                 test.size(), digitsFile, samples);
-        System.out.println("| seed | test acc. (MC) | digits: entropy | digits: MI | digits: 1 − max p | mistakes: entropy "
-                + "| mistakes: MI | mistakes: 1 − max p | MC seconds |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| seed | test acc. (MC) | out-of-distribution set | entropy | MI | 1 − max p | MC seconds |");
+        System.out.println("|---:|---:|---|---:|---:|---:|---:|");
+        StringBuilder mistakesTable = new StringBuilder("| seed | mistakes | entropy | MI | 1 − max p |\n|---:|---:|---:|---:|---:|\n");
         for (int s = 0; s < seeds; s++) {
             long seed = 42 + s;
             MLPModel model = Study.referenceTrainer(StudyVariant.DROPOUT, 10, seed).train(train);
-            List<Example<Label>> digits = DigitImages.read(digitsFile, model.getFeatureIDMap(), test.get(0).getOutput());
             MonteCarloDropout mc = MonteCarloDropout.builder().samples(samples).seed(seed).build();
             long start = System.nanoTime();
             List<MonteCarloPrediction<Label>> in = mc.predict(model, test);
             double seconds = (System.nanoTime() - start) / 1e9;
-            List<MonteCarloPrediction<Label>> out = mc.predict(model, digits);
             double[] maxIn = oneMinusMax(model.predict(test));
-            double[] maxOut = oneMinusMax(model.predict(digits));
             List<Integer> wrong = new ArrayList<>();
-            int correct = 0;
             for (int i = 0; i < test.size(); i++) {
-                if (in.get(i).getPrediction().getOutput().getLabel().equals(test.get(i).getOutput().getLabel())) {
-                    correct++;
-                } else {
+                if (!in.get(i).getPrediction().getOutput().getLabel().equals(test.get(i).getOutput().getLabel())) {
                     wrong.add(i);
                 }
             }
-            System.out.printf(Locale.ROOT, "| %d | %.4f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.1f |%n", seed,
-                    (double) correct / test.size(),
-                    Intervals.auroc(scores(out, MonteCarloPrediction::getPredictiveEntropy), scores(in, MonteCarloPrediction::getPredictiveEntropy)),
-                    Intervals.auroc(scores(out, MonteCarloPrediction::getMutualInformation), scores(in, MonteCarloPrediction::getMutualInformation)),
-                    Intervals.auroc(maxOut, maxIn),
+            double accuracy = 1 - (double) wrong.size() / test.size();
+            Map<String, List<Example<Label>>> sets = new LinkedHashMap<>();
+            sets.put("scikit-learn digits, 28 × 28", DigitImages.read(digitsFile, model.getFeatureIDMap(), test.get(0).getOutput()));
+            sets.put("test images, pixels permuted", transformed(test, model, true));
+            sets.put("test images, inverted (1 − x)", transformed(test, model, false));
+            for (Map.Entry<String, List<Example<Label>>> set : sets.entrySet()) {
+                List<MonteCarloPrediction<Label>> out = mc.predict(model, set.getValue());
+                System.out.printf(Locale.ROOT, "| %d | %.4f | %s | %.3f | %.3f | %.3f | %.1f |%n", seed, accuracy, set.getKey(),
+                        Intervals.auroc(scores(out, MonteCarloPrediction::getPredictiveEntropy), scores(in, MonteCarloPrediction::getPredictiveEntropy)),
+                        Intervals.auroc(scores(out, MonteCarloPrediction::getMutualInformation), scores(in, MonteCarloPrediction::getMutualInformation)),
+                        Intervals.auroc(oneMinusMax(model.predict(set.getValue())), maxIn), seconds);
+            }
+            mistakesTable.append(String.format(Locale.ROOT, "| %d | %d | %.3f | %.3f | %.3f |%n", seed, wrong.size(),
                     mistakes(scores(in, MonteCarloPrediction::getPredictiveEntropy), wrong),
                     mistakes(scores(in, MonteCarloPrediction::getMutualInformation), wrong),
-                    mistakes(maxIn, wrong), seconds);
+                    mistakes(maxIn, wrong)));
         }
+        System.out.println();
+        System.out.print(mistakesTable);
+    }
+
+    /**
+     * The test images with their pixels permuted by one fixed permutation (seed 7: same pixel statistics, no clothing
+     * shape), or inverted ({@code 1 − x}: the same shapes, dark on light).
+     */
+    private static List<Example<Label>> transformed(List<Example<Label>> test, MLPModel model, boolean permute) {
+        ImmutableFeatureMap features = model.getFeatureIDMap();
+        int d = features.size();
+        int[] permutation = new int[d];
+        for (int i = 0; i < d; i++) {
+            permutation[i] = i;
+        }
+        Random random = new Random(7);
+        for (int i = d - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = permutation[i];
+            permutation[i] = permutation[j];
+            permutation[j] = t;
+        }
+        String[] names = new String[d];
+        for (int i = 0; i < d; i++) {
+            names[i] = features.get(i).getName();
+        }
+        List<Example<Label>> out = new ArrayList<>(test.size());
+        for (Example<Label> e : test) {
+            double[] x = new double[d];
+            for (Feature f : e) {
+                int id = features.getID(f.getName());
+                if (id >= 0) {
+                    x[id] = f.getValue();
+                }
+            }
+            double[] values = new double[d];
+            for (int i = 0; i < d; i++) {
+                values[i] = permute ? x[permutation[i]] : 1 - x[i];
+            }
+            out.add(new ArrayExample<>(e.getOutput(), names, values));
+        }
+        return out;
     }
 
     private static double[] scores(List<MonteCarloPrediction<Label>> p, ToDoubleFunction<MonteCarloPrediction<Label>> f) {
