@@ -4,6 +4,8 @@
 #   kernels/kotlin                 Kotlin kernel org.jetbrains.kotlinx:kotlin-jupyter-kernel 0.11.0-398 (Kotlin 1.8.20)
 #   kernels/rapaio-jupyter-kernel  JShell-based Java kernel io.github.padreati:rapaio-jupyter-kernel 3.0.1
 # Use them with:  JUPYTER_PATH=<dir> jupyter notebook   (or jupyter nbconvert --execute, or run_notebooks.py).
+# Both kernels resolve notebook dependencies by Maven coordinates from the local Maven repository
+# (REGULA_M2_REPOSITORY, default ~/.m2/repository), where `mvn install` puts Regula, and from Maven Central.
 # Idempotent: re-running re-resolves the kernels (from ~/.m2 once downloaded) and rewrites the kernel specs.
 # Needs java (17+), mvn and python3 on PATH. Usage: install-kernels.sh [JUPYTER_DATA_DIR]
 set -euo pipefail
@@ -14,6 +16,8 @@ dir="$(cd "$dir" && pwd)"
 java_bin="$(command -v java)"
 java_bin="$(readlink -f "$java_bin")"
 mvn_flags=(-B -ntp -q)
+m2="${REGULA_M2_REPOSITORY:-$HOME/.m2/repository}"
+mkdir -p "$m2"
 
 # Kotlin: the kernel runs from its Maven classpath (40 jars).
 kt="$dir/kernels/kotlin"
@@ -26,6 +30,13 @@ cp "$here/kernels/kotlin/logback.xml" "$kt/logback.xml"
 rjk="$dir/kernels/rapaio-jupyter-kernel"
 mkdir -p "$rjk"
 mvn "${mvn_flags[@]}" -f "$here/kernels/java/pom.xml" dependency:copy-dependencies -DoutputDirectory="$rjk"
+# rapaio's %dependency resolves with MiMa (Maven Resolver) into RJK_MIMA_CACHE, its local repository, which it
+# takes relative to the jar's directory. Making that the Maven local repository lets `%dependency /add` find
+# artifacts that `mvn install` put there (and share what both download) instead of a second, private cache.
+if [ -d "$rjk/mima_cache" ] && [ ! -L "$rjk/mima_cache" ]; then
+  rm -rf "$rjk/mima_cache"
+fi
+ln -sfn "$m2" "$rjk/mima_cache"
 
 python3 - "$java_bin" "$kt" "$rjk" <<'PY'
 import json, os, sys

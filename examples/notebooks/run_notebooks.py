@@ -1,25 +1,22 @@
 #!/usr/bin/python3
 """Executes Regula's notebooks headless and fails if any cell fails.
 
-Each notebook is copied, together with the shaded library jar (as ``regula-all.jar``, the name the notebooks load),
-into an output directory and executed there with nbclient; the executed notebook (with its outputs) is written
-back to that directory, also when a cell fails. Exit status: 0 when every notebook ran without an error output,
-1 when a cell failed, 2 on bad arguments or missing kernels.
+Each notebook is executed with nbclient in its own directory, as Jupyter runs it (the notebooks read their CSV
+from ``data/`` there and load Regula by its Maven coordinates, so nothing is copied beside them); the executed
+notebook (with its outputs) is written to the output directory, also when a cell fails. Exit status: 0 when every
+notebook ran without an error output, 1 when a cell failed, 2 on bad arguments or missing kernels.
 
 Usage:
-  run_notebooks.py --jar tribuo-regularization/target/tribuo-regularization-<v>-all.jar \\
-                   [--jupyter-path examples/target/jupyter] [--out examples/target/notebooks] [--timeout 600] NB...
+  run_notebooks.py [--jupyter-path examples/target/jupyter] [--out examples/target/notebooks] [--timeout 600] NB...
 
 Run it with Debian's /usr/bin/python3 (apt packages python3-nbclient, jupyter-client); see docs/notebooks.md.
 """
 import argparse
 import os
-import shutil
 import socket
 import sys
 import time
 
-JAR_NAME = "regula-all.jar"
 # How often a kernel that does not answer at start-up is started again (before any cell has run). rapaio's
 # kernel 3.0.1 now and then starts, binds its sockets and never receives a request (seen in about one start in
 # five on a 2-core machine; its shell thread polls an empty socket); a fresh start works.
@@ -46,9 +43,8 @@ def wait_until_listening(km, seconds):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--jar", required=True, help="the shaded library jar (tribuo-regularization-<v>-all.jar)")
     ap.add_argument("--jupyter-path", help="Jupyter data directory holding kernels/ (prepended to JUPYTER_PATH)")
-    ap.add_argument("--out", default="target/notebooks", help="where notebooks run and executed copies are written")
+    ap.add_argument("--out", default="target/notebooks", help="where the executed copies are written")
     ap.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     ap.add_argument("notebooks", nargs="+")
     args = ap.parse_args()
@@ -63,11 +59,7 @@ def main():
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    if not os.path.isfile(args.jar):
-        print(f"run_notebooks: no such jar: {args.jar}", file=sys.stderr)
-        return 2
     os.makedirs(args.out, exist_ok=True)
-    shutil.copyfile(args.jar, os.path.join(args.out, JAR_NAME))
 
     specs = KernelSpecManager()
     failed = []
@@ -81,16 +73,17 @@ def main():
                   f"(run examples/notebooks/install-kernels.sh)", file=sys.stderr)
             return 2
         out_path = os.path.join(args.out, os.path.basename(path))
+        workdir = os.path.dirname(os.path.abspath(path))
         start = time.time()
         for attempt in range(1, STARTUP_ATTEMPTS + 1):
             nb = nbformat.read(path, as_version=4)
             km = KernelManager(kernel_name=kernel)
             problem = None
             try:
-                km.start_kernel(cwd=os.path.abspath(args.out))
+                km.start_kernel(cwd=workdir)
                 wait_until_listening(km, STARTUP_SECONDS)
                 client = NotebookClient(nb, km=km, timeout=args.timeout, startup_timeout=STARTUP_SECONDS,
-                                        resources={"metadata": {"path": os.path.abspath(args.out)}})
+                                        resources={"metadata": {"path": workdir}})
                 client.execute()
             except CellExecutionError as e:
                 problem = str(e)

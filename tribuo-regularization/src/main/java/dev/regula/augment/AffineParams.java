@@ -22,14 +22,23 @@ public final class AffineParams implements Serializable {
 
     private static final AffineParams IDENTITY = new AffineParams(0, 0, 0, 0, 1, 1, false, false, 1);
 
+    /** Rotation angle in degrees, counter-clockwise. */
     private final double rotation;
+    /** Horizontal shift in pixels (positive moves the content left). */
     private final double shiftX;
+    /** Vertical shift in pixels (positive moves the content up). */
     private final double shiftY;
+    /** Shear angle in degrees, counter-clockwise. */
     private final double shear;
+    /** Horizontal zoom factor (above 1 shrinks the content). */
     private final double zoomX;
+    /** Vertical zoom factor (above 1 shrinks the content). */
     private final double zoomY;
+    /** Whether the result is mirrored left to right. */
     private final boolean flipHorizontal;
+    /** Whether the result is mirrored top to bottom. */
     private final boolean flipVertical;
+    /** Factor every output value is multiplied by. */
     private final double brightness;
 
     /**

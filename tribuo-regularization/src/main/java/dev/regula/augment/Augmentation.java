@@ -37,39 +37,57 @@ public final class Augmentation implements Configurable, Provenancable<Configure
      */
     public static final double MAX_RANGE = 1e6;
 
+    /** Maximum rotation in degrees; the angle is drawn from U(-r, r). In [0, 360]. */
     @Config(description = "Maximum rotation in degrees; the angle is drawn from U(-r, r). In [0, 360].")
     private double rotationRange = 0.0;
 
+    /**
+     * Horizontal shift range: a value v &lt; 1 is a fraction of the width, v &gt;= 1 is pixels; the shift is drawn from
+     * U(-v, v).
+     */
     @Config(description = "Horizontal shift range: a value v < 1 is a fraction of the width, v >= 1 is pixels; the shift is drawn from U(-v, v).")
     private double widthShiftRange = 0.0;
 
+    /**
+     * Vertical shift range: a value v &lt; 1 is a fraction of the height, v &gt;= 1 is pixels; the shift is drawn from
+     * U(-v, v).
+     */
     @Config(description = "Vertical shift range: a value v < 1 is a fraction of the height, v >= 1 is pixels; the shift is drawn from U(-v, v).")
     private double heightShiftRange = 0.0;
 
+    /** Maximum shear angle in degrees (counter-clockwise as in Keras); drawn from U(-s, s). In [0, 90). */
     @Config(description = "Maximum shear angle in degrees (counter-clockwise as in Keras); drawn from U(-s, s). In [0, 90).")
     private double shearRange = 0.0;
 
+    /** Lower bound of the zoom factor (inverse-map scale, &gt; 1 zooms out). Positive. */
     @Config(description = "Lower bound of the zoom factor (inverse-map scale, > 1 zooms out). Positive.")
     private double zoomRangeLow = 1.0;
 
+    /** Upper bound of the zoom factor (inverse-map scale, &gt; 1 zooms out). At least zoomRangeLow. */
     @Config(description = "Upper bound of the zoom factor (inverse-map scale, > 1 zooms out). At least zoomRangeLow.")
     private double zoomRangeHigh = 1.0;
 
+    /** Mirror images left-right with probability 1/2. */
     @Config(description = "Mirror images left-right with probability 1/2.")
     private boolean horizontalFlip = false;
 
+    /** Mirror images top-bottom with probability 1/2. */
     @Config(description = "Mirror images top-bottom with probability 1/2.")
     private boolean verticalFlip = false;
 
+    /** Lower bound of the brightness factor that multiplies every transformed value. Non-negative. */
     @Config(description = "Lower bound of the brightness factor that multiplies every transformed value. Non-negative.")
     private double brightnessLow = 1.0;
 
+    /** Upper bound of the brightness factor. At least brightnessLow. */
     @Config(description = "Upper bound of the brightness factor. At least brightnessLow.")
     private double brightnessHigh = 1.0;
 
+    /** How points outside the image are filled: CONSTANT, NEAREST, REFLECT, WRAP or GRID_WRAP. */
     @Config(description = "How points outside the image are filled: CONSTANT, NEAREST, REFLECT, WRAP or GRID_WRAP.")
     private FillMode fillMode = FillMode.NEAREST;
 
+    /** Fill value for fillMode CONSTANT. */
     @Config(description = "Fill value for fillMode CONSTANT.")
     private double cval = 0.0;
 

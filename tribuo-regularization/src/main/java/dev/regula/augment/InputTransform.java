@@ -34,12 +34,19 @@ public final class InputTransform implements Serializable {
     /** The constant Keras adds to the per-sample standard deviation (and to the per-feature one). */
     public static final float STD_EPSILON = 1e-6f;
 
+    /** Number of features d the transform applies to. */
     private final int dimension;
+    /** Whether each sample is centred on its own mean first. */
     private final boolean samplewiseCenter;
+    /** Whether each sample is divided by its own standard deviation first. */
     private final boolean samplewiseStd;
+    /** Per-feature mean μ subtracted, or null for none. */
     private final float @Nullable [] mean;
+    /** Per-feature factor s (1 / std) applied after centring, or null for none. */
     private final float @Nullable [] scale;
+    /** ZCA whitening matrix W (d×d, row-major), or null for none. */
     private final float @Nullable [] whitening;
+    /** SHA-256 of the fitted statistics, recorded in provenance. */
     private final String hash;
 
     private InputTransform(int dimension, boolean samplewiseCenter, boolean samplewiseStd,

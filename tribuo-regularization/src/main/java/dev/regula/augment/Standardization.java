@@ -38,21 +38,27 @@ public final class Standardization implements Configurable, Provenancable<Config
     /** Largest feature count d whose d×d ZCA matrices fit in one Java array. */
     static final int MAX_ZCA_DIMENSION = (int) Math.sqrt((double) MAX_ZCA_ENTRIES);
 
+    /** Subtract each sample's mean (over all its pixels and channels). */
     @Config(description = "Subtract each sample's mean (over all its pixels and channels).")
     private boolean samplewiseCenter = false;
 
+    /** Divide each sample by its standard deviation + 1e-6 (implies samplewiseCenter). */
     @Config(description = "Divide each sample by its standard deviation + 1e-6 (implies samplewiseCenter).")
     private boolean samplewiseStdNormalization = false;
 
+    /** Subtract the per-feature mean of the fit data. */
     @Config(description = "Subtract the per-feature mean of the fit data.")
     private boolean featurewiseCenter = false;
 
+    /** Divide by the per-feature standard deviation + 1e-6 (implies featurewiseCenter; ignored with zcaWhitening). */
     @Config(description = "Divide by the per-feature standard deviation + 1e-6 (implies featurewiseCenter; ignored with zcaWhitening).")
     private boolean featurewiseStdNormalization = false;
 
+    /** Apply ZCA whitening W = U diag(1/sqrt(lambda + zcaEpsilon)) U^T (implies featurewiseCenter). */
     @Config(description = "Apply ZCA whitening W = U diag(1/sqrt(lambda + zcaEpsilon)) U^T (implies featurewiseCenter).")
     private boolean zcaWhitening = false;
 
+    /** Added to the covariance eigenvalues before the inverse square root. Positive. */
     @Config(description = "Added to the covariance eigenvalues before the inverse square root. Positive.")
     private double zcaEpsilon = 1e-6;
 

@@ -211,6 +211,7 @@ public final class StandardizingDataSource implements ConfigurableDataSource<Lab
             implements ConfiguredDataSourceProvenance {
         private static final long serialVersionUID = 1L;
 
+        /** SHA-256 of the fitted statistics. */
         private final StringProvenance statisticsHash;
 
         StandardizingDataSourceProvenance(StandardizingDataSource host) {

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 public final class ImageDataException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The file the problem was found in, or null if none. */
     private final @Nullable String file;
+    /** The 1-based CSV line the problem comes from, or -1 if it is not tied to a line. */
     private final long line;
 
     /**

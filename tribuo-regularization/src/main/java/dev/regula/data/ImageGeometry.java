@@ -21,8 +21,11 @@ public final class ImageGeometry implements Serializable {
     /** Largest supported pixel count (width × height × channels): 2^28, to keep d×d statistics representable. */
     public static final long MAX_PIXELS = 1L << 28;
 
+    /** Image width in pixels. */
     private final int width;
+    /** Image height in pixels. */
     private final int height;
+    /** Channels per pixel (1 for gray, 3 for RGB). */
     private final int channels;
 
     private ImageGeometry(int width, int height, int channels) {

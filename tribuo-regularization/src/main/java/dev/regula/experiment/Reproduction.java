@@ -97,6 +97,8 @@ public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<
 
     /**
      * Recovers the trainer and data source of a model.
+     * @param <T> the output type.
+     * @param <M> the model type.
      * @param model the model.
      * @return the reproduction.
      * @throws IllegalArgumentException if the provenance cannot be re-created (see the class comment).
@@ -411,6 +413,7 @@ public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<
 
     /**
      * Counts the examples whose predictions differ in label or in any score's bits.
+     * @param <T> the output type.
      * @param a the first predictions.
      * @param b the second predictions, in the same order.
      * @return the number of differing predictions (every one if the lists differ in length).

@@ -77,6 +77,10 @@ public final class SeedComparison {
             return k;
         }
 
+        /**
+         * The per-example outcomes.
+         * @return a copy of the outcomes, so the run stays immutable.
+         */
         @Override
         public boolean[] correct() {
             return correct.clone();

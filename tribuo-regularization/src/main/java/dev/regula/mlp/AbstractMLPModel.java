@@ -54,8 +54,11 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
     /** Protobuf serialization version of every network model. */
     public static final int CURRENT_VERSION = 0;
 
+    /** The input transform fitted on the training split, applied before the network, or null. */
     final @Nullable InputTransform inputTransform;
+    /** The trained network. */
     final Network network;
+    /** The per-epoch metrics and why training ended. */
     final TrainingHistory history;
     /**
      * Prepared inference passes ({@link Network#prepare}: kernels already on the backend), per backend, each used by

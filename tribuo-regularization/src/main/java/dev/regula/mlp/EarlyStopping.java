@@ -39,28 +39,36 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
         MAX
     }
 
+    /** The metric to monitor (see the {@code @Config} description for the names). */
     @Config(description = "Value to monitor: loss, accuracy, val_loss, val_accuracy, val_macro_f1, val_micro_f1, "
             + "val_macro_precision, val_macro_recall, val_balanced_error_rate, val_auc, val_weighted_auc.")
     private String monitor = "val_loss";
 
+    /** Direction of improvement: AUTO, MIN or MAX. */
     @Config(description = "Direction of improvement: AUTO, MIN or MAX.")
     private Mode mode = Mode.AUTO;
 
+    /** Number of epochs without improvement after which training stops, &gt;= 0. */
     @Config(description = "Number of epochs without improvement after which training stops, >= 0.")
     private int patience = 0;
 
+    /** Minimum change that counts as an improvement (strictly greater), &gt;= 0. */
     @Config(description = "Minimum change that counts as an improvement (strictly greater), >= 0.")
     private double minDelta = 0.0;
 
+    /** Whether the monitor must beat 'baseline' for the patience counter to reset. */
     @Config(description = "Whether the monitor must beat 'baseline' for the patience counter to reset.")
     private boolean useBaseline = false;
 
+    /** Value the monitor must beat for the patience counter to reset (used if useBaseline). */
     @Config(description = "Value the monitor must beat for the patience counter to reset (used if useBaseline).")
     private double baseline = 0.0;
 
+    /** Restore the weights of the best epoch at the end of training (whether or not stopping triggered). */
     @Config(description = "Restore the weights of the best epoch at the end of training (whether or not stopping triggered).")
     private boolean restoreBestWeights = false;
 
+    /** Number of initial epochs during which the monitor is ignored, &gt;= 0. */
     @Config(description = "Number of initial epochs during which the monitor is ignored, >= 0.")
     private int startFromEpoch = 0;
 

@@ -15,7 +15,10 @@ import java.io.Serializable;
  * @param monitorValue the early-stopping monitor's value at the end of the epoch.
  * @param learningRate the optimiser's learning rate.
  * @param seconds wall-clock seconds of the epoch, including validation.
+ * @serial exclude
  */
+// @serial exclude: JDK 17's javadoc reports the components of a Serializable record as undocumented fields on the
+// serialized-form page despite the @param tags above (JDK 25's does not); they are serialized as those components.
 public record EpochRecord(int epoch, double loss, double penalty, double accuracy, double valLoss,
                           double valAccuracy, double monitorValue, double learningRate, double seconds)
         implements Serializable {

@@ -21,21 +21,30 @@ import java.io.Serializable;
 public final class Layer implements Configurable, Provenancable<ConfiguredObjectProvenance>, Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Number of units (outputs), at least 1. */
     @Config(mandatory = true, description = "Number of units (outputs), at least 1.")
     private int units;
 
+    /** Activation function: RELU, TANH, SIGMOID, ELU or LINEAR. */
     @Config(description = "Activation function: RELU, TANH, SIGMOID, ELU or LINEAR.")
     private Activation activation = Activation.RELU;
 
+    /** Penalty on the kernel (Keras kernel_regularizer); none if unset. */
     @Config(description = "Penalty on the kernel (Keras kernel_regularizer); none if unset.")
     private @Nullable Regularizer kernelRegularizer;
 
+    /** Penalty on the bias (Keras bias_regularizer); none if unset. */
     @Config(description = "Penalty on the bias (Keras bias_regularizer); none if unset.")
     private @Nullable Regularizer biasRegularizer;
 
+    /**
+     * Max-norm constraint c on each unit's incoming weight vector (Keras MaxNorm(c), applied after every update); 0 =
+     * none.
+     */
     @Config(description = "Max-norm constraint c on each unit's incoming weight vector (Keras MaxNorm(c), applied after every update); 0 = none.")
     private double maxNorm = 0.0;
 
+    /** Rate of inverted dropout applied to this layer's outputs in training, in [0, 1). */
     @Config(description = "Rate of inverted dropout applied to this layer's outputs in training, in [0, 1).")
     private double dropout = 0.0;
 

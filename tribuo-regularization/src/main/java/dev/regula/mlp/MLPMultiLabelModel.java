@@ -24,6 +24,7 @@ import java.util.Map;
 public final class MLPMultiLabelModel extends AbstractMLPModel<MultiLabel> {
     private static final long serialVersionUID = 1L;
 
+    /** Probability above which a label is predicted. */
     private final double threshold;
 
     MLPMultiLabelModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,

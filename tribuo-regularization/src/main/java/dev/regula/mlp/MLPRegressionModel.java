@@ -26,7 +26,9 @@ import java.util.List;
 public final class MLPRegressionModel extends AbstractMLPModel<Regressor> {
     private static final long serialVersionUID = 1L;
 
+    /** Per-dimension target mean fitted on the training split, added back to predictions, or null. */
     private final double @Nullable [] targetMean;
+    /** Per-dimension target standard deviation predictions are multiplied by, or null. */
     private final double @Nullable [] targetScale;
 
     MLPRegressionModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,

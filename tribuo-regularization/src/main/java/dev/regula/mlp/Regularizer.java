@@ -28,9 +28,11 @@ import java.util.Objects;
 public final class Regularizer implements Penalty, Configurable, Provenancable<ConfiguredObjectProvenance>, Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** L1 factor: adds l1 * sum(|w|) to the loss. Finite and &gt;= 0. */
     @Config(description = "L1 factor: adds l1 * sum(|w|) to the loss. Finite and >= 0.")
     private double l1 = 0.0;
 
+    /** L2 factor: adds l2 * sum(w^2) to the loss (Keras semantics, no 1/2). Finite and &gt;= 0. */
     @Config(description = "L2 factor: adds l2 * sum(w^2) to the loss (Keras semantics, no 1/2). Finite and >= 0.")
     private double l2 = 0.0;
 

@@ -26,12 +26,19 @@ public final class TrainingHistory implements Serializable {
     public static final List<String> CSV_COLUMNS = List.of("epoch", "loss", "penalty", "accuracy", "val_loss",
             "val_accuracy", "monitor_value", "learning_rate", "seconds");
 
+    /** The metrics of every epoch run, in order. */
     private final List<EpochRecord> epochs;
+    /** The early-stopping monitor, or null without early stopping. */
     private final @Nullable String monitor;
+    /** The best epoch by the monitor, or 0 without early stopping. */
     private final int bestEpoch;
+    /** Why training ended. */
     private final StopReason stopReason;
+    /** Why training ended, in words. */
     private final String stopMessage;
+    /** Whether the weights of the best epoch were restored at the end. */
     private final boolean restoredBestWeights;
+    /** The number of epochs the trainer was configured to run. */
     private final int epochsConfigured;
 
     /**

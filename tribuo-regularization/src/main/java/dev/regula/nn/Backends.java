@@ -87,7 +87,7 @@ public final class Backends {
                     try {
                         new OpenBlas(1);
                         v = Boolean.TRUE;
-                        logger.info("Regula BLAS: native OpenBLAS loaded");
+                        logger.fine("Regula BLAS: native OpenBLAS loaded"); // the model provenance records the backend too
                     } catch (LinkageError | RuntimeException e) {
                         v = Boolean.FALSE;
                         logger.log(Level.WARNING, "Regula BLAS: native OpenBLAS unavailable on "

@@ -20,13 +20,24 @@ import java.io.Serializable;
  * @param kernelPenalty penalty on the kernel, or null for none.
  * @param biasPenalty penalty on the bias, or null for none.
  * @param maxNorm maximum L2 norm of each unit's incoming weight vector, 0 for none.
+ * @serial exclude
  */
+// @serial exclude: JDK 17's javadoc reports the components of a Serializable record as undocumented fields on the
+// serialized-form page despite the @param tags above (JDK 25's does not); they are serialized as those components.
 public record LayerSpec(int inputs, int units, Activation activation, double dropout,
                         @Nullable Penalty kernelPenalty, @Nullable Penalty biasPenalty, double maxNorm)
         implements Serializable {
 
     /**
      * Validates the values.
+     * @param inputs number of inputs, at least 1.
+     * @param units number of outputs, at least 1.
+     * @param activation activation applied after the bias.
+     * @param dropout dropout rate on the outputs, in [0, 1).
+     * @param kernelPenalty penalty on the kernel, or null for none.
+     * @param biasPenalty penalty on the bias, or null for none.
+     * @param maxNorm maximum L2 norm of each unit's incoming weights, 0 for none.
+     * @throws IllegalArgumentException if a value is out of range.
      */
     public LayerSpec {
         if (inputs < 1 || units < 1) {

@@ -19,9 +19,13 @@ public final class Network implements Serializable {
     /** Chunks of fewer rows are densified and activated on the calling thread (the products still use the team). */
     private static final int SERIAL_ROWS = 8;
 
+    /** Dropout rate on the inputs, in [0, 1). */
     private final double inputDropout;
+    /** The layers, input side first. */
     private final LayerSpec[] layers;
+    /** Per layer, the kernel (inputs × units, row-major). */
     final float[][] kernels;
+    /** Per layer, the bias (one per unit). */
     final float[][] biases;
 
     private Network(double inputDropout, LayerSpec[] layers, float[][] kernels, float[][] biases) {

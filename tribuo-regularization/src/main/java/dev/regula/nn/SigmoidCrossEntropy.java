@@ -15,6 +15,7 @@ package dev.regula.nn;
 public final class SigmoidCrossEntropy extends ElementwiseLoss {
     private static final long serialVersionUID = 1L;
 
+    /** Probability above which a label counts as predicted. */
     private final double threshold;
 
     private SigmoidCrossEntropy(double threshold) {

@@ -17,6 +17,7 @@ package dev.regula.nn;
 public final class SquaredError extends ElementwiseLoss {
     private static final long serialVersionUID = 1L;
 
+    /** Huber threshold δ, or 0 for the plain squared error. */
     private final double delta;
 
     private SquaredError(double delta) {

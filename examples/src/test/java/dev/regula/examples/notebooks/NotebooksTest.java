@@ -20,11 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Executes the notebooks in {@code examples/notebooks} headless through {@code run_notebooks.py} (nbclient) with
- * the shaded library jar, and fails if any cell fails.
+ * Executes the notebooks in {@code examples/notebooks} headless through {@code run_notebooks.py} (nbclient), and
+ * fails if any cell fails. The notebooks load Regula by its Maven coordinates from the local Maven repository, as a
+ * user would after {@code mvn install}; nothing is copied beside them.
  * <p>
- * Needs Debian's Jupyter ({@code /usr/bin/python3} with nbclient) and the kernels installed by
- * {@code examples/notebooks/install-kernels.sh} into {@code examples/target/jupyter}. Without them the tests are
+ * Needs Debian's Jupyter ({@code /usr/bin/python3} with nbclient), the kernels installed by
+ * {@code examples/notebooks/install-kernels.sh} into {@code examples/target/jupyter}, and the library installed in
+ * the local Maven repository ({@code mvn install -DskipTests}, which {@code .ci/run} does). Without them the tests are
  * skipped with a message, except when the environment variable {@code CI} is {@code true}: there a missing
  * prerequisite fails the build, so CI cannot skip the notebooks silently.
  */
@@ -40,7 +42,7 @@ class NotebooksTest {
     private static final long IMPORT_TIMEOUT_SECONDS = 120;
 
     private static Path python;
-    private static Path jar;
+    private static Path installedJar;
     private static Path jupyterPath;
     private static Path out;
     /** Why the tests are skipped, or null when everything they need is there. */
@@ -49,7 +51,9 @@ class NotebooksTest {
     @BeforeAll
     static void prerequisites() throws IOException, InterruptedException {
         python = Path.of(System.getProperty("regula.notebooks.python", "/usr/bin/python3"));
-        jar = Path.of(required("regula.allJar"));
+        String version = required("regula.version");
+        installedJar = Path.of(required("regula.localRepository"), "dev", "regula", "tribuo-regularization", version,
+                "tribuo-regularization-" + version + ".jar");
         jupyterPath = Path.of(required("regula.jupyterPath"));
         out = Path.of(required("regula.notebooksOut"));
         List<String> missing = new ArrayList<>();
@@ -63,8 +67,9 @@ class NotebooksTest {
                 missing.add("Jupyter kernel '" + kernel + "' in " + jupyterPath + " (run examples/notebooks/install-kernels.sh)");
             }
         }
-        if (!Files.isRegularFile(jar)) {
-            missing.add("the shaded library jar " + jar + " (build the whole project: mvn package)");
+        if (!Files.isRegularFile(installedJar)) {
+            missing.add("the library in the local Maven repository, " + installedJar
+                    + " (mvn -B -ntp -q install -DskipTests)");
         }
         if (!missing.isEmpty()) {
             String message = "Notebook tests need: " + String.join("; ", missing);
@@ -117,7 +122,7 @@ class NotebooksTest {
 
     /** Runs {@code run_notebooks.py} on notebooks, executing them in {@code outDir}; returns its exit status. */
     private static int runNotebooks(Path outDir, Path log, Path... notebooks) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(python.toString(), RUNNER.toString(), "--jar", jar.toString(),
+        List<String> command = new ArrayList<>(List.of(python.toString(), RUNNER.toString(),
                 "--jupyter-path", jupyterPath.toString(), "--out", outDir.toString(), "--timeout", "300"));
         for (Path nb : notebooks) {
             command.add(nb.toString());

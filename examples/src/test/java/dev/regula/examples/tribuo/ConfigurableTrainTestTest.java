@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Tribuo's own command-line trainer, {@code org.tribuo.classification.experiments.ConfigurableTrainTest}, with an
  * {@code MLPTrainer} from an OLCUT configuration file and its {@code --weights} option (which needs
- * {@code WeightedLabels}): run in a child JVM, because the tool calls {@code System.exit} on errors.
+ * {@code WeightedLabels}): run in a child JVM, because the tool calls {@code System.exit} on errors. At the
+ * default log level the run prints no line per epoch and one {@code INFO} line from the trainer.
  */
 class ConfigurableTrainTestTest {
     private static final Path IRIS = Path.of("../tribuo-regularization/src/test/resources/dev/regula/mlp/iris.csv");
@@ -94,6 +95,10 @@ class ConfigurableTrainTestTest {
         String log = Files.readString(dir.resolve(model + ".log"));
         assertEquals(0, p.exitValue(), log);
         assertTrue(!log.contains("does not support weighted training"), log);
+        // Quiet at the default log level: no line per epoch (100 here), one INFO line from the trainer per run.
+        assertTrue(log.lines().noneMatch(l -> l.matches(".*\\bepoch \\d+/\\d+.*")), log);
+        // (Tribuo's one-line log format: "[time] INFO TrainingLoop.run MLPTrainer: completed all 100 epochs".)
+        assertEquals(1, log.lines().filter(l -> l.contains(" INFO ") && l.contains("MLPTrainer: completed")).count(), log);
         try (var in = new java.io.ObjectInputStream(Files.newInputStream(dir.resolve(model)))) {
             return (Model<Label>) in.readObject();
         }

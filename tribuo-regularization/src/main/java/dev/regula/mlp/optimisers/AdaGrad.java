@@ -14,12 +14,15 @@ import dev.regula.nn.Updaters;
 public final class AdaGrad implements Optimiser {
     private static final long serialVersionUID = 1L;
 
+    /** Learning rate, &gt; 0. */
     @Config(description = "Learning rate, > 0.")
     private double learningRate = 1e-3;
 
+    /** Initial value of the squared-gradient accumulator, &gt;= 0. */
     @Config(description = "Initial value of the squared-gradient accumulator, >= 0.")
     private double initialAccumulator = 0.1;
 
+    /** Constant inside the square root, &gt; 0. */
     @Config(description = "Constant inside the square root, > 0.")
     private double epsilon = 1e-7;
 

@@ -15,18 +15,23 @@ import dev.regula.nn.Updaters;
 public final class AdamW implements Optimiser {
     private static final long serialVersionUID = 1L;
 
+    /** Learning rate, &gt; 0. */
     @Config(description = "Learning rate, > 0.")
     private double learningRate = 1e-3;
 
+    /** Decoupled weight decay factor, &gt;= 0. */
     @Config(description = "Decoupled weight decay factor, >= 0.")
     private double weightDecay = 0.004;
 
+    /** Exponential decay of the first moment, in [0, 1). */
     @Config(description = "Exponential decay of the first moment, in [0, 1).")
     private double beta1 = 0.9;
 
+    /** Exponential decay of the second moment, in [0, 1). */
     @Config(description = "Exponential decay of the second moment, in [0, 1).")
     private double beta2 = 0.999;
 
+    /** Constant added to the denominator, &gt; 0. */
     @Config(description = "Constant added to the denominator, > 0.")
     private double epsilon = 1e-7;
 

@@ -14,12 +14,15 @@ import dev.regula.nn.Updaters;
 public final class RMSProp implements Optimiser {
     private static final long serialVersionUID = 1L;
 
+    /** Learning rate, &gt; 0. */
     @Config(description = "Learning rate, > 0.")
     private double learningRate = 1e-3;
 
+    /** Decay of the squared-gradient average, in [0, 1). */
     @Config(description = "Decay of the squared-gradient average, in [0, 1).")
     private double rho = 0.9;
 
+    /** Constant inside the square root, &gt; 0. */
     @Config(description = "Constant inside the square root, > 0.")
     private double epsilon = 1e-7;
 

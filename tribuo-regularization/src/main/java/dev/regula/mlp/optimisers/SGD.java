@@ -17,12 +17,15 @@ import dev.regula.nn.Updaters;
 public final class SGD implements Optimiser {
     private static final long serialVersionUID = 1L;
 
+    /** Learning rate, &gt; 0. */
     @Config(description = "Learning rate, > 0.")
     private double learningRate = 0.01;
 
+    /** Momentum, in [0, 1). */
     @Config(description = "Momentum, in [0, 1).")
     private double momentum = 0.0;
 
+    /** Use Nesterov momentum. */
     @Config(description = "Use Nesterov momentum.")
     private boolean nesterov = false;
 
