@@ -32,7 +32,8 @@ import java.util.TreeSet;
 public final class ProvenanceDiff {
     /** Keys skipped by default because they differ between otherwise identical runs. */
     public static final Set<String> VOLATILE_KEYS = Set.of("trained-at", "datasource-creation-time",
-            "file-modified-time", "features-file-modified-time", "output-file-modified-time", "host-short-name");
+            "file-modified-time", "features-file-modified-time", "output-file-modified-time", "host-short-name",
+            "backupDir"); // where a crash-safe run kept its backup (BackupAndRestore), which never changes the model
 
     private final List<Difference> differences;
 
