@@ -31,6 +31,9 @@ import java.nio.file.Path;
 public final class BackupAndRestore implements Configurable, Provenancable<ConfiguredObjectProvenance>, Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the backup file in the backup folder. */
+    public static final String FILE_NAME = "training-backup.bin";
+
     /** The name of the trainer field holding this configuration, left out when backups are compared. */
     static final String TRAINER_FIELD = "backupAndRestore";
 

@@ -35,7 +35,7 @@ import java.util.logging.Logger;
  */
 final class TrainingBackup implements AutoCloseable {
     /** The backup file's name in the folder. */
-    static final String FILE_NAME = "training-backup.bin";
+    static final String FILE_NAME = BackupAndRestore.FILE_NAME;
     /** The lock file's name in the folder. */
     static final String LOCK_NAME = ".lock";
     /** The identity key of the data hash. */
