@@ -34,12 +34,16 @@ public final class BackupAndRestore implements Configurable, Provenancable<Confi
     /** The name of the backup file in the backup folder. */
     public static final String FILE_NAME = "training-backup.bin";
 
-    /** The name of the trainer field holding this configuration, left out when backups are compared. */
-    static final String TRAINER_FIELD = "backupAndRestore";
+    /** The name of the trainer field holding this configuration (left out when backups are compared). */
+    public static final String TRAINER_FIELD = "backupAndRestore";
+    /** The name of the field holding the folder, which {@code ProvenanceDiff} counts among the volatile keys. */
+    public static final String FOLDER_FIELD = "backupDir";
 
+    /** The backup folder. */
     @Config(mandatory = true, description = "Folder holding the backup of the running training (created if absent).")
     private String backupDir;
 
+    /** Whether the backup is deleted when training ends normally. */
     @Config(description = "Delete the backup when training ends normally (Keras delete_checkpoint).")
     private boolean deleteCheckpoint = true;
 

@@ -23,8 +23,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -132,10 +134,15 @@ final class TrainingBackup implements AutoCloseable {
      * @throws BackupException naming the file if it cannot be written (the previous backup is then unchanged).
      */
     void save(TrainingState state) {
+        long start = System.nanoTime();
         try {
             BackupFile.write(file, identity, state);
         } catch (IOException e) {
             throw new BackupException("Cannot write the training backup " + file + ": " + e.getMessage(), e);
+        }
+        if (logger.isLoggable(Level.FINE)) {
+            logger.fine(String.format(Locale.ROOT, "backup after epoch %d written to %s in %.3f s", state.epoch(), file,
+                    (System.nanoTime() - start) / 1e9));
         }
     }
 
@@ -182,7 +189,12 @@ final class TrainingBackup implements AutoCloseable {
         }
     }
 
-    /** The values that differ or are present on one side only, as {@code key: backup vs run}. */
+    /**
+     * The values that differ or are present on one side only.
+     * @param saved the backup's identity.
+     * @param current this run's identity.
+     * @return one {@code key: backup vs run} entry per difference, in key order.
+     */
     static List<String> differences(Map<String, String> saved, Map<String, String> current) {
         Map<String, String> keys = new TreeMap<>(saved);
         current.forEach(keys::putIfAbsent);
@@ -201,6 +213,10 @@ final class TrainingBackup implements AutoCloseable {
      * What a backup must share with the run that resumes it: the trainer provenance without the backup's own
      * configuration (its folder may move), the backend and thread count (the arithmetic and the dropout streams
      * depend on them), and the data the network sees.
+     * @param trainer the run's trainer provenance.
+     * @param blas the run's BLAS backend.
+     * @param data the run's training and validation rows.
+     * @return the identity, keys sorted.
      */
     static Map<String, String> identity(TrainerProvenance trainer, Blas blas, TrainingSplit<?> data) {
         Map<String, String> id = new TreeMap<>();

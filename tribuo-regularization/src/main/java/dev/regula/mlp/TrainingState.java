@@ -36,7 +36,24 @@ record TrainingState(int epoch, List<float[]> kernels, List<float[]> biases, Upd
                      long inputDraws, int[] order, List<EpochRecord> records, double bestValue, int bestEpoch, int waited,
                      @Nullable List<float[]> bestKernels, @Nullable List<float[]> bestBiases, boolean warnedGrowing) {
 
-    /** Checks what a state must satisfy whatever wrote it. */
+    /**
+     * Checks what a state must satisfy whatever wrote it.
+     * @param epoch the last completed epoch.
+     * @param kernels the kernels.
+     * @param biases the biases.
+     * @param updater the optimiser's state.
+     * @param dropoutDraws the dropout draws per thread.
+     * @param inputDraws the input source's draws.
+     * @param order the row order.
+     * @param records the history so far.
+     * @param bestValue the best monitored value.
+     * @param bestEpoch the best epoch.
+     * @param waited the wait counter.
+     * @param bestKernels the best kernels, or null.
+     * @param bestBiases the best biases, or null.
+     * @param warnedGrowing the warning flag.
+     * @throws IllegalArgumentException if the records do not match the epoch or the weights do not pair up.
+     */
     TrainingState {
         if (epoch < 1 || records.size() != epoch) {
             throw new IllegalArgumentException("a training state after epoch " + epoch + " holds " + records.size()

@@ -315,6 +315,21 @@ class BackupAndRestoreTest {
     }
 
     @Test
+    void reproductionRetrainsIdenticallyWithoutTouchingTheRecordedFolder(@TempDir Path dir) throws IOException {
+        // a model trained with backups on crescents (a configurable data source, so Reproduction can rebuild it)
+        Path recorded = dir.resolve("recorded");
+        MLPModel model = EarlyStoppingTest.overfitting(4).backupAndRestore(BackupAndRestore.in(recorded)).build()
+                .train(EarlyStoppingTest.crescents(200, 1));
+        dev.regula.experiment.Reproduction<Label, MLPModel> r = dev.regula.experiment.Reproduction.of(model);
+        BackupAndRestore kept = r.getTrainer().getBackupAndRestore();
+        assertTrue(kept != null && !kept.getBackupDir().equals(recorded), "still backed up, in a fresh folder: " + kept);
+        Files.createDirectories(recorded); // another run's file there would be refused if the re-training looked
+        Path foreign = Files.writeString(recorded.resolve(BackupAndRestore.FILE_NAME), "another run's backup");
+        assertTrue(r.reproduce(model, null).identical());
+        assertEquals("another run's backup", Files.readString(foreign), "the recorded folder is never used");
+    }
+
+    @Test
     void backupConfigurationIsValidated() {
         dev.regula.testing.ErrorAssertions.rejects("backupDir", () -> BackupAndRestore.in(Path.of(" ")), "backupDir");
     }
