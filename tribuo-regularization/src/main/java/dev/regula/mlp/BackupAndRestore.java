@@ -55,7 +55,7 @@ public final class BackupAndRestore implements Configurable, Provenancable<Confi
      * @param backupDir the folder (created if absent).
      * @return the configuration.
      */
-    public static BackupAndRestore in(Path backupDir) {
+    public static BackupAndRestore inFolder(Path backupDir) {
         return builder(backupDir).build();
     }
 

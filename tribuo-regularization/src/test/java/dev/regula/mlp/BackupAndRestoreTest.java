@@ -90,7 +90,7 @@ class BackupAndRestoreTest {
                 .earlyStopping(EarlyStopping.monitoring("val_accuracy").patience(epochs).restoreBestWeights(true).build())
                 .augmentation(Augmentation.builder().rotationRange(10).widthShiftRange(0.1).heightShiftRange(0.1)
                         .zoomRange(0.1).horizontalFlip(true).build(), EmbeddedData.geometry())
-                .backupAndRestore(BackupAndRestore.in(backup));
+                .backupAndRestore(BackupAndRestore.inFolder(backup));
     }
 
     /** Trains with a batch listener that throws in the given epoch's second batch: a crash after epoch − 1. */
@@ -174,8 +174,8 @@ class BackupAndRestoreTest {
             Path a = dir.resolve("a" + i);
             Path b = dir.resolve("b" + i++);
             Supplier<MLPTrainer> trainer = () -> EarlyStoppingTest.overfitting(5).optimiser(o)
-                    .backupAndRestore(BackupAndRestore.in(b)).build();
-            MLPModel expected = EarlyStoppingTest.overfitting(5).optimiser(o).backupAndRestore(BackupAndRestore.in(a))
+                    .backupAndRestore(BackupAndRestore.inFolder(b)).build();
+            MLPModel expected = EarlyStoppingTest.overfitting(5).optimiser(o).backupAndRestore(BackupAndRestore.inFolder(a))
                     .build().train(train);
             assertFalse(Files.exists(a));
             crashIn(3, trainer, t -> ((MLPTrainer) t).train(train));
@@ -191,7 +191,7 @@ class BackupAndRestoreTest {
         Supplier<MLPRegressionTrainer> trainer = () -> MLPRegressionTrainer.builder()
                 .addLayer(Layer.dense(32).dropout(0.2).build()).epochs(5).minibatchSize(32).seed(3).numThreads(1)
                 .earlyStopping(EarlyStopping.monitoring("val_loss").patience(9).build()).validationFraction(0.2)
-                .backupAndRestore(BackupAndRestore.in(dir)).build();
+                .backupAndRestore(BackupAndRestore.inFolder(dir)).build();
         MLPRegressionModel expected = trainer.get().train(train);
         crashIn(5, trainer, t -> ((MLPRegressionTrainer) t).train(train));
         MLPRegressionModel resumed = trainer.get().train(train);
@@ -206,7 +206,7 @@ class BackupAndRestoreTest {
         Dataset<Label> train = EarlyStoppingTest.crescents(120, 3);
         Supplier<MLPTrainer> trainer = () -> EarlyStoppingTest.overfitting(200)
                 .earlyStopping(EarlyStopping.monitoring("val_loss").patience(4).restoreBestWeights(true).build())
-                .backupAndRestore(BackupAndRestore.in(dir)).build();
+                .backupAndRestore(BackupAndRestore.inFolder(dir)).build();
         MLPModel expected = trainer.get().train(train);
         TrainingHistory h = expected.getHistory();
         assertEquals(StopReason.EARLY_STOPPED, h.getStopReason());
@@ -221,33 +221,33 @@ class BackupAndRestoreTest {
     @Test
     void backupOfAnotherConfigurationOrOtherDataIsRefusedNamingTheDifference(@TempDir Path dir) throws IOException {
         Dataset<Label> train = EarlyStoppingTest.crescents(200, 1);
-        crashIn(3, () -> EarlyStoppingTest.overfitting(5).backupAndRestore(BackupAndRestore.in(dir)).build(),
+        crashIn(3, () -> EarlyStoppingTest.overfitting(5).backupAndRestore(BackupAndRestore.inFolder(dir)).build(),
                 t -> ((MLPTrainer) t).train(train));
         Path file = dir.resolve(TrainingBackup.FILE_NAME);
         byte[] before = Files.readAllBytes(file);
 
         BackupException e = assertThrows(BackupException.class, () -> EarlyStoppingTest.overfitting(5)
-                .optimiser(new Adam(0.03)).backupAndRestore(BackupAndRestore.in(dir)).build().train(train));
+                .optimiser(new Adam(0.03)).backupAndRestore(BackupAndRestore.inFolder(dir)).build().train(train));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("trainer.optimiser.learningRate: 0.02 vs 0.03"), e.getMessage());
 
         e = assertThrows(BackupException.class, () -> EarlyStoppingTest.overfitting(6)
-                .backupAndRestore(BackupAndRestore.in(dir)).build().train(train));
+                .backupAndRestore(BackupAndRestore.inFolder(dir)).build().train(train));
         assertTrue(e.getMessage().contains("trainer.epochs: 5 vs 6"), e.getMessage());
 
         e = assertThrows(BackupException.class, () -> EarlyStoppingTest.overfitting(5)
-                .backupAndRestore(BackupAndRestore.in(dir)).build().train(EarlyStoppingTest.crescents(200, 2)));
+                .backupAndRestore(BackupAndRestore.inFolder(dir)).build().train(EarlyStoppingTest.crescents(200, 2)));
         assertTrue(e.getMessage().contains(TrainingBackup.DATA_KEY + ": "), e.getMessage());
         assertFalse(e.getMessage().contains("trainer."), "only the data differs: " + e.getMessage());
 
         e = assertThrows(BackupException.class, () -> EarlyStoppingTest.overfitting(5).numThreads(2)
-                .backupAndRestore(BackupAndRestore.in(dir)).build().train(train));
+                .backupAndRestore(BackupAndRestore.inFolder(dir)).build().train(train));
         assertTrue(e.getMessage().contains("run.blas-threads: 1 vs 2"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file), "a refused backup is left as it was");
 
         // the folder's name is not part of the configuration: a moved backup folder still resumes
         Path moved = Files.move(dir, dir.resolveSibling(dir.getFileName() + "-moved"));
-        MLPModel resumed = EarlyStoppingTest.overfitting(5).backupAndRestore(BackupAndRestore.in(moved)).build().train(train);
+        MLPModel resumed = EarlyStoppingTest.overfitting(5).backupAndRestore(BackupAndRestore.inFolder(moved)).build().train(train);
         assertEquals(5, resumed.getHistory().getEpochsRun());
         Files.createDirectories(dir); // for @TempDir's clean-up
     }
@@ -256,7 +256,7 @@ class BackupAndRestoreTest {
     void damagedBackupIsRefusedNamingTheFile(@TempDir Path dir) throws IOException {
         Dataset<Label> train = EarlyStoppingTest.crescents(200, 1);
         Supplier<MLPTrainer> trainer = () -> EarlyStoppingTest.overfitting(5)
-                .backupAndRestore(BackupAndRestore.in(dir)).build();
+                .backupAndRestore(BackupAndRestore.inFolder(dir)).build();
         crashIn(3, trainer, t -> ((MLPTrainer) t).train(train));
         Path file = dir.resolve(TrainingBackup.FILE_NAME);
         byte[] good = Files.readAllBytes(file);
@@ -318,7 +318,7 @@ class BackupAndRestoreTest {
     void reproductionRetrainsIdenticallyWithoutTouchingTheRecordedFolder(@TempDir Path dir) throws IOException {
         // a model trained with backups on crescents (a configurable data source, so Reproduction can rebuild it)
         Path recorded = dir.resolve("recorded");
-        MLPModel model = EarlyStoppingTest.overfitting(4).backupAndRestore(BackupAndRestore.in(recorded)).build()
+        MLPModel model = EarlyStoppingTest.overfitting(4).backupAndRestore(BackupAndRestore.inFolder(recorded)).build()
                 .train(EarlyStoppingTest.crescents(200, 1));
         dev.regula.experiment.Reproduction<Label, MLPModel> r = dev.regula.experiment.Reproduction.of(model);
         BackupAndRestore kept = r.getTrainer().getBackupAndRestore();
@@ -331,7 +331,7 @@ class BackupAndRestoreTest {
 
     @Test
     void backupConfigurationIsValidated() {
-        dev.regula.testing.ErrorAssertions.rejects("backupDir", () -> BackupAndRestore.in(Path.of(" ")), "backupDir");
+        dev.regula.testing.ErrorAssertions.rejects("backupDir", () -> BackupAndRestore.inFolder(Path.of(" ")), "backupDir");
     }
 
     // ---- a real crash: a separate JVM killed with destroyForcibly mid-run ----

@@ -118,7 +118,7 @@ final class TabularTraining {
             testSide = RandomSplitDataSource.of(all, cmd.testFraction, cmd.network.seed, StratifiedSplitDataSource.Part.TEST);
         }
         R trainer = configure(builder, monitor)
-                .backupAndRestore(cmd.backup == null ? null : BackupAndRestore.in(cmd.backup)).build();
+                .backupAndRestore(cmd.backup == null ? null : BackupAndRestore.inFolder(cmd.backup)).build();
         if (cmd.backup != null) {
             cmd.printBackup();
         }

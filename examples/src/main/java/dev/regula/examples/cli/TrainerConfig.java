@@ -136,7 +136,7 @@ final class TrainerConfig {
     static MLPTrainer withBackup(MLPTrainer base, Path dir) {
         ConfigurationManager cm = manager(base);
         String trainerName = trainerName(cm);
-        String name = cm.importConfigurable(BackupAndRestore.in(dir), "cli-backup-and-restore");
+        String name = cm.importConfigurable(BackupAndRestore.inFolder(dir), "cli-backup-and-restore");
         cm.overrideConfigurableProperty(trainerName, "backupAndRestore", new SimpleProperty(name));
         return (MLPTrainer) cm.lookup(trainerName);
     }
