@@ -62,6 +62,7 @@ record TrainingState(int epoch, List<float[]> kernels, List<float[]> biases, Upd
         if (kernels.size() != biases.size() || (bestKernels == null) != (bestBiases == null)) {
             throw new IllegalArgumentException("a training state's kernels and biases do not pair up");
         }
+        records = List.copyOf(records); // the loop's list goes on growing
     }
 
     /**
