@@ -7,6 +7,7 @@ import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.NullConfiguredProvenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
+import dev.regula.mlp.BackupAndRestore;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ import java.util.TreeSet;
 public final class ProvenanceDiff {
     /** Keys skipped by default because they differ between otherwise identical runs. */
     public static final Set<String> VOLATILE_KEYS = Set.of("trained-at", "datasource-creation-time",
-            "file-modified-time", "features-file-modified-time", "output-file-modified-time", "host-short-name");
+            "file-modified-time", "features-file-modified-time", "output-file-modified-time", "host-short-name",
+            BackupAndRestore.FOLDER_FIELD); // where a crash-safe run kept its backup, which never changes the model
 
     private final List<Difference> differences;
 

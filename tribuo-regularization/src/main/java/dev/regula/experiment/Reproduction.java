@@ -11,6 +11,7 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import dev.regula.mlp.AbstractMLPModel;
 import dev.regula.mlp.AbstractMLPTrainer;
+import dev.regula.mlp.BackupAndRestore;
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import dev.regula.data.ImageFolderDataSource;
@@ -33,6 +34,10 @@ import org.tribuo.provenance.DataSourceProvenance;
 import org.tribuo.provenance.DatasetProvenance;
 import org.tribuo.provenance.ModelProvenance;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,6 +142,7 @@ public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<
         }
         String trainerName = trainers.get(0);
         pinThreads(cm, trainerName, run);
+        redirectBackup(cm, trainerName);
         AbstractMLPTrainer<T, M> trainer = (AbstractMLPTrainer) cm.lookup(trainerName);
         checkBackend(run, trainer);
         Instant trainedAt = provenance.getTrainingTime().toInstant();
@@ -352,6 +358,25 @@ public final class Reproduction<T extends Output<T>, M extends AbstractMLPModel<
                 || (configured.get() instanceof SimpleProperty sp && sp.getValue().trim().equals("0"));
         if (allProcessors) {
             cm.overrideConfigurableProperty(trainerName, "numThreads", new SimpleProperty(Integer.toString(threads.getValue())));
+        }
+    }
+
+    /**
+     * A re-training never touches the original run's backup folder (which may hold another run's backup, or not
+     * exist on this machine): a configured {@link BackupAndRestore} is kept, in a fresh temporary folder — its
+     * folder is a volatile provenance key, so the reproduced provenance still equals the recorded one.
+     */
+    private static void redirectBackup(ConfigurationManager cm, String trainerName) {
+        Optional<ConfigurationData> data = cm.getConfigurationData(trainerName);
+        if (data.isEmpty() || !(data.get().get(BackupAndRestore.TRAINER_FIELD).orElse(null) instanceof SimpleProperty ref)
+                || cm.getConfigurationData(ref.getValue()).isEmpty()) {
+            return;
+        }
+        try {
+            Path dir = Files.createTempDirectory("regula-reproduction-backup");
+            cm.overrideConfigurableProperty(ref.getValue(), BackupAndRestore.FOLDER_FIELD, new SimpleProperty(dir.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary backup folder for the re-training: " + e.getMessage(), e);
         }
     }
 

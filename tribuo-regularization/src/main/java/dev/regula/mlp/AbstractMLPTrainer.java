@@ -125,6 +125,10 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     @Config(description = "BLAS threads; 0 uses every available processor. Results are bit-identical for a fixed count.")
     int numThreads = 0;
 
+    @Config(description = "Crash-safe training (Keras BackupAndRestore): a backup after every epoch in a folder, "
+            + "resumed from by a run of the same configuration and data; none if unset.")
+    @Nullable BackupAndRestore backupAndRestore;
+
     private @Nullable ImageGeometry geometry; // imageGeometry, parsed once by postConfig
     private SplittableRandom rng;
     private int trainInvocationCounter;
@@ -354,9 +358,17 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas,
                 optimiser.createUpdater(NetworkTrainer.parameterSizes(net)), head.loss(), dropoutRng);
         EpochEvaluator<T> evaluator = new EpochEvaluator<>(head, net, steps, data.validation, monitor, blas);
-        TrainingHistory history = new TrainingLoop(net, steps, inputs, data.trainTargets, evaluator, earlyStopping,
-                listeners, epochs, batchSize, shuffle, shuffleRng, data.train.maxAbs(), Logger.getLogger(getClass().getName()))
-                .run();
+        TrainingLoop loop = new TrainingLoop(net, steps, inputs, data.trainTargets, evaluator, earlyStopping,
+                listeners, epochs, batchSize, shuffle, shuffleRng, data.train.maxAbs(), Logger.getLogger(getClass().getName()));
+        TrainingHistory history;
+        if (backupAndRestore == null) {
+            history = loop.run();
+        } else {
+            try (TrainingBackup backup = TrainingBackup.open(backupAndRestore, trainerProvenance, blas, data,
+                    Logger.getLogger(getClass().getName()))) {
+                history = loop.withBackup(backup).run();
+            }
+        }
         return model(provenance, fmap, head, inputTransform, net, history);
     }
 
@@ -477,6 +489,11 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         return standardization;
     }
 
+    /** @return the crash-safe backup configuration, or null. */
+    public @Nullable BackupAndRestore getBackupAndRestore() {
+        return backupAndRestore;
+    }
+
     /** @return the validation fraction. */
     public double getValidationFraction() {
         return validationFraction;
@@ -489,6 +506,6 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
                 + ",epochs=" + epochs + ",minibatchSize=" + minibatchSize + ",shuffle=" + shuffle + ",seed=" + seed
                 + ",validationFraction=" + validationFraction + ",earlyStopping=" + earlyStopping + ",augmentation="
                 + augmentation + ",imageGeometry=" + imageGeometry + ",standardization=" + standardization
-                + ",numThreads=" + numThreads + ")";
+                + ",numThreads=" + numThreads + (backupAndRestore == null ? "" : ",backupAndRestore=" + backupAndRestore) + ")";
     }
 }

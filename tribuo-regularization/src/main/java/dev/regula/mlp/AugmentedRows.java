@@ -24,6 +24,8 @@ final class AugmentedRows implements BatchSource {
     private final float[] imageIn;
     private final float[] imageOut;
     private float[] scratch = new float[0];
+    /** The number of images augmented so far: each consumes the same draws ({@link ImageAugmenter#drawParams}). */
+    private long augmented;
 
     /**
      * @param rows the raw training rows.
@@ -65,6 +67,7 @@ final class AugmentedRows implements BatchSource {
                 imageIn[pixelOf[j]] = rows.x[src + j];
             }
             augmenter.augment(imageIn, 0, imageOut, 0, rng);
+            augmented++;
             for (int j = 0; j < d; j++) {
                 batch[r * d + j] = imageOut[pixelOf[j]];
             }
@@ -75,5 +78,24 @@ final class AugmentedRows implements BatchSource {
             }
             inputTransform.apply(batch, batch, count, blas, scratch);
         }
+    }
+
+    /** @return the number of images augmented, each one transform's draws. */
+    @Override
+    public long randomDraws() {
+        return augmented;
+    }
+
+    /** Draws (and discards) the transforms of as many images as the saved run had augmented. */
+    @Override
+    public void skipRandomDraws(long draws) {
+        if (draws < 0 || augmented != 0) {
+            throw new IllegalArgumentException("cannot skip " + draws + " augmentation draws on a source that has drawn "
+                    + augmented);
+        }
+        for (long i = 0; i < draws; i++) {
+            augmenter.drawParams(rng);
+        }
+        augmented = draws;
     }
 }

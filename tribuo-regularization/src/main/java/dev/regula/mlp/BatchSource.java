@@ -20,4 +20,24 @@ interface BatchSource {
      * @param batch the minibatch, at least {@code count × cols()} values.
      */
     void gather(int[] order, int start, int count, float[] batch);
+
+    /**
+     * How many random draws this source has made, for a backup ({@link TrainingBackup}).
+     * @return the count, in the source's own unit; 0 for a source that draws nothing.
+     */
+    default long randomDraws() {
+        return 0;
+    }
+
+    /**
+     * Advances the random stream of a fresh source as far as a saved run's had advanced.
+     * @param draws a count from {@link #randomDraws()}.
+     * @throws IllegalArgumentException if the count does not fit this source.
+     */
+    default void skipRandomDraws(long draws) {
+        if (draws != 0) {
+            throw new IllegalArgumentException("The backup's input stream made " + draws
+                    + " random draws but this run's inputs draw none (is augmentation configured alike?)");
+        }
+    }
 }

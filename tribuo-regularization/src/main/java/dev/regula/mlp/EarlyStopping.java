@@ -220,6 +220,23 @@ public final class EarlyStopping implements Configurable, Provenancable<Configur
         public int getWait() {
             return wait;
         }
+
+        /** @return the best monitored value so far, or NaN if none was counted. */
+        double getBest() {
+            return best == null ? Double.NaN : best;
+        }
+
+        /**
+         * Sets the state saved by a backup.
+         * @param bestValue the best value, NaN if none was counted.
+         * @param epochOfBest the best epoch, 0 if none.
+         * @param waited the wait counter.
+         */
+        void restore(double bestValue, int epochOfBest, int waited) {
+            best = Double.isNaN(bestValue) ? null : bestValue;
+            bestEpoch = epochOfBest;
+            wait = waited;
+        }
     }
 
     /** The outcome of one {@link Tracker#update}. */

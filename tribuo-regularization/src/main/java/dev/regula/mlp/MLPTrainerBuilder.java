@@ -287,6 +287,17 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
     }
 
     /**
+     * Makes training crash-safe: a backup after every epoch, resumed from by a run of the same configuration and
+     * data, deleted at the end (Keras {@code BackupAndRestore}).
+     * @param backup the configuration, e.g. {@code BackupAndRestore.inFolder(Path.of("backup"))}, or null for none.
+     * @return this builder.
+     */
+    public B backupAndRestore(@Nullable BackupAndRestore backup) {
+        t().backupAndRestore = backup;
+        return self();
+    }
+
+    /**
      * Adds an epoch listener.
      * @param listener the listener.
      * @return this builder.

@@ -33,6 +33,7 @@ final class TrainingLoop {
     private final Logger logger;
     private final double inputMagnitude;
     private boolean warnedGrowing;
+    private @Nullable TrainingBackup backup;
 
     /** Epochs of growing training loss that draw a warning. */
     static final int GROWING_EPOCHS = 3;
@@ -57,6 +58,17 @@ final class TrainingLoop {
         this.inputMagnitude = inputMagnitude;
     }
 
+    /**
+     * Resumes from the backup's state if it holds one, saves the state after every epoch that training goes on
+     * from, and deletes the backup when training ends normally ({@link BackupAndRestore}).
+     * @param runBackup the run's backup.
+     * @return this loop.
+     */
+    TrainingLoop withBackup(TrainingBackup runBackup) {
+        this.backup = runBackup;
+        return this;
+    }
+
     /** Trains the network in place and returns what happened. */
     TrainingHistory run() {
         EarlyStopping.Tracker tracker = earlyStopping == null ? null : earlyStopping.newTracker();
@@ -71,7 +83,11 @@ final class TrainingLoop {
         float[] batchW = new float[batchSize];
         int batches = (n + batchSize - 1) / batchSize;
         Network initial = net.copy(); // to notice a first epoch that changed nothing
-        for (int epoch = 1; epoch <= epochs && reason == StopReason.COMPLETED; epoch++) {
+        TrainingState saved = backup == null ? null : backup.load();
+        if (saved != null) {
+            best = resume(saved, tracker, records, order);
+        }
+        for (int epoch = saved == null ? 1 : saved.epoch() + 1; epoch <= epochs && reason == StopReason.COMPLETED; epoch++) {
             long start = System.nanoTime();
             if (shuffle) {
                 Splits.shuffle(order, shuffleRng);
@@ -108,16 +124,63 @@ final class TrainingLoop {
                 message = "early stopping at epoch " + epoch + ": " + earlyStopping.getMonitor().getKey()
                         + " did not improve for " + tracker.getWait() + " epoch(s); best epoch " + tracker.getBestEpoch();
             }
+            if (backup != null && reason == StopReason.COMPLETED && epoch < epochs) {
+                backup.save(state(epoch, order, records, tracker, best));
+            }
         }
         String broken = records.isEmpty() ? null : nonFinite(records.get(records.size() - 1));
         if (reason != StopReason.DIVERGED && broken != null) { // the last epoch left nothing finite to keep
             reason = StopReason.DIVERGED;
             message = broken + " at the end of epoch " + records.size();
         }
-                boolean restored = restore(reason, message, best, tracker);
+        boolean restored = restore(reason, message, best, tracker);
         logger.info(logger.getName().substring(logger.getName().lastIndexOf('.') + 1) + ": " + message);
+        if (backup != null) {
+            backup.finish();
+        }
         return new TrainingHistory(records, earlyStopping == null ? null : earlyStopping.getMonitor().getKey(),
                 tracker == null ? 0 : tracker.getBestEpoch(), reason, message, restored, epochs);
+    }
+
+    /** The state after an epoch, for the backup. */
+    private TrainingState state(int epoch, int[] order, List<EpochRecord> records, EarlyStopping.@Nullable Tracker tracker,
+                                @Nullable Network best) {
+        List<List<float[]>> now = TrainingState.parameters(net);
+        List<List<float[]>> kept = best == null ? null : TrainingState.parameters(best);
+        return new TrainingState(epoch, now.get(0), now.get(1), steps.updaterState(), steps.dropoutDraws(),
+                inputs.randomDraws(), order.clone(), records, tracker == null ? Double.NaN : tracker.getBest(),
+                tracker == null ? 0 : tracker.getBestEpoch(), tracker == null ? 0 : tracker.getWait(),
+                kept == null ? null : kept.get(0), kept == null ? null : kept.get(1), warnedGrowing);
+    }
+
+    /**
+     * Puts the loop where the saved run was after its epoch: weights, optimiser, random streams (dropout and
+     * augmentation advanced by their counts, shuffling by replaying the epochs' shuffles, which must reproduce
+     * the saved order), history and early stopping.
+     * @return the best weights kept so far, or null.
+     */
+    private @Nullable Network resume(TrainingState s, EarlyStopping.@Nullable Tracker tracker, List<EpochRecord> records,
+                                     int[] order) {
+        try {
+            net.restoreFrom(s.network(net));
+            steps.resume(s.updater(), s.dropoutDraws());
+            inputs.skipRandomDraws(s.inputDraws());
+        } catch (IllegalArgumentException e) {
+            throw new BackupException("The training backup " + backup.file() + " does not fit this run: " + e.getMessage(), e);
+        }
+        for (int e = 1; shuffle && e <= s.epoch(); e++) {
+            Splits.shuffle(order, shuffleRng);
+        }
+        if (!Arrays.equals(order, s.order())) {
+            throw new BackupException("The training backup " + backup.file() + " does not fit this run: replaying "
+                    + s.epoch() + " epochs of shuffling does not give its row order");
+        }
+        records.addAll(s.records());
+        if (tracker != null) {
+            tracker.restore(s.bestValue(), s.bestEpoch(), s.waited());
+        }
+        warnedGrowing = s.warnedGrowing();
+        return s.bestNetwork(net);
     }
 
     /**

@@ -33,6 +33,8 @@ public final class NetworkTrainer {
     private final ThreadTeam team;
     private final int parts;
     private final SplittableRandom[] partRng;
+    /** The number of {@code nextLong} draws each part's dropout stream has made, for {@link #resume}. */
+    private final long[] partDraws;
     private final double[] partPenalty;
     private final LayerSpec[] layers;
     private final float[][] act;
@@ -53,6 +55,8 @@ public final class NetworkTrainer {
     private double penaltyWeightedSum;
     private long seen;
     private double weightSeen;
+    /** Whether a step has been taken (after which {@link #resume} is refused). */
+    private boolean stepped;
 
     /**
      * Prepares training of a network in place.
@@ -82,6 +86,7 @@ public final class NetworkTrainer {
         for (int p = 1; p < parts; p++) {
             partRng[p] = dropoutRng.split();
         }
+        this.partDraws = new long[parts];
         this.partPenalty = new double[parts];
         this.layers = net.getLayers().toArray(new LayerSpec[0]);
         int n = layers.length;
@@ -164,6 +169,7 @@ public final class NetworkTrainer {
      * @return the batch objective: weighted mean loss plus penalty.
      */
     public double step(float[] x, float[] y, float @Nullable [] weights, int rows) {
+        stepped = true;
         forward(x, rows);
         int last = layers.length - 1;
         double ce = loss.gradient(act[last], y, weights, rows, layers[last].units(), correct);
@@ -192,7 +198,7 @@ public final class NetworkTrainer {
             int r0 = rowStart(p, rows);
             int r1 = rowStart(p + 1, rows);
             if (inputDropout > 0) {
-                dropout(partRng[p], x, null, r0 * inputs, r1 * inputs, inputDropout);
+                partDraws[p] += dropout(partRng[p], x, null, r0 * inputs, r1 * inputs, inputDropout);
             }
             inputDev.write(r0 * inputs, x, r0 * inputs, (r1 - r0) * inputs);
         });
@@ -213,7 +219,7 @@ public final class NetworkTrainer {
                     int from = r0 * units;
                     int to = r1 * units;
                     System.arraycopy(act[layer], from, out[layer], from, to - from);
-                    dropout(partRng[p], out[layer], mask[layer], from, to, s.dropout());
+                    partDraws[p] += dropout(partRng[p], out[layer], mask[layer], from, to, s.dropout());
                     if (writeBack) {
                         layerDev[layer].write(from, out[layer], from, to - from);
                     }
@@ -340,8 +346,9 @@ public final class NetworkTrainer {
      * Inverted dropout in place on {@code v[from, to)}: each value is kept with probability 1 − rate and scaled by
      * 1 / (1 − rate), otherwise zeroed. A value is kept iff a uniform 32-bit integer is at least
      * {@code round(rate · 2^32)}, so rates are exact to 2^−32.
+     * @return the number of {@code nextLong} draws made, one per pair of values.
      */
-    static void dropout(SplittableRandom rng, float[] v, float @Nullable [] maskOut, int from, int to, double rate) {
+    static long dropout(SplittableRandom rng, float[] v, float @Nullable [] maskOut, int from, int to, double rate) {
         long threshold = Math.round(rate * 4294967296.0);
         float scale = (float) (1.0 / (1.0 - rate));
         for (int i = from; i < to; i += 2) {
@@ -359,6 +366,7 @@ public final class NetworkTrainer {
                 }
             }
         }
+        return (to - from + 1L) / 2;
     }
 
     /**
@@ -438,6 +446,57 @@ public final class NetworkTrainer {
     /** @return the optimiser's current learning rate. */
     public double learningRate() {
         return updater.learningRate();
+    }
+
+    /**
+     * A copy of the optimiser's state, for a backup.
+     * @return the state.
+     */
+    public UpdaterState updaterState() {
+        return updater.saveState();
+    }
+
+    /**
+     * How far each team part's dropout stream has advanced, for a backup.
+     * @return the number of {@code nextLong} draws of each part's stream, part 0 first.
+     */
+    public long[] dropoutDraws() {
+        return partDraws.clone();
+    }
+
+    /**
+     * Continues a training run from a backup: the network's parameters (already restored in place) are copied to
+     * the device, the optimiser takes the saved state, and each part's dropout stream is advanced by the draws
+     * the saved run had made, so that the next step is bit for bit the one the saved run would have taken.
+     * Call it on a trainer that has taken no step yet, created like the saved one (same network shape, seed
+     * streams and thread count).
+     * @param state the saved optimiser state.
+     * @param dropoutDraws the saved {@link #dropoutDraws()}.
+     * @throws IllegalArgumentException if the state or the draws do not fit this trainer (another optimiser,
+     *     shape or thread count).
+     * @throws IllegalStateException if this trainer has already taken a step.
+     */
+    public void resume(UpdaterState state, long[] dropoutDraws) {
+        if (stepped) {
+            throw new IllegalStateException("resume must come before the first training step");
+        }
+        if (dropoutDraws.length != parts) {
+            throw new IllegalArgumentException("The backup's dropout streams are for " + dropoutDraws.length
+                    + " BLAS thread(s), this run has " + parts + "; resume with the same numThreads");
+        }
+        updater.restoreState(state);
+        for (int l = 0; l < layers.length; l++) {
+            kernelDev[l].write(0, net.kernels[l], 0, net.kernels[l].length);
+        }
+        for (int p = 0; p < parts; p++) {
+            if (dropoutDraws[p] < 0) {
+                throw new IllegalArgumentException("A dropout draw count must be >= 0, found " + dropoutDraws[p]);
+            }
+            for (long i = 0; i < dropoutDraws[p]; i++) {
+                partRng[p].nextLong();
+            }
+            partDraws[p] = dropoutDraws[p];
+        }
     }
 
 }

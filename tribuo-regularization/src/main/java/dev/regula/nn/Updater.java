@@ -30,4 +30,16 @@ public interface Updater {
      */
     double learningRate();
 
+    /**
+     * A copy of the state between two steps (step count and slot tensors), for a backup.
+     * @return the state.
+     */
+    UpdaterState saveState();
+
+    /**
+     * Replaces the state by a saved one, so that the next step is the one the saving updater would have taken.
+     * @param state a state saved by an updater of the same rule and tensor sizes.
+     * @throws IllegalArgumentException if the state's tensors do not match this updater's.
+     */
+    void restoreState(UpdaterState state);
 }

@@ -75,6 +75,18 @@ public final class Updaters {
             public double learningRate() {
                 return lr;
             }
+
+            @Override
+            public UpdaterState saveState() {
+                return UpdaterState.of(t, m, v);
+            }
+
+            @Override
+            public void restoreState(UpdaterState state) {
+                state.copyInto(weightDecay == 0 ? "Adam" : "AdamW", m, v);
+                t = state.step();
+                a = 0f; // recomputed by the next beginStep from t
+            }
         };
     }
 
@@ -115,6 +127,20 @@ public final class Updaters {
             public double learningRate() {
                 return lr;
             }
+
+            @Override
+            public UpdaterState saveState() {
+                return u == null ? UpdaterState.of(0) : UpdaterState.of(0, u);
+            }
+
+            @Override
+            public void restoreState(UpdaterState state) {
+                if (u == null) {
+                    state.copyInto("SGD");
+                } else {
+                    state.copyInto("SGD with momentum", u);
+                }
+            }
         };
     }
 
@@ -151,6 +177,16 @@ public final class Updaters {
             public double learningRate() {
                 return lr;
             }
+
+            @Override
+            public UpdaterState saveState() {
+                return UpdaterState.of(0, s);
+            }
+
+            @Override
+            public void restoreState(UpdaterState state) {
+                state.copyInto("RMSProp", s);
+            }
         };
     }
 
@@ -184,6 +220,16 @@ public final class Updaters {
             @Override
             public double learningRate() {
                 return lr;
+            }
+
+            @Override
+            public UpdaterState saveState() {
+                return UpdaterState.of(0, s);
+            }
+
+            @Override
+            public void restoreState(UpdaterState state) {
+                state.copyInto("AdaGrad", s);
             }
         };
     }

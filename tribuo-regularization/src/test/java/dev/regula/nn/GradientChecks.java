@@ -26,6 +26,16 @@ final class GradientChecks {
             public double learningRate() {
                 return 0;
             }
+
+            @Override
+            public UpdaterState saveState() {
+                return new UpdaterState(0, java.util.List.of());
+            }
+
+            @Override
+            public void restoreState(UpdaterState state) {
+                throw new UnsupportedOperationException("a recording updater is not resumed");
+            }
         };
     }
 }

@@ -2,6 +2,7 @@ package dev.regula.examples.cli;
 
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.io.ConfigLoaderException;
+import dev.regula.mlp.BackupException;
 import dev.regula.mlp.TrainingDivergedException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -61,7 +62,8 @@ abstract class BaseCommand implements Callable<Integer> {
     static @Nullable String userMessage(Throwable e) {
         for (@Nullable Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UserException || t instanceof PropertyException || t instanceof ConfigLoaderException
-                    || t instanceof IllegalArgumentException || t instanceof TrainingDivergedException) {
+                    || t instanceof IllegalArgumentException || t instanceof TrainingDivergedException
+                    || t instanceof BackupException) {
                 return oneLine(t.getMessage(), t);
             }
             if (t instanceof NoSuchFileException) {

@@ -3,6 +3,7 @@ package dev.regula.examples.cli;
 import dev.regula.experiment.RandomSplitDataSource;
 import dev.regula.experiment.StratifiedSplitDataSource;
 import dev.regula.mlp.AbstractMLPModel;
+import dev.regula.mlp.BackupAndRestore;
 import dev.regula.mlp.AbstractMLPTrainer;
 import dev.regula.mlp.EarlyStopping;
 import dev.regula.mlp.Layer;
@@ -116,7 +117,11 @@ final class TabularTraining {
             trainSide = RandomSplitDataSource.of(all, cmd.testFraction, cmd.network.seed, StratifiedSplitDataSource.Part.TRAIN);
             testSide = RandomSplitDataSource.of(all, cmd.testFraction, cmd.network.seed, StratifiedSplitDataSource.Part.TEST);
         }
-        R trainer = configure(builder, monitor).build();
+        R trainer = configure(builder, monitor)
+                .backupAndRestore(cmd.backup == null ? null : BackupAndRestore.inFolder(cmd.backup)).build();
+        if (cmd.backup != null) {
+            cmd.printBackup();
+        }
         Dataset<T> train;
         Dataset<T> test;
         try {

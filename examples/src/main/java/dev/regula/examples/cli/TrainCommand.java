@@ -1,5 +1,6 @@
 package dev.regula.examples.cli;
 
+import dev.regula.mlp.BackupAndRestore;
 import dev.regula.mlp.MLPModel;
 import dev.regula.mlp.MLPTrainer;
 import org.jspecify.annotations.Nullable;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +29,8 @@ import java.util.Map;
         footer = {"%nExamples:%n  regula train --dropout 0.25 --epochs 10 --model out/model.tribuo%n"
                 + "  regula train --config grid-out/best-config.xml --data /usr/share/datasets/fashion-mnist%n"
                 + "  regula train --csv diabetes.csv --task regression --response progression --hidden 32 --l2 0.03 "
-                + "--early-stopping 10 --epochs 300 --batch 32 --learning-rate 0.01 --validation 0.2 --model out/m.tribuo"})
+                + "--early-stopping 10 --epochs 300 --batch 32 --learning-rate 0.01 --validation 0.2 --model out/m.tribuo%n"
+                + "  regula train --epochs 50 --backup out/backup --model out/model.tribuo   (run again after a crash)"})
 final class TrainCommand extends BaseCommand {
     @Option(names = "--data", paramLabel = "DIR", description = "Data as for 'study --data' (default: the embedded subset).")
     @Nullable Path data;
@@ -50,6 +53,11 @@ final class TrainCommand extends BaseCommand {
     @Option(names = "--overwrite", description = "Replace an existing model file and the provenance.json, history.csv "
             + "and confusion-matrix.txt next to it (without it, train refuses to replace them).")
     boolean overwrite;
+
+    @Option(names = "--backup", paramLabel = "DIR", description = "Crash-safe training: back up the run to DIR after "
+            + "every epoch; a run killed and started again with the same options and data resumes from the last "
+            + "completed epoch, with the result of an uninterrupted run; the backup is deleted at the end.")
+    @Nullable Path backup;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Train on a CSV file (a header row, numeric feature "
             + "columns and the --response column(s)) instead of images: any output type (--task); features are "
@@ -88,6 +96,10 @@ final class TrainCommand extends BaseCommand {
         }
         DataSet dataSet = DataSet.load(data, testFraction, network.seed);
         MLPTrainer trainer = configured != null ? configured : regularization.builder(network, dataSet.geometry).build();
+        if (backup != null) { // before --param, which may then set backupAndRestore.deleteCheckpoint
+            trainer = TrainerConfig.withBackup(trainer, backup);
+            printBackup();
+        }
         if (!params.isEmpty()) {
             trainer = TrainerConfig.override(trainer, params);
         }
@@ -121,5 +133,13 @@ final class TrainCommand extends BaseCommand {
                     evaluation.accuracy(), seconds, model.toAbsolutePath());
         }
         return 0;
+    }
+
+    /** Says where the backup goes, and whether this run starts from one. */
+    void printBackup() {
+        Path file = backup.resolve(BackupAndRestore.FILE_NAME);
+        out().println(Files.isRegularFile(file)
+                ? "Backup: " + file + " exists; training resumes from it if it is of this configuration and data"
+                : "Backup: after every epoch to " + file);
     }
 }

@@ -8,6 +8,7 @@ import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import dev.regula.config.ConfigurationFiles;
 import dev.regula.data.AtomicFiles;
+import dev.regula.mlp.BackupAndRestore;
 import dev.regula.mlp.MLPTrainer;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Trainer;
@@ -123,6 +124,21 @@ final class TrainerConfig {
                     + ", found " + names.size());
         }
         return (MLPTrainer) cm.lookup(names.get(0));
+    }
+
+    /**
+     * Returns a trainer that backs up every epoch to a folder ({@link BackupAndRestore}), replacing any backup
+     * configuration the trainer had.
+     * @param base the trainer to start from.
+     * @param dir the backup folder.
+     * @return the new trainer (listeners are not copied).
+     */
+    static MLPTrainer withBackup(MLPTrainer base, Path dir) {
+        ConfigurationManager cm = manager(base);
+        String trainerName = trainerName(cm);
+        String name = cm.importConfigurable(BackupAndRestore.inFolder(dir), "cli-backup-and-restore");
+        cm.overrideConfigurableProperty(trainerName, "backupAndRestore", new SimpleProperty(name));
+        return (MLPTrainer) cm.lookup(trainerName);
     }
 
     private static ConfigurationManager manager(MLPTrainer trainer) {
