@@ -52,9 +52,9 @@ public final class TrialExecution {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, found " + threads);
         }
-        long start = System.nanoTime();
         MLPTrainer trainer = TrialConfigs.trainer(trial, trial.threads() > 0 ? trial.threads() : threads);
         Dataset<Label> data = dataset(trial);
+        long start = System.nanoTime(); // training and scoring; the data is read once per JVM, not per trial
         Map<String, Double> scores = new LinkedHashMap<>();
         MLPModel model;
         double score;

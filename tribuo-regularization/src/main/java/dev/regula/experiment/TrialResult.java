@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param provenanceJson the model provenance as OLCUT JSON ({@code ""} when the trial failed).
  * @param model the model as Tribuo protobuf bytes, or null when not kept (or failed).
  * @param attempts how many attempts the trial took (1 when it succeeded the first time).
- * @param seconds the wall time of the successful (or last) attempt, training and scoring.
+ * @param seconds the wall time of the successful (or last) attempt's training and scoring (reading the data,
+ *                once per JVM, is not counted).
  * @param worker where it ran: the host and thread or executor, for the record only.
  */
 public record TrialResult(Trial trial, @Nullable String error, double score, Map<String, Double> scores, int epochs,

@@ -153,8 +153,8 @@ class TrialTest {
                 throw new IllegalStateException("injected failure on attempt " + attempt);
             }
         };
-        Sweep.Outcome outcome = Sweep.run(sweep(), LocalTrialRunner.builder().parallelTrials(2).threads(2).maxAttempts(3)
-                .hook(alwaysFail).build(), null, TrialListener.NONE);
+        TrialSweep.Outcome outcome = TrialSweep.run(sweep(), LocalTrialRunner.builder().parallelTrials(2).threads(2).maxAttempts(3)
+                .hook(alwaysFail).build(), null, false, TrialListener.NONE);
         assertEquals(1, outcome.failures().size());
         TrialResult failed = outcome.failures().get(0);
         assertEquals("v-s2", failed.id());
@@ -172,21 +172,21 @@ class TrialTest {
         assertFalse(broken.equals(good.trainerConfig()), "the configuration names epochs");
         Trial bad = new Trial("bad", broken, 1, 1, TrialSplit.validation(), good.dataConfig(), good.dataSource(), false);
         AtomicInteger ran = new AtomicInteger();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sweep.run(List.of(good, bad),
-                LocalTrialRunner.builder().hook((t, a) -> ran.incrementAndGet()).build(), null, TrialListener.NONE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrialSweep.run(List.of(good, bad),
+                LocalTrialRunner.builder().hook((t, a) -> ran.incrementAndGet()).build(), null, false, TrialListener.NONE));
         assertTrue(e.getMessage().startsWith("trial bad (seed 1, validation, 1 BLAS thread(s)) cannot run: "), e.getMessage());
         assertTrue(e.getMessage().contains("epochs"), e.getMessage());
         assertEquals(0, ran.get());
 
         Trial noSource = new Trial("nosource", good.trainerConfig(), 1, 1, TrialSplit.validation(), good.dataConfig(), "missing", false);
-        e = assertThrows(IllegalArgumentException.class, () -> Sweep.run(List.of(noSource),
-                LocalTrialRunner.builder().build(), null, TrialListener.NONE));
+        e = assertThrows(IllegalArgumentException.class, () -> TrialSweep.run(List.of(noSource),
+                LocalTrialRunner.builder().build(), null, false, TrialListener.NONE));
         assertTrue(e.getMessage().contains("no data source named 'missing'"), e.getMessage());
         // configuration text from elsewhere passes the same checks as a configuration file
         Trial doctype = new Trial("doctype", good.trainerConfig(), 1, 1, TrialSplit.validation(),
                 "<?xml version=\"1.0\"?><!DOCTYPE c [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><config>&e;</config>", "x", false);
-        e = assertThrows(IllegalArgumentException.class, () -> Sweep.run(List.of(doctype),
-                LocalTrialRunner.builder().build(), null, TrialListener.NONE));
+        e = assertThrows(IllegalArgumentException.class, () -> TrialSweep.run(List.of(doctype),
+                LocalTrialRunner.builder().build(), null, false, TrialListener.NONE));
         assertTrue(e.getMessage().contains("DOCTYPE declarations (DTDs, entities) are not allowed"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Trial.builder("../x").trainer(trainer(1)).data(DATA).build());
     }
@@ -202,8 +202,8 @@ class TrialTest {
                 throw new IllegalStateException("interrupted");
             }
         };
-        Sweep.Outcome first = Sweep.run(trials, LocalTrialRunner.builder().threads(1).maxAttempts(1).hook(stopAfterThree).build(),
-                store, TrialListener.NONE);
+        TrialSweep.Outcome first = TrialSweep.run(trials, LocalTrialRunner.builder().threads(1).maxAttempts(1).hook(stopAfterThree).build(),
+                store, true, TrialListener.NONE);
         assertEquals(3, first.results().stream().filter(TrialResult::succeeded).count());
         try (Stream<Path> files = Files.list(store.getDirectory())) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
@@ -212,7 +212,7 @@ class TrialTest {
 
         Map<String, Integer> ran = new ConcurrentHashMap<>();
         TrialHook count = (t, a) -> ran.merge(t.id(), 1, Integer::sum);
-        Sweep.Outcome second = Sweep.run(trials, LocalTrialRunner.builder().threads(1).hook(count).build(), store, TrialListener.NONE);
+        TrialSweep.Outcome second = TrialSweep.run(trials, LocalTrialRunner.builder().threads(1).hook(count).build(), store, true, TrialListener.NONE);
         assertEquals(3, second.resumed());
         assertEquals(trials.size() - 3, ran.size());
         for (TrialResult r : first.results()) {
@@ -227,8 +227,11 @@ class TrialTest {
 
         // a third run finds everything finished
         ran.clear();
-        assertEquals(trials.size(), Sweep.run(trials, LocalTrialRunner.builder().hook(count).build(), store, TrialListener.NONE).resumed());
+        assertEquals(trials.size(), TrialSweep.run(trials, LocalTrialRunner.builder().hook(count).build(), store, true, TrialListener.NONE).resumed());
         assertTrue(ran.isEmpty());
+        // without resume every trial runs again
+        assertEquals(0, TrialSweep.run(trials, LocalTrialRunner.builder().hook(count).build(), store, false, TrialListener.NONE).resumed());
+        assertEquals(trials.size(), ran.size());
 
         // a stored provenance that does not match its trial (here: another seed) makes the trial run again
         Trial t0 = trials.get(0);

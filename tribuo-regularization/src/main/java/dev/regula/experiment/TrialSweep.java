@@ -14,12 +14,12 @@ import java.util.Set;
 
 /**
  * Runs a sweep's trials through a {@link TrialRunner}, the way a driver does: every trial is checked before any
- * runs (its trainer configuration must pass {@code postConfig}, its data configuration must parse), trials already
- * finished in the {@link TrialStore} are taken from it instead of running again, and each new successful result is
- * stored (atomically) as it arrives.
+ * runs (its trainer configuration must pass {@code postConfig}, its data configuration must parse), when resuming
+ * the trials already finished in the {@link TrialStore} are taken from it instead of running again, and each new
+ * successful result is stored (atomically) as it arrives.
  */
-public final class Sweep {
-    private Sweep() {}
+public final class TrialSweep {
+    private TrialSweep() {}
 
     /**
      * The results of a sweep, in the order of its trials.
@@ -45,13 +45,15 @@ public final class Sweep {
      * @param trials the trials, ids unique.
      * @param runner what runs them.
      * @param store where finished trials are kept, or null to keep nothing.
+     * @param resume true to take the trials the store holds as finished instead of running them again.
      * @param listener told of each result as it arrives (stored ones first, in trial order).
      * @return the results and how many were resumed.
      * @throws IllegalArgumentException if an id repeats or a trial's configuration is refused, before any trial runs.
      * @throws InterruptedException if interrupted while waiting for the runner.
      * @throws UncheckedIOException if a result cannot be stored.
      */
-    public static Outcome run(List<Trial> trials, TrialRunner runner, @Nullable TrialStore store, TrialListener listener)
+    public static Outcome run(List<Trial> trials, TrialRunner runner, @Nullable TrialStore store, boolean resume,
+                              TrialListener listener)
             throws InterruptedException {
         Set<String> ids = new HashSet<>();
         for (Trial t : trials) {
@@ -63,7 +65,7 @@ public final class Sweep {
         Map<String, TrialResult> byId = new LinkedHashMap<>();
         List<Trial> pending = new ArrayList<>();
         for (Trial t : trials) {
-            Optional<TrialResult> done = store == null ? Optional.empty() : store.finished(t);
+            Optional<TrialResult> done = store == null || !resume ? Optional.empty() : store.finished(t);
             if (done.isPresent()) {
                 byId.put(t.id(), done.get());
                 listener.finished(done.get());
