@@ -77,6 +77,7 @@ final class TrialTask implements Function<Trial, TrialResult> {
         private static final long serialVersionUID = 1L;
 
         /**
+         * A failed attempt.
          * @param message the trial and the attempt.
          * @param cause the error.
          */
