@@ -28,9 +28,8 @@ import java.util.logging.Logger;
  *     <li>on Spark {@code local[2]}, 2 tasks in parallel × 1 BLAS thread,</li>
  * </ol>
  * in rotating order, round after round, after one warm-up trial has read the data (cached per JVM). Prints each
- * round's wall times, the medians, the speed-ups against the baseline, the Spark overhead per trial (Spark's
- * wall time minus the local runner's, per trial) and, for the two parallel settings, the wall time per trial not
- * spent inside a trial (wall time minus the trials' own seconds over the two slots). Arguments: {@code [trials (12)] [rounds (3)] [epochs (2)]}.
+ * round's wall times, the medians, the speed-ups against the baseline, and the Spark overhead per trial (Spark's
+ * wall time minus the local runner's, per trial). Arguments: {@code [trials (12)] [rounds (3)] [epochs (2)]}.
  */
 public final class SweepBenchmark {
     private SweepBenchmark() {}
@@ -87,11 +86,6 @@ public final class SweepBenchmark {
             }
             System.out.printf(Locale.ROOT, "Spark overhead per trial vs the local runner: %.3f s (%s)%n",
                     (median[2] - median[1]) / count, spark.describe());
-            // Time outside the trials themselves: the wall time the two slots spend on anything but training.
-            for (int k = 1; k < 3; k++) {
-                System.out.printf(Locale.ROOT, "%-30s time outside the trials per trial: %.3f s%n", names[k],
-                        (median[k] - trialSeconds[k] * count / 2) / count);
-            }
         }
     }
 
