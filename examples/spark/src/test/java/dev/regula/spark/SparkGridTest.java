@@ -1,5 +1,7 @@
 package dev.regula.spark;
 
+import dev.regula.data.IdxFiles;
+import dev.regula.data.ImageGeometry;
 import dev.regula.examples.cli.RegulaCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +42,32 @@ class SparkGridTest {
         }).toList();
     }
 
+    /**
+     * 400 synthetic 8 x 8 IDX images of two classes (class 1 brighter in its top half), so the test does not spend
+     * its time reading the embedded data.
+     */
+    private static Path writeIdx(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        List<double[]> images = new ArrayList<>();
+        int[] labels = new int[400];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % 2;
+            double[] px = new double[64];
+            for (int p = 0; p < px.length; p++) {
+                px[p] = Math.min(255, rng.nextInt(128) + (labels[i] == 1 && p < 32 ? 100 : 0));
+            }
+            images.add(px);
+        }
+        IdxFiles.writeImages(dir.resolve("train-images-idx3-ubyte"), ImageGeometry.of(8, 8, 1), images, false);
+        IdxFiles.writeLabels(dir.resolve("train-labels-idx1-ubyte"), labels, false);
+        return dir;
+    }
+
     @Test
     void sparkGridWritesTheLocalGrid() throws IOException {
-        String[] common = {"grid", "--hidden", "8", "--epochs", "1", "--threads", "1", "--seeds", "2",
-                "--param", "optimiser.learningRate=0.001,0.003"};
+        String[] common = {"grid", "--data", writeIdx(tmp.resolve("idx")).toString(), "--hidden", "8", "--epochs", "3",
+                "--threads", "1", "--seeds", "2", "--batch", "32", "--param", "optimiser.learningRate=0.001,0.003"};
         Path local = tmp.resolve("local");
         Path spark = tmp.resolve("spark");
         run(concat(common, "--out", local.toString(), "--parallel-trials", "2"));
