@@ -38,6 +38,14 @@ public record Trial(String id, String trainerConfig, long seed, int threads, Tri
 
     /**
      * Checks the components.
+     * @param id the id (see the record).
+     * @param trainerConfig the trainerConfig (see the record).
+     * @param seed the seed (see the record).
+     * @param threads the threads (see the record).
+     * @param split the split (see the record).
+     * @param dataConfig the dataConfig (see the record).
+     * @param dataSource the dataSource (see the record).
+     * @param keepModel the keepModel (see the record).
      * @throws IllegalArgumentException for an id outside {@code [A-Za-z0-9._-]{1,100}} or starting with a dot,
      *     empty configuration text, a negative or too large thread count, or an empty data source name.
      */

@@ -33,6 +33,16 @@ public record TrialResult(Trial trial, @Nullable String error, double score, Map
 
     /**
      * Copies the scores into an unmodifiable map of the same order.
+     * @param trial the trial (see the record).
+     * @param error the error (see the record).
+     * @param score the score (see the record).
+     * @param scores the scores (see the record).
+     * @param epochs the epochs (see the record).
+     * @param provenanceJson the provenanceJson (see the record).
+     * @param model the model (see the record).
+     * @param attempts the attempts (see the record).
+     * @param seconds the seconds (see the record).
+     * @param worker the worker (see the record).
      * @throws IllegalArgumentException if attempts is below 1.
      */
     public TrialResult {

@@ -22,6 +22,9 @@ public record TrialSplit(int index, int folds, long seed) implements Serializabl
 
     /**
      * Checks the components.
+     * @param index the index (see the record).
+     * @param folds the folds (see the record).
+     * @param seed the seed (see the record).
      * @throws IllegalArgumentException if the fold is outside {@code [0, folds)}, there are fewer than 2 folds, or a
      *     validation split carries a fold index or seed.
      */

@@ -29,6 +29,8 @@ public final class TrialSweep {
     public record Outcome(List<TrialResult> results, int resumed) {
         /**
          * Copies the results.
+         * @param results one per trial.
+         * @param resumed how many were taken from the store.
          */
         public Outcome {
             results = List.copyOf(results);
