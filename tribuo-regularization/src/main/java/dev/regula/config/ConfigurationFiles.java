@@ -82,6 +82,28 @@ public final class ConfigurationFiles {
     }
 
     /**
+     * Checks and loads OLCUT XML configuration text held in memory (a trial's configuration sent to another JVM),
+     * with the same rules and size limit as {@link #load(Path)}.
+     * @param xml the configuration's bytes (UTF-8 XML).
+     * @param name what the text is, for messages (e.g. {@code "the data configuration of trial p1-s0"}).
+     * @return a configuration manager holding the text's components.
+     * @throws ConfigLoaderException if the text is larger than {@value #MAX_BYTES} bytes, is not well-formed XML,
+     *     declares a DOCTYPE or uses an element or attribute outside plain component configurations; also OLCUT's
+     *     own errors.
+     * @throws IOException if the text cannot be parsed.
+     */
+    public static ConfigurationManager load(byte[] xml, String name) throws IOException {
+        if (xml.length > MAX_BYTES) {
+            throw new ConfigLoaderException(name + " has " + xml.length + " bytes, more than the " + MAX_BYTES
+                    + " accepted for a configuration");
+        }
+        check(xml, name);
+        ConfigurationManager cm = new ConfigurationManager();
+        cm.addProperties(inMemory(xml, "config"));
+        return cm;
+    }
+
+    /**
      * Reads a configuration file, refusing one larger than {@value #MAX_BYTES} bytes before reading it.
      * @param file the file.
      * @return its bytes.

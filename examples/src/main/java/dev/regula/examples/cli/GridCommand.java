@@ -2,26 +2,27 @@ package dev.regula.examples.cli;
 
 import dev.regula.data.AtomicFiles;
 import dev.regula.experiment.Intervals;
+import dev.regula.experiment.LocalTrialRunner;
+import dev.regula.experiment.Trial;
+import dev.regula.experiment.TrialResult;
+import dev.regula.experiment.TrialRunner;
+import dev.regula.experiment.TrialRunnerFactory;
+import dev.regula.experiment.TrialSplit;
+import dev.regula.experiment.TrialStore;
+import dev.regula.experiment.TrialSweep;
 import dev.regula.experiment.StudySettings;
-import dev.regula.mlp.EpochRecord;
-import dev.regula.mlp.MLPModel;
 import dev.regula.mlp.MLPTrainer;
 import org.jspecify.annotations.Nullable;
-import org.tribuo.Dataset;
-import org.tribuo.Model;
-import org.tribuo.MutableDataset;
-import org.tribuo.classification.Label;
-import org.tribuo.classification.evaluation.LabelEvaluation;
-import org.tribuo.classification.evaluation.LabelEvaluator;
-import org.tribuo.evaluation.CrossValidation;
-import com.oracle.labs.mlrg.olcut.util.Pair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,6 +76,25 @@ final class GridCommand extends BaseCommand {
             description = "Fraction held out (and not used) when the data has no test set (default: ${DEFAULT-VALUE}).")
     double testFraction = 0.2;
 
+    @Option(names = "--parallel-trials", paramLabel = "K",
+            description = "Run K trials (configuration x seed x fold) at once on this machine, each with its share of "
+                    + "the BLAS threads (--threads, or every processor, divided by K; default: ${DEFAULT-VALUE}). "
+                    + "Same per-trial threads give the same grid.csv.")
+    int parallelTrials = 1;
+
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Run the trials as Spark tasks on MASTER (local[2], spark://host:7077, yarn, k8s://...; "
+                    + "needs the regula-spark module on the class path, see docs/spark.md).")
+    @Nullable String spark;
+
+    @Option(names = "--attempts", paramLabel = "N",
+            description = "Attempts a failing trial gets before it is reported as failed (default: ${DEFAULT-VALUE}).")
+    int attempts = 2;
+
+    @Option(names = "--resume", description = "Take the trials an earlier, interrupted run with the same --out finished "
+            + "(--out/trials/, checked against each trial's configuration and provenance) instead of running them again.")
+    boolean resume;
+
     @Option(names = "--overwrite", description = "Write into an existing, non-empty --out folder that 'regula grid' did "
             + "not create (without it, such a folder is refused).")
     boolean overwrite;
@@ -84,6 +104,14 @@ final class GridCommand extends BaseCommand {
 
     /** Name of the marker file identifying a folder written by grid. */
     static final String MARKER = ".regula-grid";
+    /** The folder of --out holding the finished trials ({@link TrialStore}). */
+    static final String TRIALS = "trials";
+    /** The file of --out listing the failed trials, their errors and configurations. */
+    static final String FAILURES = "failed-trials.txt";
+    /** Largest --parallel-trials. */
+    static final int MAX_PARALLEL_TRIALS = 256;
+    /** Largest --attempts. */
+    static final int MAX_ATTEMPTS = 10;
 
     /** One point of the grid. */
     private record Point(double l2, double l1, double dropout, Map<String, String> params) {
@@ -109,6 +137,21 @@ final class GridCommand extends BaseCommand {
         }
         if (seeds < 1 || seeds > StudyCommand.MAX_SEEDS) {
             throw new UserException("--seeds must be in [1, " + StudyCommand.MAX_SEEDS + "], found " + seeds);
+        }
+        if (parallelTrials < 1 || parallelTrials > MAX_PARALLEL_TRIALS) {
+            throw new UserException("--parallel-trials must be in [1, " + MAX_PARALLEL_TRIALS + "], found " + parallelTrials);
+        }
+        if (attempts < 1 || attempts > MAX_ATTEMPTS) {
+            throw new UserException("--attempts must be in [1, " + MAX_ATTEMPTS + "], found " + attempts);
+        }
+        if (spark != null && parallelTrials != 1) {
+            throw new UserException("--parallel-trials is for local runs; with --spark the master's cores set how many "
+                    + "trials run at once (e.g. local[2])");
+        }
+        TrialRunnerFactory sparkFactory = null;
+        if (spark != null) {
+            sparkFactory = TrialRunnerFactory.find("spark").orElseThrow(() -> new UserException("--spark needs the "
+                    + "regula-spark module on the class path (examples/spark; see docs/spark.md); this is the plain CLI"));
         }
         MLPTrainer configured = config != null ? TrainerConfig.load(config) : null; // checked before any data is read
         Outputs.checkFolder(out, "--out", MARKER, "grid", overwrite);
@@ -142,36 +185,98 @@ final class GridCommand extends BaseCommand {
         }
         try (Outputs.OutputLock lock = Outputs.lock(out, "grid")) {
             Outputs.prepareFolder(out, "--out", MARKER, "grid", overwrite);
-            return search(dataSet, settings, builder, base, axes, points);
+            try (TrialRunner runner = sparkFactory != null ? create(sparkFactory)
+                    : LocalTrialRunner.builder().parallelTrials(parallelTrials).maxAttempts(attempts).build()) {
+                return search(dataSet, settings, builder, base, axes, points, runner);
+            }
+        }
+    }
+
+    private TrialRunner create(TrialRunnerFactory factory) {
+        try {
+            return factory.create(java.util.Objects.requireNonNull(spark), attempts);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--spark " + spark + ": " + e.getMessage());
         }
     }
 
     private int search(DataSet dataSet, StudySettings settings, TrainOptions builder, MLPTrainer base,
-                       Map<String, List<String>> axes, List<Point> points) throws Exception {
-        Dataset<Label> train = new MutableDataset<>(dataSet.train);
+                       Map<String, List<String>> axes, List<Point> points, TrialRunner runner) throws Exception {
         out().println("Data: " + dataSet.description);
         out().printf(Locale.ROOT, "%d configuration(s), scored by %s%n", points.size(),
                 folds > 0 ? folds + "-fold cross-validation (mean accuracy)" : "validation accuracy");
-        out().flush();
-        List<Scored> scored = new ArrayList<>();
+        // One trial per configuration, seed and fold, described by configuration text only.
+        List<MLPTrainer> trainers = new ArrayList<>();
+        List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
             MLPTrainer t = config != null ? base : builder.builder(settings, p.l2(), p.l1(), p.dropout(), dataSet.geometry).build();
             if (!p.params().isEmpty()) {
                 t = TrainerConfig.override(t, p.params());
             }
-            long start = System.nanoTime();
-            double[] scores = new double[seeds];
+            trainers.add(t);
             for (int k = 0; k < seeds; k++) {
-                MLPTrainer seeded = seeds == 1 ? t : TrainerConfig.override(t, Map.of("seed", Long.toString(t.getSeed() + k)));
-                scores[k] = folds > 0 ? crossValidate(seeded, train) : validationScore(seeded.train(train));
+                for (int f = 0; f < Math.max(folds, 1); f++) {
+                    trials.add(Trial.builder(trialId(i, k, f)).trainer(t).seed(t.getSeed() + k).threads(t.getNumThreads())
+                            .split(folds > 0 ? TrialSplit.fold(f, folds, network.seed) : TrialSplit.validation())
+                            .data(dataSet.train).build());
+                }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double score = Intervals.mean(scores);
-            scored.add(new Scored(p, t, scores, score, seconds));
-            out().printf(Locale.ROOT, "[%d/%d] %s: %.4f%s (%.1f s)%n", i + 1, points.size(), p.describe(), score,
-                    seeds == 1 ? "" : " (mean of " + seeds + " seeds)", seconds);
-            out().flush();
+        }
+        int perPoint = seeds * Math.max(folds, 1);
+        out().printf(Locale.ROOT, "%d trial(s): %s%n", trials.size(), runner.describe());
+        out().flush();
+        Map<String, Integer> pointOf = new HashMap<>();
+        for (int n = 0; n < trials.size(); n++) {
+            pointOf.put(trials.get(n).id(), n / perPoint);
+        }
+        Map<Integer, Map<String, TrialResult>> arrived = new HashMap<>();
+        int[] reported = {0};
+        TrialSweep.Outcome outcome;
+        try {
+            outcome = TrialSweep.run(trials, runner, new TrialStore(out.resolve(TRIALS)), resume, r -> {
+                int i = pointOf.get(r.id());
+                if (!r.succeeded()) {
+                    out().printf(Locale.ROOT, "trial %s failed after %d attempt(s): %s%n", r.id(), r.attempts(), r.error());
+                }
+                Map<String, TrialResult> mine = arrived.computeIfAbsent(i, k -> new HashMap<>());
+                mine.put(r.id(), r);
+                if (mine.size() == perPoint) {
+                    reported[0]++;
+                    List<TrialResult> ordered = trials.subList(i * perPoint, (i + 1) * perPoint).stream()
+                            .map(t -> mine.get(t.id())).toList();
+                    Scored s = scored(points.get(i), trainers.get(i), ordered);
+                    out().printf(Locale.ROOT, "[%d/%d] %s: %s%s (%.1f s)%n", reported[0], points.size(), points.get(i).describe(),
+                            s == null ? "failed" : String.format(Locale.ROOT, "%.4f", s.score()),
+                            seeds == 1 || s == null ? "" : " (mean of " + seeds + " seeds)", s == null ? 0 : s.seconds());
+                }
+                out().flush();
+            });
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        if (outcome.resumed() > 0) {
+            out().printf(Locale.ROOT, "%d trial(s) taken from %s (finished by an earlier run)%n", outcome.resumed(),
+                    out.resolve(TRIALS));
+        }
+        List<Scored> scored = new ArrayList<>();
+        List<TrialResult> failed = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            List<TrialResult> mine = outcome.results().subList(i * perPoint, (i + 1) * perPoint);
+            Scored s = scored(points.get(i), trainers.get(i), mine);
+            if (s == null) {
+                mine.stream().filter(r -> !r.succeeded()).forEach(failed::add);
+            } else {
+                scored.add(s);
+            }
+        }
+        if (failed.isEmpty()) {
+            Files.deleteIfExists(out.resolve(FAILURES)); // from an earlier run
+        } else {
+            writeFailures(failed);
+        }
+        if (scored.isEmpty()) {
+            throw new UserException("every configuration has a failed trial; see " + out.resolve(FAILURES));
         }
         scored.sort(Comparator.comparingDouble(Scored::score).reversed());
         StringBuilder csv = new StringBuilder("rank,l2,l1,dropout");
@@ -214,7 +319,54 @@ final class GridCommand extends BaseCommand {
         TrainerConfig.save(scored.get(0).trainer(), best);
         out().println("Best: " + scored.get(0).point().describe());
         out().println("Wrote " + out.resolve("grid.csv").toAbsolutePath() + " and " + best.toAbsolutePath());
+        if (!failed.isEmpty()) {
+            out().printf(Locale.ROOT, "%d trial(s) failed (%s): their configurations are left out of grid.csv; "
+                    + "rerun with --resume to run only the unfinished trials%n", failed.size(), out.resolve(FAILURES));
+            return RegulaCli.EXIT_ERROR;
+        }
         return 0;
+    }
+
+    /**
+     * A configuration's score from its trials (seed by seed, fold by fold): per seed the validation accuracy, or the
+     * fold accuracies summed in fold order and divided by the folds, which is Tribuo's CrossValidation mean.
+     * @return the scored configuration, or null if one of its trials failed.
+     */
+    private @Nullable Scored scored(Point point, MLPTrainer trainer, List<TrialResult> results) {
+        if (results.stream().anyMatch(r -> !r.succeeded())) {
+            return null;
+        }
+        int perSeed = Math.max(folds, 1);
+        double seconds = 0;
+        double[] scores = new double[seeds];
+        for (int k = 0; k < seeds; k++) {
+            double sum = 0;
+            for (int f = 0; f < perSeed; f++) {
+                TrialResult r = results.get(k * perSeed + f);
+                sum += r.score();
+                seconds += r.seconds();
+            }
+            scores[k] = folds > 0 ? sum / folds : sum;
+        }
+        return new Scored(point, trainer, scores, Intervals.mean(scores), seconds);
+    }
+
+    /** The id of a trial: configuration (1-based), seed offset and fold. */
+    private String trialId(int point, int seed, int fold) {
+        return String.format(Locale.ROOT, "p%03d-s%d", point + 1, seed) + (folds > 0 ? "-f" + fold : "");
+    }
+
+    /** Writes the failed trials with their errors and configurations. */
+    private void writeFailures(List<TrialResult> failed) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (TrialResult r : failed) {
+            sb.append("== ").append(r.trial().describe()).append(", ").append(r.attempts()).append(" attempt(s), on ")
+                    .append(r.worker()).append('\n').append("error: ").append(r.error()).append('\n')
+                    .append("trainer configuration:\n").append(r.trial().trainerConfig()).append('\n')
+                    .append("data source ").append(r.trial().dataSource()).append(":\n").append(r.trial().dataConfig())
+                    .append("\n\n");
+        }
+        AtomicFiles.writeString(out.resolve(FAILURES), sb);
     }
 
     private List<Point> points(Map<String, List<String>> axes) {
@@ -238,21 +390,6 @@ final class GridCommand extends BaseCommand {
             points = next;
         }
         return points;
-    }
-
-    private static double validationScore(MLPModel model) {
-        EpochRecord r = model.getHistory().getFinalEpoch();
-        return r == null ? Double.NaN : r.valAccuracy();
-    }
-
-    private double crossValidate(MLPTrainer t, Dataset<Label> train) {
-        CrossValidation<Label, LabelEvaluation> cv = new CrossValidation<>(t, train, new LabelEvaluator(), folds, network.seed);
-        double sum = 0;
-        List<Pair<LabelEvaluation, Model<Label>>> results = cv.evaluate();
-        for (Pair<LabelEvaluation, Model<Label>> p : results) {
-            sum += p.getA().accuracy();
-        }
-        return sum / results.size();
     }
 
 }

@@ -118,6 +118,59 @@ class GridCommandTest {
         assertEquals(8, TrainerConfig.load(out.resolve("best-config.xml")).getEpochs());
     }
 
+    /** grid.csv without its seconds column, which is wall time. */
+    private static List<String> withoutSeconds(Path csv) throws IOException {
+        return Files.readAllLines(csv).stream().map(line -> {
+            List<String> cells = new java.util.ArrayList<>(List.of(line.split(",", -1)));
+            cells.remove(cells.size() - 6); // seconds: the sixth column from the end
+            return String.join(",", cells);
+        }).toList();
+    }
+
+    @Test
+    void parallelTrialsWriteTheSameGridAndAResumedRunSkipsFinishedTrials() throws IOException {
+        List<String> common = List.of("grid", "--data", data.toString(), "--hidden", "16", "--epochs", "2", "--threads", "1",
+                "--folds", "2", "--seeds", "2", "--param", "optimiser.learningRate=0.001,0.003");
+        Path one = tmp.resolve("sequential");
+        Path two = tmp.resolve("parallel");
+        CliTestSupport.Run r1 = run(concat(common, "--out", one.toString()));
+        assertEquals(0, r1.exitCode(), r1.toString());
+        assertTrue(r1.out().contains("8 trial(s): local, 1 trial(s) in parallel"), r1.out());
+        CliTestSupport.Run r2 = run(concat(common, "--out", two.toString(), "--parallel-trials", "2"));
+        assertEquals(0, r2.exitCode(), r2.toString());
+        assertTrue(r2.out().contains("8 trial(s): local, 2 trial(s) in parallel"), r2.out());
+        List<String> grid = withoutSeconds(one.resolve("grid.csv"));
+        assertEquals(3, grid.size(), grid.toString());
+        assertEquals(grid, withoutSeconds(two.resolve("grid.csv")));
+        assertEquals(Files.readString(one.resolve("best-config.xml")), Files.readString(two.resolve("best-config.xml")));
+        try (var files = Files.list(two.resolve(GridCommand.TRIALS))) {
+            assertEquals(16, files.count(), "a result and a provenance file per trial");
+        }
+
+        // resumed: nothing runs again, the same grid comes out
+        CliTestSupport.Run again = run(concat(common, "--out", two.toString(), "--resume"));
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.out().contains("8 trial(s) taken from"), again.out());
+        assertEquals(grid, withoutSeconds(two.resolve("grid.csv")));
+        // a trial whose stored provenance is not its model's runs again
+        Path stored = two.resolve(GridCommand.TRIALS).resolve("p001-s0-f1.provenance.json");
+        Files.writeString(stored, Files.readString(two.resolve(GridCommand.TRIALS).resolve("p001-s1-f1.provenance.json")));
+        CliTestSupport.Run partly = run(concat(common, "--out", two.toString(), "--resume"));
+        assertTrue(partly.out().contains("7 trial(s) taken from"), partly.out());
+        assertEquals(grid, withoutSeconds(two.resolve("grid.csv")));
+
+        assertTrue(run("grid", "--out", tmp.resolve("bad").toString(), "--parallel-trials", "0").err()
+                .contains("--parallel-trials must be in [1, 256], found 0"));
+        assertTrue(run("grid", "--out", tmp.resolve("bad").toString(), "--spark", "local[2]").err()
+                .contains("--spark needs the regula-spark module on the class path"));
+    }
+
+    private static String[] concat(List<String> head, String... tail) {
+        List<String> all = new java.util.ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all.toArray(new String[0]);
+    }
+
     @Test
     void overridesAnyConfigFieldAndListsValidNames() {
         MLPTrainer base = MLPTrainer.builder().build();
