@@ -1,6 +1,7 @@
 package dev.regula.mlp;
 
 import dev.regula.augment.InputTransform;
+import dev.regula.config.Checks;
 import dev.regula.nn.Backends;
 import dev.regula.nn.Network;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +35,11 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
             + "weighted by label.")
     private Map<String, Float> labelWeights = new HashMap<>();
 
+    @Config(description = "Label smoothing ε (Keras CategoricalCrossentropy label_smoothing) in [0, 1): the training "
+            + "target of an example of class y becomes (1 - ε)·onehot(y) + ε/K over the K labels. The training and "
+            + "validation losses are the smoothed cross-entropy, as Keras reports them; 0 (default) is none.")
+    private double labelSmoothing = 0.0;
+
     /** For OLCUT. */
     private MLPTrainer() {}
 
@@ -43,6 +49,7 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
         if (labelWeights == null) {
             labelWeights = new HashMap<>();
         }
+        Checks.rate("labelSmoothing", labelSmoothing);
         for (Map.Entry<String, Float> e : labelWeights.entrySet()) {
             Float w = e.getValue();
             if (w == null || !(w >= 0) || w.isInfinite()) {
@@ -76,6 +83,11 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
         return copy;
     }
 
+    /** @return the label smoothing ε, 0 for none. */
+    public double getLabelSmoothing() {
+        return labelSmoothing;
+    }
+
     /** @return the label weights by label name (unmodifiable; labels not listed weigh 1). */
     public Map<String, Float> getLabelWeights() {
         return Collections.unmodifiableMap(labelWeights);
@@ -91,7 +103,7 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
 
     @Override
     OutputHead<Label> head(ImmutableOutputInfo<Label> outputs) {
-        return new LabelHead(outputs, labelWeights);
+        return new LabelHead(outputs, labelWeights, labelSmoothing);
     }
 
     @Override
@@ -132,6 +144,19 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
          */
         public Builder labelWeight(String label, double weight) {
             t().labelWeights.put(label, (float) weight);
+            return this;
+        }
+
+        /**
+         * Sets label smoothing (Keras {@code CategoricalCrossentropy(label_smoothing=ε)}, PyTorch
+         * {@code CrossEntropyLoss(label_smoothing=ε)}): each training target becomes
+         * {@code (1 − ε)·onehot(y) + ε/K} over the K labels, and the reported training and validation losses are
+         * the smoothed cross-entropy ({@link dev.regula.nn.SmoothedSoftmaxCrossEntropy}).
+         * @param epsilon ε in [0, 1), 0 for none (the default); checked by {@link #build()}.
+         * @return this builder.
+         */
+        public Builder labelSmoothing(double epsilon) {
+            t().labelSmoothing = epsilon;
             return this;
         }
     }
