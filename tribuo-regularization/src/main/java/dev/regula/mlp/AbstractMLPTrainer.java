@@ -19,6 +19,7 @@ import dev.regula.nn.Blas;
 import dev.regula.nn.LayerSpec;
 import dev.regula.nn.Network;
 import dev.regula.nn.NetworkTrainer;
+import dev.regula.nn.Noise;
 import dev.regula.nn.WeightInit;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Dataset;
@@ -80,6 +81,14 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
 
     @Config(description = "Rate of inverted dropout applied to the inputs in training, in [0, 1).")
     double inputDropout = 0.0;
+
+    @Config(description = "Standard deviation of zero-mean Gaussian noise added to the inputs in training (Keras "
+            + "GaussianNoise(stddev) as the first layer), finite and >= 0; 0 = none. Applied before input dropout.")
+    double inputGaussianNoise = 0.0;
+
+    @Config(description = "Rate of multiplicative Gaussian noise N(1, rate/(1-rate)) on the inputs in training (Keras "
+            + "GaussianDropout(rate) as the first layer), in [0, 1); 0 = none.")
+    double inputGaussianDropout = 0.0;
 
     @Config(description = "Penalty on the output layer's kernel; none if unset.")
     @Nullable Regularizer outputRegularizer;
@@ -144,6 +153,8 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             }
         }
         Checks.rate("inputDropout", inputDropout);
+        Checks.nonNegativeFinite("inputGaussianNoise", inputGaussianNoise);
+        Checks.rate("inputGaussianDropout", inputGaussianDropout);
         if (optimiser == null) {
             throw new PropertyException("", "optimiser", "optimiser must be set");
         }
@@ -312,6 +323,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         SplittableRandom shuffleRng = localRNG.split();
         SplittableRandom dropoutRng = localRNG.split();
         SplittableRandom augmentRng = localRNG.split();
+        SplittableRandom noiseRng = localRNG.split(); // after the five above, so that existing models keep their draws
 
         ImmutableFeatureMap fmap = examples.getFeatureIDMap();
         OutputHead<T> head = head(examples.getOutputIDInfo());
@@ -352,7 +364,8 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         RunChecks.checkMemory(specs, batchSize);
         Network net = Network.initialise(inputDropout, specs, weightInit, initRng);
         NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas,
-                optimiser.createUpdater(NetworkTrainer.parameterSizes(net)), head.loss(), dropoutRng);
+                optimiser.createUpdater(NetworkTrainer.parameterSizes(net)), head.loss(), dropoutRng,
+                new Noise(inputGaussianNoise, inputGaussianDropout), noiseRng);
         EpochEvaluator<T> evaluator = new EpochEvaluator<>(head, net, steps, data.validation, monitor, blas);
         TrainingHistory history = new TrainingLoop(net, steps, inputs, data.trainTargets, evaluator, earlyStopping,
                 listeners, epochs, batchSize, shuffle, shuffleRng, data.train.maxAbs(), Logger.getLogger(getClass().getName()))
@@ -410,6 +423,16 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     /** @return the input dropout rate. */
     public double getInputDropout() {
         return inputDropout;
+    }
+
+    /** @return the standard deviation of the Gaussian noise added to the inputs in training, 0 for none. */
+    public double getInputGaussianNoise() {
+        return inputGaussianNoise;
+    }
+
+    /** @return the rate of multiplicative Gaussian noise on the inputs in training, 0 for none. */
+    public double getInputGaussianDropout() {
+        return inputGaussianDropout;
     }
 
     /** @return the output layer's kernel penalty, or null. */
@@ -485,6 +508,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     @Override
     public String toString() {
         return getClass().getSimpleName() + "(hiddenLayers=" + hiddenLayers + ",inputDropout=" + inputDropout
+                + ",inputGaussianNoise=" + inputGaussianNoise + ",inputGaussianDropout=" + inputGaussianDropout
                 + ",outputRegularizer=" + outputRegularizer + ",optimiser=" + optimiser + ",weightInit=" + weightInit
                 + ",epochs=" + epochs + ",minibatchSize=" + minibatchSize + ",shuffle=" + shuffle + ",seed=" + seed
                 + ",validationFraction=" + validationFraction + ",earlyStopping=" + earlyStopping + ",augmentation="

@@ -148,6 +148,28 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
     }
 
     /**
+     * Adds zero-mean Gaussian noise to the inputs in training (Keras {@code GaussianNoise(stddev)} as the first
+     * layer): {@code x ← x + stddev·n}, n ~ N(0, 1), before input dropout; nothing at inference.
+     * @param stddev the standard deviation, finite and &gt;= 0 (0 = none).
+     * @return this builder.
+     */
+    public B inputGaussianNoise(double stddev) {
+        t().inputGaussianNoise = stddev;
+        return self();
+    }
+
+    /**
+     * Multiplies the inputs in training by Gaussian noise of mean 1 (Keras {@code GaussianDropout(rate)} as the
+     * first layer): {@code x ← x·(1 + s·n)}, s = √(rate / (1 − rate)); nothing at inference.
+     * @param rate the rate in [0, 1) (0 = none).
+     * @return this builder.
+     */
+    public B inputGaussianDropout(double rate) {
+        t().inputGaussianDropout = rate;
+        return self();
+    }
+
+    /**
      * Sets the output layer's kernel penalty.
      * @param regularizer the penalty, or null for none.
      * @return this builder.

@@ -20,9 +20,11 @@ import java.io.Serializable;
  * @param kernelPenalty penalty on the kernel, or null for none.
  * @param biasPenalty penalty on the bias, or null for none.
  * @param maxNorm maximum L2 norm of each unit's incoming weight vector, 0 for none.
+ * @param noise Gaussian noise applied to this layer's outputs in training (before dropout), {@link Noise#NONE}
+ *              for none.
  */
 public record LayerSpec(int inputs, int units, Activation activation, double dropout,
-                        @Nullable Penalty kernelPenalty, @Nullable Penalty biasPenalty, double maxNorm)
+                        @Nullable Penalty kernelPenalty, @Nullable Penalty biasPenalty, double maxNorm, Noise noise)
         implements Serializable {
 
     /**
@@ -38,6 +40,9 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
         }
         Ranges.require(Ranges.rate("dropout", dropout));
         Ranges.require(Ranges.nonNegativeFinite("maxNorm", maxNorm));
+        if (noise == null) {
+            throw new IllegalArgumentException("noise must not be null; use Noise.NONE");
+        }
     }
 
     /**
@@ -48,7 +53,7 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @return the spec.
      */
     public static LayerSpec dense(int inputs, int units, Activation activation) {
-        return new LayerSpec(inputs, units, activation, 0, null, null, 0);
+        return new LayerSpec(inputs, units, activation, 0, null, null, 0, Noise.NONE);
     }
 
     /**
@@ -57,7 +62,7 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @return the new spec.
      */
     public LayerSpec withDropout(double rate) {
-        return new LayerSpec(inputs, units, activation, rate, kernelPenalty, biasPenalty, maxNorm);
+        return new LayerSpec(inputs, units, activation, rate, kernelPenalty, biasPenalty, maxNorm, noise);
     }
 
     /**
@@ -66,7 +71,7 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @return the new spec.
      */
     public LayerSpec withKernelPenalty(@Nullable Penalty penalty) {
-        return new LayerSpec(inputs, units, activation, dropout, penalty, biasPenalty, maxNorm);
+        return new LayerSpec(inputs, units, activation, dropout, penalty, biasPenalty, maxNorm, noise);
     }
 
     /**
@@ -75,7 +80,7 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @return the new spec.
      */
     public LayerSpec withBiasPenalty(@Nullable Penalty penalty) {
-        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, penalty, maxNorm);
+        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, penalty, maxNorm, noise);
     }
 
     /**
@@ -84,6 +89,25 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @return the new spec.
      */
     public LayerSpec withMaxNorm(double c) {
-        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, biasPenalty, c);
+        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, biasPenalty, c, noise);
+    }
+
+    /**
+     * This layer with Gaussian noise on its outputs in training.
+     * @param n the noise, {@link Noise#NONE} for none.
+     * @return the new spec.
+     */
+    public LayerSpec withNoise(Noise n) {
+        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, biasPenalty, maxNorm, n);
+    }
+
+    /** @return whether training perturbs this layer's outputs (dropout or noise), so they need a copy of their own. */
+    boolean perturbed() {
+        return dropout > 0 || noise.isActive();
+    }
+
+    /** @return whether the backward pass needs a mask of this layer's multiplicative factors. */
+    boolean masked() {
+        return dropout > 0 || noise.isMultiplicative();
     }
 }

@@ -94,6 +94,9 @@ public final class Network implements Serializable {
         if (specs[specs.length - 1].dropout() != 0) {
             throw new IllegalArgumentException("The output layer cannot have dropout");
         }
+        if (specs[specs.length - 1].noise().isActive()) {
+            throw new IllegalArgumentException("The output layer cannot have Gaussian noise");
+        }
     }
 
     /**

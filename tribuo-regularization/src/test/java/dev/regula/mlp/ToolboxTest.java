@@ -96,4 +96,30 @@ class ToolboxTest {
         Dataset<Label> data = new MutableDataset<>(SOURCE);
         assertTrue(new LabelEvaluator().evaluate(model, data).accuracy() > 0.8, "still learns");
     }
+
+    @Test
+    void gaussianNoiseAndGaussianDropout() {
+        rejects("gaussianNoise", () -> Layer.dense(4).gaussianNoise(-1).build(), "-1");
+        rejects("gaussianDropout", () -> Layer.dense(4).gaussianDropout(1).build(), "[0, 1)");
+        rejects("inputGaussianNoise", () -> small().inputGaussianNoise(Double.NaN).build(), "NaN");
+        rejects("inputGaussianDropout", () -> small().inputGaussianDropout(-0.5).build(), "-0.5");
+
+        MLPTrainer.Builder noisy = small().withoutHiddenLayers()
+                .addLayers(2, Layer.dense(16).gaussianNoise(0.1).gaussianDropout(0.2).dropout(0.1).build())
+                .inputGaussianNoise(0.05).inputGaussianDropout(0.1);
+        MLPModel model = train(noisy.build());
+        retrainsBitForBit(model);
+        assertTrue(train(noisy.build()).getNetwork().sameParameters(model.getNetwork()), "same seed, same weights");
+        MLPModel quiet = train(small().withoutHiddenLayers().addLayers(2, Layer.dense(16).dropout(0.1).build()).build());
+        assertFalse(quiet.getNetwork().sameParameters(model.getNetwork()), "the noise changes training");
+        for (String field : new String[]{"inputGaussianNoise", "inputGaussianDropout"}) {
+            assertTrue(model.getProvenance().getTrainerProvenance().getConfiguredParameters().containsKey(field), field);
+        }
+        assertTrue(model.getProvenance().toString().contains("gaussianDropout"), "the layers' noise is in provenance");
+        Dataset<Label> data = new MutableDataset<>(SOURCE);
+        assertTrue(new LabelEvaluator().evaluate(model, data).accuracy() > 0.8, "still learns");
+        // at inference the noise is off: predictions are a deterministic function of the example
+        assertEquals(model.predict(data.getExample(0)).getOutputScores().toString(),
+                model.predict(data.getExample(0)).getOutputScores().toString());
+    }
 }
