@@ -118,6 +118,8 @@ class ToolboxTest {
         assertTrue(model.getProvenance().toString().contains("gaussianDropout"), "the layers' noise is in provenance");
         Dataset<Label> data = new MutableDataset<>(SOURCE);
         assertTrue(new LabelEvaluator().evaluate(model, data).accuracy() > 0.8, "still learns");
+        MLPModel read = (MLPModel) org.tribuo.Model.deserialize(model.serialize());
+        assertTrue(read.getNetwork().sameParameters(model.getNetwork()), "protobuf round trip (noise is training-only)");
         // at inference the noise is off: predictions are a deterministic function of the example
         assertEquals(model.predict(data.getExample(0)).getOutputScores().toString(),
                 model.predict(data.getExample(0)).getOutputScores().toString());
