@@ -20,6 +20,9 @@ import dev.regula.nn.LayerSpec;
 import dev.regula.nn.Network;
 import dev.regula.nn.NetworkTrainer;
 import dev.regula.nn.Noise;
+import dev.regula.nn.Updater;
+import dev.regula.nn.Updaters;
+import dev.regula.mlp.schedules.LearningRateSchedule;
 import dev.regula.nn.WeightInit;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Dataset;
@@ -96,6 +99,14 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     @Config(description = "Optimiser (default Adam with Keras defaults).")
     Optimiser optimiser = new Adam();
 
+    @Config(description = "Learning-rate schedule over the optimiser steps, starting from the optimiser's learning "
+            + "rate (Keras LearningRateSchedule); none if unset. Cannot be combined with reduceLROnPlateau.")
+    @Nullable LearningRateSchedule learningRateSchedule;
+
+    @Config(description = "Reduce the learning rate when a monitored value stops improving (Keras ReduceLROnPlateau); "
+            + "none if unset. Cannot be combined with learningRateSchedule.")
+    @Nullable ReduceLROnPlateau reduceLROnPlateau;
+
     @Config(description = "Kernel initialisation: GLOROT_UNIFORM (Keras default) or HE_UNIFORM. Biases start at 0.")
     WeightInit weightInit = WeightInit.GLOROT_UNIFORM;
 
@@ -169,6 +180,15 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         }
         Checks.rate("validationFraction", validationFraction);
         requireGeometry(augmentation, imageGeometry);
+        if (learningRateSchedule != null && reduceLROnPlateau != null) {
+            throw new PropertyException("", "reduceLROnPlateau", "reduceLROnPlateau cannot change the rate of a "
+                    + "learning-rate schedule (" + learningRateSchedule + "); use one or the other");
+        }
+        if (reduceLROnPlateau != null && !monitors().contains(reduceLROnPlateau.getMonitor())) {
+            throw new PropertyException("", "reduceLROnPlateau", "ReduceLROnPlateau monitors '"
+                    + reduceLROnPlateau.getMonitor().getKey() + "', which " + getClass().getSimpleName()
+                    + " does not compute; valid monitors: " + String.join(", ", monitorKeys()));
+        }
         if (earlyStopping != null && !monitors().contains(earlyStopping.getMonitor())) {
             List<String> valid = new ArrayList<>();
             for (Monitor m : monitors()) {
@@ -188,6 +208,14 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
                     + "] (0 = all processors), found " + numThreads);
         }
         rng = new SplittableRandom(seed);
+    }
+
+    private List<String> monitorKeys() {
+        List<String> valid = new ArrayList<>();
+        for (Monitor m : monitors()) {
+            valid.add(m.getKey());
+        }
+        return valid;
     }
 
     /** Augmentation needs the images' geometry (checked here for postConfig and for the builder's setters). */
@@ -337,6 +365,11 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             throw new IllegalArgumentException("Early stopping monitors '" + monitor.getKey() + "' but there is no "
                     + "validation data: set validationFraction > 0 or call train(train, validation)");
         }
+        Monitor plateauMonitor = reduceLROnPlateau == null ? null : reduceLROnPlateau.getMonitor();
+        if (plateauMonitor != null && plateauMonitor.needsValidation() && data.validation == null) {
+            throw new IllegalArgumentException("ReduceLROnPlateau monitors '" + plateauMonitor.getKey() + "' but there "
+                    + "is no validation data: set validationFraction > 0 or call train(train, validation)");
+        }
         boolean augmented = augmentation != null && !augmentation.isIdentity();
         InputTransform inputTransform = data.standardize(standardization, augmented, blas);
         if (inputTransform != null) {
@@ -363,14 +396,24 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         List<LayerSpec> specs = layerSpecs(fmap.size(), head.units());
         RunChecks.checkMemory(specs, batchSize);
         Network net = Network.initialise(inputDropout, specs, weightInit, initRng);
-        NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas,
-                optimiser.createUpdater(NetworkTrainer.parameterSizes(net)), head.loss(), dropoutRng,
+        NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas, updater(net), head.loss(), dropoutRng,
                 new Noise(inputGaussianNoise, inputGaussianDropout), noiseRng);
-        EpochEvaluator<T> evaluator = new EpochEvaluator<>(head, net, steps, data.validation, monitor, blas);
+        EpochEvaluator<T> evaluator = new EpochEvaluator<>(head, net, steps, data.validation, monitor, plateauMonitor, blas);
         TrainingHistory history = new TrainingLoop(net, steps, inputs, data.trainTargets, evaluator, earlyStopping,
-                listeners, epochs, batchSize, shuffle, shuffleRng, data.train.maxAbs(), Logger.getLogger(getClass().getName()))
-                .run();
+                reduceLROnPlateau, listeners, epochs, batchSize, shuffle, shuffleRng, data.train.maxAbs(),
+                Logger.getLogger(getClass().getName())).run();
         return model(provenance, fmap, head, inputTransform, net, history);
+    }
+
+    /** The optimiser's fresh state for the network, following the learning-rate schedule if there is one. */
+    private Updater updater(Network net) {
+        Updater plain = optimiser.createUpdater(NetworkTrainer.parameterSizes(net));
+        if (learningRateSchedule == null) {
+            return plain;
+        }
+        LearningRateSchedule schedule = learningRateSchedule;
+        double initial = plain.learningRate();
+        return Updaters.scheduled(plain, step -> schedule.learningRate(step, initial));
     }
 
     /** @return the class name recorded as the model's in its provenance. */
@@ -445,6 +488,16 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         return optimiser;
     }
 
+    /** @return the learning-rate schedule, or null. */
+    public @Nullable LearningRateSchedule getLearningRateSchedule() {
+        return learningRateSchedule;
+    }
+
+    /** @return the ReduceLROnPlateau configuration, or null. */
+    public @Nullable ReduceLROnPlateau getReduceLROnPlateau() {
+        return reduceLROnPlateau;
+    }
+
     /** @return the kernel initialisation scheme. */
     public WeightInit getWeightInit() {
         return weightInit;
@@ -509,7 +562,8 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     public String toString() {
         return getClass().getSimpleName() + "(hiddenLayers=" + hiddenLayers + ",inputDropout=" + inputDropout
                 + ",inputGaussianNoise=" + inputGaussianNoise + ",inputGaussianDropout=" + inputGaussianDropout
-                + ",outputRegularizer=" + outputRegularizer + ",optimiser=" + optimiser + ",weightInit=" + weightInit
+                + ",outputRegularizer=" + outputRegularizer + ",optimiser=" + optimiser + ",learningRateSchedule="
+                + learningRateSchedule + ",reduceLROnPlateau=" + reduceLROnPlateau + ",weightInit=" + weightInit
                 + ",epochs=" + epochs + ",minibatchSize=" + minibatchSize + ",shuffle=" + shuffle + ",seed=" + seed
                 + ",validationFraction=" + validationFraction + ",earlyStopping=" + earlyStopping + ",augmentation="
                 + augmentation + ",imageGeometry=" + imageGeometry + ",standardization=" + standardization

@@ -5,6 +5,7 @@ import dev.regula.augment.Augmentation;
 import dev.regula.augment.Standardization;
 import dev.regula.data.ImageGeometry;
 import dev.regula.mlp.optimisers.Optimiser;
+import dev.regula.mlp.schedules.LearningRateSchedule;
 import dev.regula.nn.WeightInit;
 import org.jspecify.annotations.Nullable;
 
@@ -186,6 +187,28 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
      */
     public B optimiser(Optimiser optimiser) {
         t().optimiser = optimiser;
+        return self();
+    }
+
+    /**
+     * Sets a learning-rate schedule over the optimiser steps, starting from the optimiser's learning rate
+     * (Keras: an optimiser given a {@code LearningRateSchedule}); see {@link dev.regula.mlp.schedules}.
+     * @param schedule the schedule, or null for a constant rate; cannot be combined with
+     *                 {@link #reduceLROnPlateau}.
+     * @return this builder.
+     */
+    public B learningRateSchedule(@Nullable LearningRateSchedule schedule) {
+        t().learningRateSchedule = schedule;
+        return self();
+    }
+
+    /**
+     * Reduces the learning rate when a monitored value stops improving (Keras {@code ReduceLROnPlateau}).
+     * @param reduce the configuration, or null for none; cannot be combined with {@link #learningRateSchedule}.
+     * @return this builder.
+     */
+    public B reduceLROnPlateau(@Nullable ReduceLROnPlateau reduce) {
+        t().reduceLROnPlateau = reduce;
         return self();
     }
 

@@ -25,6 +25,7 @@ final class TrainingLoop {
     private final Targets targets;
     private final EpochEvaluator<?> evaluator;
     private final @Nullable EarlyStopping earlyStopping;
+    private final @Nullable ReduceLROnPlateau reduceLROnPlateau;
     private final Listeners listeners;
     private final int epochs;
     private final int batchSize;
@@ -42,6 +43,16 @@ final class TrainingLoop {
     TrainingLoop(Network net, NetworkTrainer steps, BatchSource inputs, Targets targets, EpochEvaluator<?> evaluator,
                  @Nullable EarlyStopping earlyStopping, Listeners listeners, int epochs, int batchSize, boolean shuffle,
                  SplittableRandom shuffleRng, double inputMagnitude, Logger logger) {
+        this(net, steps, inputs, targets, evaluator, earlyStopping, null, listeners, epochs, batchSize, shuffle,
+                shuffleRng, inputMagnitude, logger);
+    }
+
+    /** A loop that also reduces the learning rate on a plateau of {@code reduceLROnPlateau}'s monitor. */
+    TrainingLoop(Network net, NetworkTrainer steps, BatchSource inputs, Targets targets, EpochEvaluator<?> evaluator,
+                 @Nullable EarlyStopping earlyStopping, @Nullable ReduceLROnPlateau reduceLROnPlateau, Listeners listeners,
+                 int epochs, int batchSize, boolean shuffle, SplittableRandom shuffleRng, double inputMagnitude,
+                 Logger logger) {
+        this.reduceLROnPlateau = reduceLROnPlateau;
         this.net = net;
         this.steps = steps;
         this.inputs = inputs;
@@ -60,6 +71,7 @@ final class TrainingLoop {
     /** Trains the network in place and returns what happened. */
     TrainingHistory run() {
         EarlyStopping.Tracker tracker = earlyStopping == null ? null : earlyStopping.newTracker();
+        ReduceLROnPlateau.Tracker plateau = reduceLROnPlateau == null ? null : reduceLROnPlateau.newTracker();
         Network best = null;
         List<EpochRecord> records = new ArrayList<>();
         StopReason reason = StopReason.COMPLETED;
@@ -108,6 +120,9 @@ final class TrainingLoop {
                 message = "early stopping at epoch " + epoch + ": " + earlyStopping.getMonitor().getKey()
                         + " did not improve for " + tracker.getWait() + " epoch(s); best epoch " + tracker.getBestEpoch();
             }
+            if (plateau != null && reason == StopReason.COMPLETED) { // the same epoch's values; the next epoch's rate
+                reduceOnPlateau(plateau, epoch);
+            }
         }
         String broken = records.isEmpty() ? null : nonFinite(records.get(records.size() - 1));
         if (reason != StopReason.DIVERGED && broken != null) { // the last epoch left nothing finite to keep
@@ -118,6 +133,17 @@ final class TrainingLoop {
         logger.info(logger.getName().substring(logger.getName().lastIndexOf('.') + 1) + ": " + message);
         return new TrainingHistory(records, earlyStopping == null ? null : earlyStopping.getMonitor().getKey(),
                 tracker == null ? 0 : tracker.getBestEpoch(), reason, message, restored, epochs);
+    }
+
+    /** Lets ReduceLROnPlateau see the epoch's value of its monitor and lowers the rate if it says so. */
+    private void reduceOnPlateau(ReduceLROnPlateau.Tracker plateau, int epoch) {
+        double rate = steps.learningRate();
+        double next = plateau.update(evaluator.plateauValue(), rate);
+        if (next != rate) {
+            steps.setLearningRate(next);
+            logger.info(String.format(Locale.ROOT, "epoch %d: ReduceLROnPlateau reducing the learning rate to %.4g (%s did "
+                    + "not improve)", epoch, next, reduceLROnPlateau.getMonitor().getKey()));
+        }
     }
 
     /**

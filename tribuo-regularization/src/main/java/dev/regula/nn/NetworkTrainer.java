@@ -490,9 +490,19 @@ public final class NetworkTrainer {
         return (double) correct[0] / seen;
     }
 
-    /** @return the optimiser's current learning rate. */
+    /** @return the optimiser's current learning rate (the last step's). */
     public double learningRate() {
         return updater.learningRate();
+    }
+
+    /**
+     * Changes the optimiser's learning rate from the next step on, keeping its state (ReduceLROnPlateau).
+     * @param rate the new rate, finite and &gt;= 0.
+     * @throws IllegalArgumentException if the rate is out of range.
+     * @throws UnsupportedOperationException if the optimiser follows a schedule.
+     */
+    public void setLearningRate(double rate) {
+        updater.setLearningRate(rate);
     }
 
 }

@@ -25,9 +25,17 @@ public interface Updater {
     void update(int tensor, float[] param, float[] grad, int from, int to);
 
     /**
-     * The learning rate of the next step (for the training history).
+     * The learning rate: the one the last step used, which is also the next step's unless it is changed.
      * @return the learning rate.
      */
     double learningRate();
+
+    /**
+     * Changes the learning rate from the next step on (a schedule, or ReduceLROnPlateau); the optimiser's state
+     * (moments, accumulators, step count) is kept, as when Keras assigns {@code optimizer.learning_rate}.
+     * @param rate the new learning rate, finite and &gt;= 0 (a schedule may end at 0).
+     * @throws IllegalArgumentException if the rate is negative or not finite.
+     */
+    void setLearningRate(double rate);
 
 }

@@ -4,6 +4,8 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import dev.regula.mlp.optimisers.Adam;
+import dev.regula.mlp.schedules.CosineDecay;
+import dev.regula.mlp.schedules.ExponentialDecay;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tribuo.ConfigurableDataSource;
@@ -123,5 +125,127 @@ class ToolboxTest {
         // at inference the noise is off: predictions are a deterministic function of the example
         assertEquals(model.predict(data.getExample(0)).getOutputScores().toString(),
                 model.predict(data.getExample(0)).getOutputScores().toString());
+    }
+
+    @Test
+    void cosineDecayAndStepDecayFollowTheirClosedForms() {
+        CosineDecay cosine = CosineDecay.overSteps(10).alpha(0.1).build();
+        for (long t = 0; t <= 25; t++) {
+            double expected = 2.0 * (0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(t, 10) / 10.0)) + 0.1);
+            assertEquals(expected, cosine.learningRate(t, 2.0), 1e-15, "step " + t);
+        }
+        assertEquals(2.0, cosine.learningRate(0, 2.0), 1e-15);
+        assertEquals(2.0 * 0.55, cosine.learningRate(5, 2.0), 1e-15, "halfway: (1 + α) / 2");
+        assertEquals(0.2, cosine.learningRate(10, 2.0), 1e-15, "the end: α·η₀, and it stays");
+        CosineDecay warm = CosineDecay.overSteps(10).warmup(4, 1.0).build();
+        double[] expected = {0.1, 0.325, 0.55, 0.775, 1.0};
+        for (int t = 0; t < expected.length; t++) {
+            assertEquals(expected[t], warm.learningRate(t, 0.1), 1e-15, "linear warm-up from η₀ = 0.1 to 1, step " + t);
+        }
+        assertEquals(0.5, warm.learningRate(9, 0.1), 1e-15, "half the decay after the warm-up");
+        assertEquals(0.0, warm.learningRate(14, 0.1), 1e-15, "alpha 0: the rate ends at 0");
+        assertEquals(0.0, warm.learningRate(100, 0.1), 1e-15);
+
+        ExponentialDecay step = ExponentialDecay.stepDecay(3, 0.5);
+        double[] steps = {1, 1, 1, 0.5, 0.5, 0.5, 0.25};
+        for (int t = 0; t < steps.length; t++) {
+            assertEquals(steps[t], step.learningRate(t, 1.0), 1e-15, "step decay, step " + t);
+        }
+        ExponentialDecay smooth = ExponentialDecay.smooth(3, 0.5);
+        assertEquals(Math.pow(0.5, 1 / 3.0), smooth.learningRate(1, 1.0), 1e-15);
+        assertEquals(0.5, smooth.learningRate(3, 1.0), 1e-15);
+
+        rejects("decaySteps", () -> CosineDecay.overSteps(0).build(), ">= 1");
+        rejects("alpha", () -> CosineDecay.overSteps(5).alpha(1.5).build(), "[0, 1]");
+        rejects("warmupSteps", () -> CosineDecay.overSteps(5).warmup(-1, 1e-3).build(), "-1");
+        rejects("warmupTarget", () -> CosineDecay.overSteps(5).warmup(3, 0).build());
+        rejects("warmupTarget", () -> CosineDecay.overSteps(5).warmup(0, 1e-2).build(), "end before it starts");
+        rejects("decayRate", () -> ExponentialDecay.stepDecay(3, 0), "decayRate");
+        rejects("decaySteps", () -> ExponentialDecay.smooth(0, 0.5), ">= 1");
+    }
+
+    @Test
+    void theHistoryRecordsTheScheduledRateOfEachEpochsLastStep() {
+        CosineDecay schedule = CosineDecay.overSteps(20).warmup(7, 0.02).build();
+        MLPTrainer trainer = small().learningRateSchedule(schedule).epochs(6).build();
+        MLPModel model = train(trainer);
+        int stepsPerEpoch = (300 + 31) / 32;
+        for (EpochRecord r : model.getHistory().getEpochs()) {
+            long lastStep = (long) r.epoch() * stepsPerEpoch - 1;
+            assertEquals(schedule.learningRate(lastStep, 0.01), r.learningRate(), 1e-12, "epoch " + r.epoch());
+        }
+        assertTrue(model.getProvenance().getTrainerProvenance().getConfiguredParameters().containsKey("learningRateSchedule"));
+        retrainsBitForBit(model);
+        assertFalse(train(small().epochs(6).build()).getNetwork().sameParameters(model.getNetwork()), "the schedule acts");
+        retrainsBitForBit(train(small().learningRateSchedule(ExponentialDecay.stepDecay(10, 0.5)).build()));
+    }
+
+    @Test
+    void reduceLROnPlateauFollowsKerasOnAScriptedMonitor() {
+        // Keras 3 ReduceLROnPlateau(factor=0.5, patience=2, cooldown=1, min_delta=0, min_lr=0.1), mode min, worked by
+        // hand from its on_epoch_end: the rate of the next epoch after each of 14 epochs
+        ReduceLROnPlateau r = ReduceLROnPlateau.monitoring("val_loss").factor(0.5).patience(2).cooldown(1)
+                .minDelta(0).minLr(0.1).build();
+        double[] values = {1.0, 1.0, 1.0, 1.0, 0.9, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95};
+        double[] rates = {1, 1, 0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.125, 0.125, 0.1, 0.1, 0.1, 0.1};
+        ReduceLROnPlateau.Tracker t = r.newTracker();
+        double rate = 1;
+        for (int e = 0; e < values.length; e++) {
+            rate = t.update(values[e], rate);
+            assertEquals(rates[e], rate, 1e-15, "after epoch " + (e + 1));
+        }
+        assertEquals(3, t.getWait(), "at min_lr the wait keeps growing (Keras does not reset it)");
+        // mode max (AUTO for an accuracy), min_delta strict, a NaN never improves
+        ReduceLROnPlateau acc = ReduceLROnPlateau.monitoring("val_accuracy").factor(0.1).patience(1).minDelta(0.01).build();
+        ReduceLROnPlateau.Tracker ta = acc.newTracker();
+        assertEquals(1.0, ta.update(0.5, 1.0), "the first value improves on -inf");
+        assertEquals(1.0, ta.update(0.52, 1.0), 1e-15, "+0.02 > min_delta improves");
+        assertEquals(0.1, ta.update(0.53, 1.0), 1e-15, "+0.01 is not more than min_delta: patience 1 is reached");
+        assertEquals(0.1, ta.update(Double.NaN, 0.1) * 10, 1e-15, "NaN: no improvement, reduce again");
+
+        rejects("factor", () -> ReduceLROnPlateau.monitoring("val_loss").factor(1.0).build(), "(0, 1)");
+        rejects("factor", () -> ReduceLROnPlateau.monitoring("val_loss").factor(0).build(), "(0, 1)");
+        rejects("patience", () -> ReduceLROnPlateau.monitoring("val_loss").patience(-1).build(), "-1");
+        rejects("cooldown", () -> ReduceLROnPlateau.monitoring("val_loss").cooldown(-2).build(), "-2");
+        rejects("minLr", () -> ReduceLROnPlateau.monitoring("val_loss").minLr(-1e-3).build(), "-0.001");
+        rejects("minDelta", () -> ReduceLROnPlateau.monitoring("val_loss").minDelta(Double.NaN).build(), "NaN");
+        rejects("monitor", () -> ReduceLROnPlateau.monitoring("val_acc").build(), "val_accuracy");
+        rejects("reduceLROnPlateau", () -> small().learningRateSchedule(ExponentialDecay.stepDecay(3, 0.5))
+                .reduceLROnPlateau(ReduceLROnPlateau.monitoring("loss").build()).build(), "schedule");
+        rejects("reduceLROnPlateau", () -> MLPRegressionTrainer.builder()
+                .reduceLROnPlateau(ReduceLROnPlateau.monitoring("val_accuracy").build()).build(), "does not compute");
+        dev.regula.testing.ErrorAssertions.failsClearly(() -> train(small()
+                .reduceLROnPlateau(ReduceLROnPlateau.monitoring("val_loss").build()).build()),
+                "ReduceLROnPlateau monitors 'val_loss'", "validationFraction");
+    }
+
+    @Test
+    void earlyStoppingAndReduceLROnPlateauSeeTheSameEpochValues() {
+        // Keras: both callbacks get the same logs at each epoch end; the reduced rate applies from the next epoch
+        EarlyStopping stop = EarlyStopping.monitoring("val_loss").patience(4).build();
+        ReduceLROnPlateau reduce = ReduceLROnPlateau.monitoring("val_loss").factor(0.5).patience(1).minDelta(0).build();
+        MLPTrainer trainer = small().optimiser(new Adam(0.05)).epochs(40).validationFraction(0.3)
+                .earlyStopping(stop).reduceLROnPlateau(reduce).build();
+        MLPModel model = train(trainer);
+        List<EpochRecord> epochs = model.getHistory().getEpochs();
+        ReduceLROnPlateau.Tracker replayReduce = reduce.newTracker();
+        EarlyStopping.Tracker replayStop = stop.newTracker();
+        double rate = 0.05;
+        int reductions = 0;
+        EarlyStopping.Decision last = null;
+        for (EpochRecord r : epochs) {
+            assertEquals(rate, r.learningRate(), 1e-15, "epoch " + r.epoch() + " trains with the rate set after the last");
+            assertEquals(r.valLoss(), r.monitorValue(), "early stopping sees val_loss");
+            last = replayStop.update(r.epoch(), r.valLoss());
+            double next = replayReduce.update(r.valLoss(), rate);
+            reductions += next < rate ? 1 : 0;
+            rate = next;
+        }
+        assertTrue(reductions >= 1, "the rate was reduced at least once: " + epochs);
+        if (model.getHistory().getStopReason() == StopReason.EARLY_STOPPED) {
+            assertEquals(EarlyStopping.Decision.STOP, last, "early stopping stopped where its replay stops");
+        }
+        assertTrue(model.getProvenance().getTrainerProvenance().getConfiguredParameters().containsKey("reduceLROnPlateau"));
+        retrainsBitForBit(model);
     }
 }

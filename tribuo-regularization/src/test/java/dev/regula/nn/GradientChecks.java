@@ -26,6 +26,11 @@ final class GradientChecks {
             public double learningRate() {
                 return 0;
             }
+
+            @Override
+            public void setLearningRate(double rate) {
+                throw new UnsupportedOperationException("the recording updater has no learning rate");
+            }
         };
     }
 }
