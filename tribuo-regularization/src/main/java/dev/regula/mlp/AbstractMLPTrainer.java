@@ -7,6 +7,7 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import dev.regula.augment.Augmentation;
 import dev.regula.augment.InputTransform;
+import dev.regula.augment.RandomErasing;
 import dev.regula.augment.Standardization;
 import dev.regula.config.Checks;
 import dev.regula.data.ImageGeometry;
@@ -133,6 +134,11 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             + "(Keras ImageDataGenerator.flow); needs imageGeometry. Validation data is never augmented.")
     @Nullable Augmentation augmentation;
 
+    @Config(description = "Random erasing of a rectangle of each training image (torchvision RandomErasing), after the "
+            + "random transforms of augmentation and before the input transform; needs imageGeometry. Validation "
+            + "data is never erased.")
+    @Nullable RandomErasing randomErasing;
+
     @Config(description = "Image geometry WIDTHxHEIGHTxCHANNELS (e.g. 28x28x1) of the features, which must be "
             + "named by flat pixel index as IDXDataSource names them; required with augmentation. Checked against "
             + "the feature names before training and recorded in the model's provenance (MLPModel.getImageGeometry).")
@@ -180,6 +186,9 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         }
         Checks.rate("validationFraction", validationFraction);
         requireGeometry(augmentation, imageGeometry);
+        if (randomErasing != null && imageGeometry == null) {
+            throw new PropertyException("", IMAGE_GEOMETRY, "imageGeometry (e.g. 28x28x1) is required when randomErasing is set");
+        }
         if (learningRateSchedule != null && reduceLROnPlateau != null) {
             throw new PropertyException("", "reduceLROnPlateau", "reduceLROnPlateau cannot change the rate of a "
                     + "learning-rate schedule (" + learningRateSchedule + "); use one or the other");
@@ -352,6 +361,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         SplittableRandom dropoutRng = localRNG.split();
         SplittableRandom augmentRng = localRNG.split();
         SplittableRandom noiseRng = localRNG.split(); // after the five above, so that existing models keep their draws
+        SplittableRandom erasingRng = localRNG.split();
 
         ImmutableFeatureMap fmap = examples.getFeatureIDMap();
         OutputHead<T> head = head(examples.getOutputIDInfo());
@@ -370,7 +380,8 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             throw new IllegalArgumentException("ReduceLROnPlateau monitors '" + plateauMonitor.getKey() + "' but there "
                     + "is no validation data: set validationFraction > 0 or call train(train, validation)");
         }
-        boolean augmented = augmentation != null && !augmentation.isIdentity();
+        boolean transformed = augmentation != null && !augmentation.isIdentity();
+        boolean augmented = transformed || randomErasing != null;
         InputTransform inputTransform = data.standardize(standardization, augmented, blas);
         if (inputTransform != null) {
             String[] names = RunChecks.featureNames(fmap);
@@ -385,8 +396,8 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         if (inputTransform == null) {
             RunChecks.warnIfUnscaled(data.train, fmap, Logger.getLogger(getClass().getName()));
         }
-        BatchSource inputs = augmented ? new AugmentedRows(data.train, augmentation.newAugmenter(geometry), pixelOf,
-                inputTransform, augmentRng, blas) : data.train;
+        BatchSource inputs = augmented ? new AugmentedRows(data.train, transformed ? augmentation.newAugmenter(geometry) : null,
+                randomErasing, geometry, erasingRng, pixelOf, inputTransform, augmentRng, blas) : data.train;
 
         ModelProvenance provenance = new ModelProvenance(modelClassName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, runProvenance(runProvenance, validation, blas));
@@ -548,6 +559,11 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         return augmentation;
     }
 
+    /** @return the random erasing of training images, or null. */
+    public @Nullable RandomErasing getRandomErasing() {
+        return randomErasing;
+    }
+
     /** @return the input standardization, or null. */
     public @Nullable Standardization getStandardization() {
         return standardization;
@@ -566,7 +582,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
                 + learningRateSchedule + ",reduceLROnPlateau=" + reduceLROnPlateau + ",weightInit=" + weightInit
                 + ",epochs=" + epochs + ",minibatchSize=" + minibatchSize + ",shuffle=" + shuffle + ",seed=" + seed
                 + ",validationFraction=" + validationFraction + ",earlyStopping=" + earlyStopping + ",augmentation="
-                + augmentation + ",imageGeometry=" + imageGeometry + ",standardization=" + standardization
+                + augmentation + ",randomErasing=" + randomErasing + ",imageGeometry=" + imageGeometry + ",standardization=" + standardization
                 + ",numThreads=" + numThreads + ")";
     }
 }

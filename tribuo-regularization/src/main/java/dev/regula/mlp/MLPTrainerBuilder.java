@@ -2,6 +2,7 @@ package dev.regula.mlp;
 
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import dev.regula.augment.Augmentation;
+import dev.regula.augment.RandomErasing;
 import dev.regula.augment.Standardization;
 import dev.regula.data.ImageGeometry;
 import dev.regula.mlp.optimisers.Optimiser;
@@ -292,6 +293,21 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
         AbstractMLPTrainer.requireGeometry(augmentation, geometry);
         t().augmentation = augmentation;
         if (augmentation != null) {
+            t().imageGeometry = geometry.toString();
+        }
+        return self();
+    }
+
+    /**
+     * Sets random erasing of training images (torchvision {@code RandomErasing}), applied after the random
+     * transforms of {@link #augmentation} if any.
+     * @param erasing the erasing, or null for none.
+     * @param geometry the images' geometry (features must be named by flat pixel index).
+     * @return this builder.
+     */
+    public B randomErasing(@Nullable RandomErasing erasing, ImageGeometry geometry) {
+        t().randomErasing = erasing;
+        if (erasing != null) {
             t().imageGeometry = geometry.toString();
         }
         return self();

@@ -248,4 +248,22 @@ class ToolboxTest {
         assertTrue(model.getProvenance().getTrainerProvenance().getConfiguredParameters().containsKey("reduceLROnPlateau"));
         retrainsBitForBit(model);
     }
+
+    @Test
+    void randomErasing() throws Exception {
+        org.tribuo.DataSource<Label> images = dev.regula.data.RescalingDataSource.of(dev.regula.data.EmbeddedData.testSource(), 1.0 / 255);
+        dev.regula.data.ImageGeometry g = dev.regula.data.EmbeddedData.geometry();
+        dev.regula.augment.RandomErasing erasing = dev.regula.augment.RandomErasing.builder().probability(0.7).build();
+        MLPTrainer.Builder erased = small().epochs(2).minibatchSize(64).randomErasing(erasing, g);
+        MLPModel model = erased.build().train(new MutableDataset<>(images));
+        retrainsBitForBit(model);
+        assertTrue(model.getProvenance().toString().contains("RandomErasing"), "in provenance");
+        MLPModel plain = small().epochs(2).minibatchSize(64).imageGeometry(g).build().train(new MutableDataset<>(images));
+        assertFalse(plain.getNetwork().sameParameters(model.getNetwork()), "erasing changes training");
+        MLPModel both = small().epochs(2).minibatchSize(64).randomErasing(erasing, g)
+                .augmentation(dev.regula.augment.Augmentation.builder().rotationRange(5).build(), g).build()
+                .train(new MutableDataset<>(images));
+        retrainsBitForBit(both);
+        rejects("imageGeometry", () -> small().randomErasing(erasing, g).imageGeometry(null).build(), "randomErasing");
+    }
 }

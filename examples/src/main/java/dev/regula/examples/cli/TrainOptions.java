@@ -1,5 +1,6 @@
 package dev.regula.examples.cli;
 
+import dev.regula.augment.RandomErasing;
 import dev.regula.augment.Standardization;
 import dev.regula.data.ImageGeometry;
 import dev.regula.experiment.Study;
@@ -71,6 +72,11 @@ final class TrainOptions {
     @Option(names = "--augment", description = "Per-epoch augmentation of the study (rotation 10°, shifts 0.1, zoom 0.1).")
     boolean augment;
 
+    @Option(names = "--random-erasing", paramLabel = "P",
+            description = "Erase a random rectangle of each training image with probability P (torchvision "
+                    + "RandomErasing: scale 0.02-0.33, ratio 0.3-3.3, value 0; default: none).")
+    @Nullable Double randomErasing;
+
     @Option(names = "--zca", description = "ZCA whitening fitted on the training split and baked into the model.")
     boolean zca;
 
@@ -120,6 +126,9 @@ final class TrainOptions {
         learningRateControl(b);
         if (augment) {
             b.augmentation(Study.augmentation(), geometry);
+        }
+        if (randomErasing != null) {
+            b.randomErasing(RandomErasing.builder().probability(randomErasing).build(), geometry);
         }
         if (zca) {
             b.standardization(Standardization.builder().zcaWhitening(true).build());

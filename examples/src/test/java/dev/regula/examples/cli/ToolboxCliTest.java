@@ -55,9 +55,13 @@ class ToolboxCliTest {
         assertEquals(0, same.exitCode(), same.toString());
         assertTrue(same.out().contains("IDENTICAL"), same.out());
 
-        CliTestSupport.Run plateau = train("plateau", "--step-decay", "5:0.5");
+        CliTestSupport.Run plateau = train("plateau", "--step-decay", "5:0.5", "--random-erasing", "0.5");
         assertEquals(0, plateau.exitCode(), plateau.toString());
         assertTrue(Files.readString(tmp.resolve("plateau/provenance.json")).contains("ExponentialDecay"));
+        assertTrue(Files.readString(tmp.resolve("plateau/provenance.json")).contains("RandomErasing"));
+        CliTestSupport.Run erasedAgain = run("reproduce", "--model", tmp.resolve("plateau/model.tribuo").toString(),
+                "--data", data.toString());
+        assertTrue(erasedAgain.out().contains("IDENTICAL"), erasedAgain.out());
         CliTestSupport.Run reduce = train("reduce", "--reduce-lr-on-plateau", "1", "--reduce-lr-factor", "0.5");
         assertEquals(0, reduce.exitCode(), reduce.toString());
         assertTrue(Files.readString(tmp.resolve("reduce/provenance.json")).contains("ReduceLROnPlateau"));
@@ -72,6 +76,7 @@ class ToolboxCliTest {
         assertError(train("bad5", "--warmup", "3:0.01"), "--warmup 3:0.01 needs --cosine-decay");
         assertError(train("bad6", "--cosine-decay", "0"), "decaySteps must be >= 1, found 0");
         assertError(train("bad7", "--reduce-lr-on-plateau", "2", "--reduce-lr-factor", "2"), "factor must be in (0, 1)");
+        assertError(train("bad10", "--random-erasing", "2"), "probability must be in [0, 1], found 2.0");
         assertError(train("bad8", "--reduce-lr-on-plateau", "-1"), "patience must be >= 0, found -1");
         assertError(train("bad9", "--cosine-decay", "10", "--reduce-lr-on-plateau", "2"), "reduceLROnPlateau cannot change");
     }
