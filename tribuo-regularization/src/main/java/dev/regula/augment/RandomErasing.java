@@ -30,24 +30,31 @@ public final class RandomErasing implements Configurable, Provenancable<Configur
     /** Attempts at a rectangle that fits, as torchvision makes. */
     private static final int ATTEMPTS = 10;
 
+    /** Probability that an image is erased, in [0, 1] (torchvision p). */
     @Config(description = "Probability that an image is erased, in [0, 1] (torchvision p).")
     private double probability = 0.5;
 
+    /** Smallest erased area as a fraction of the image, in (0, 1] and &lt;= scaleMax. */
     @Config(description = "Smallest erased area as a fraction of the image, in (0, 1] and <= scaleMax.")
     private double scaleMin = 0.02;
 
+    /** Largest erased area as a fraction of the image, in (0, 1]. */
     @Config(description = "Largest erased area as a fraction of the image, in (0, 1].")
     private double scaleMax = 0.33;
 
+    /** Smallest aspect ratio h/w of the rectangle, &gt; 0 and &lt;= ratioMax. */
     @Config(description = "Smallest aspect ratio h/w of the rectangle, > 0 and <= ratioMax.")
     private double ratioMin = 0.3;
 
+    /** Largest aspect ratio h/w of the rectangle, finite and &gt; 0. */
     @Config(description = "Largest aspect ratio h/w of the rectangle, finite and > 0.")
     private double ratioMax = 3.3;
 
+    /** Raw pixel value written into the rectangle (before the input transform), finite. */
     @Config(description = "Raw pixel value written into the rectangle (before the input transform), finite.")
     private double value = 0.0;
 
+    /** Write independent N(0, 1) values instead of 'value' (torchvision value='random'). */
     @Config(description = "Write independent N(0, 1) values instead of 'value' (torchvision value='random').")
     private boolean randomValue = false;
 

@@ -41,10 +41,12 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
     @Config(description = "Rate of inverted dropout applied to this layer's outputs in training, in [0, 1).")
     private double dropout = 0.0;
 
+    /** Standard deviation σ of the Gaussian noise added to the outputs in training (Keras GaussianNoise); 0 = none. */
     @Config(description = "Standard deviation of zero-mean Gaussian noise added to this layer's outputs in training "
             + "(Keras GaussianNoise(stddev)), finite and >= 0; 0 = none.")
     private double gaussianNoise = 0.0;
 
+    /** Rate of the multiplicative Gaussian noise on the outputs in training (Keras GaussianDropout); 0 = none. */
     @Config(description = "Rate of multiplicative Gaussian noise N(1, rate/(1-rate)) on this layer's outputs in "
             + "training (Keras GaussianDropout(rate)), in [0, 1); 0 = none.")
     private double gaussianDropout = 0.0;

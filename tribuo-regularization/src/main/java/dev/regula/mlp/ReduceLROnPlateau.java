@@ -34,25 +34,35 @@ import java.io.Serializable;
 public final class ReduceLROnPlateau implements Configurable, Provenancable<ConfiguredObjectProvenance>, Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Value to monitor, as for early stopping: loss, accuracy, val_loss, val_accuracy, val_macro_f1, ... (default
+     * val_loss).
+     */
     @Config(description = "Value to monitor, as for early stopping: loss, accuracy, val_loss, val_accuracy, "
             + "val_macro_f1, ... (default val_loss).")
     private String monitor = "val_loss";
 
+    /** Factor by which the learning rate is multiplied, in (0, 1). */
     @Config(description = "Factor by which the learning rate is multiplied, in (0, 1).")
     private double factor = 0.1;
 
+    /** Number of epochs without improvement after which the rate is reduced, &gt;= 0. */
     @Config(description = "Number of epochs without improvement after which the rate is reduced, >= 0.")
     private int patience = 10;
 
+    /** Direction of improvement: AUTO (the monitor's), MIN or MAX. */
     @Config(description = "Direction of improvement: AUTO (the monitor's), MIN or MAX.")
     private EarlyStopping.Mode mode = EarlyStopping.Mode.AUTO;
 
+    /** Minimum change that counts as an improvement (strictly), finite and &gt;= 0. */
     @Config(description = "Minimum change that counts as an improvement (strictly), finite and >= 0.")
     private double minDelta = 1e-4;
 
+    /** Number of epochs after a reduction during which the wait does not count, &gt;= 0. */
     @Config(description = "Number of epochs after a reduction during which the wait does not count, >= 0.")
     private int cooldown = 0;
 
+    /** Lower bound of the learning rate, finite and &gt;= 0. */
     @Config(description = "Lower bound of the learning rate, finite and >= 0.")
     private double minLr = 0.0;
 

@@ -23,15 +23,22 @@ import dev.regula.config.Checks;
 public final class CosineDecay implements LearningRateSchedule {
     private static final long serialVersionUID = 1L;
 
+    /** Number of optimiser steps to decay over (after the warm-up), &gt;= 1. */
     @Config(mandatory = true, description = "Number of optimiser steps to decay over (after the warm-up), >= 1.")
     private long decaySteps;
 
+    /** Minimum learning rate as a fraction of the decayed-from rate, in [0, 1] (Keras alpha). */
     @Config(description = "Minimum learning rate as a fraction of the decayed-from rate, in [0, 1] (Keras alpha).")
     private double alpha = 0.0;
 
+    /** Number of warm-up steps from the optimiser's rate up to warmupTarget, &gt;= 0; 0 = no warm-up. */
     @Config(description = "Number of warm-up steps from the optimiser's rate up to warmupTarget, >= 0; 0 = no warm-up.")
     private long warmupSteps = 0;
 
+    /**
+     * Learning rate reached at the end of the warm-up, from which the cosine decays (Keras warmup_target); required
+     * with warmupSteps &gt; 0, and only then.
+     */
     @Config(description = "Learning rate reached at the end of the warm-up, from which the cosine decays "
             + "(Keras warmup_target); required with warmupSteps > 0, and only then.")
     private double warmupTarget = 0.0;

@@ -19,13 +19,16 @@ import dev.regula.config.Checks;
 public final class ExponentialDecay implements LearningRateSchedule {
     private static final long serialVersionUID = 1L;
 
+    /** Number of optimiser steps per decay by decayRate, &gt;= 1. */
     @Config(mandatory = true, description = "Number of optimiser steps per decay by decayRate, >= 1.")
     private long decaySteps;
 
+    /** Factor applied every decaySteps steps, a positive float32 value (&lt; 1 decays). */
     @Config(mandatory = true, description = "Factor applied every decaySteps steps, a positive float32 value "
             + "(< 1 decays).")
     private double decayRate;
 
+    /** Decay in whole intervals of decaySteps (step decay) instead of smoothly. */
     @Config(description = "Decay in whole intervals of decaySteps (step decay) instead of smoothly.")
     private boolean staircase = false;
 
