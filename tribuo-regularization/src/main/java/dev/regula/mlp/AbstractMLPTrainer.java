@@ -20,6 +20,7 @@ import dev.regula.nn.Blas;
 import dev.regula.nn.LayerSpec;
 import dev.regula.nn.Network;
 import dev.regula.nn.NetworkTrainer;
+import dev.regula.nn.MixUp;
 import dev.regula.nn.Noise;
 import dev.regula.nn.Updater;
 import dev.regula.nn.Updaters;
@@ -362,6 +363,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         SplittableRandom augmentRng = localRNG.split();
         SplittableRandom noiseRng = localRNG.split(); // after the five above, so that existing models keep their draws
         SplittableRandom erasingRng = localRNG.split();
+        SplittableRandom mixUpRng = localRNG.split();
 
         ImmutableFeatureMap fmap = examples.getFeatureIDMap();
         OutputHead<T> head = head(examples.getOutputIDInfo());
@@ -409,6 +411,9 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         Network net = Network.initialise(inputDropout, specs, weightInit, initRng);
         NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas, updater(net), head.loss(), dropoutRng,
                 new Noise(inputGaussianNoise, inputGaussianDropout), noiseRng);
+        if (mixUpAlpha() > 0) {
+            steps.enableMixUp(new MixUp(mixUpAlpha()), mixUpRng, batchSize);
+        }
         EpochEvaluator<T> evaluator = new EpochEvaluator<>(head, net, steps, data.validation, monitor, plateauMonitor, blas);
         TrainingHistory history = new TrainingLoop(net, steps, inputs, data.trainTargets, evaluator, earlyStopping,
                 reduceLROnPlateau, listeners, epochs, batchSize, shuffle, shuffleRng, data.train.maxAbs(),
@@ -425,6 +430,11 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         LearningRateSchedule schedule = learningRateSchedule;
         double initial = plain.learningRate();
         return Updaters.scheduled(plain, step -> schedule.learningRate(step, initial));
+    }
+
+    /** @return MixUp's α for this output type's training batches, 0 for none (classification offers MixUp). */
+    double mixUpAlpha() {
+        return 0;
     }
 
     /** @return the class name recorded as the model's in its provenance. */

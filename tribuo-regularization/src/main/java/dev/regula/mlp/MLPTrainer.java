@@ -40,6 +40,11 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
             + "validation losses are the smoothed cross-entropy, as Keras reports them; 0 (default) is none.")
     private double labelSmoothing = 0.0;
 
+    @Config(description = "MixUp α (Keras MixUp(alpha)): each training batch is mixed with a permutation of itself, "
+            + "inputs and one-hot targets alike, row i by λ_i ~ Beta(α, α); 0 (default) is none, otherwise finite "
+            + "and > 0 (Keras' default 0.2).")
+    private double mixUpAlpha = 0.0;
+
     /** For OLCUT. */
     private MLPTrainer() {}
 
@@ -50,6 +55,10 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
             labelWeights = new HashMap<>();
         }
         Checks.rate("labelSmoothing", labelSmoothing);
+        if (!(mixUpAlpha >= 0) || Double.isInfinite(mixUpAlpha)) {
+            throw new PropertyException("", "mixUpAlpha", "mixUpAlpha must be finite and > 0 (0 = no MixUp), found "
+                    + mixUpAlpha);
+        }
         for (Map.Entry<String, Float> e : labelWeights.entrySet()) {
             Float w = e.getValue();
             if (w == null || !(w >= 0) || w.isInfinite()) {
@@ -81,6 +90,16 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
         MLPTrainer copy = (MLPTrainer) super.copyConfiguration();
         copy.labelWeights = new HashMap<>(labelWeights);
         return copy;
+    }
+
+    /** @return MixUp's α, 0 for none. */
+    public double getMixUpAlpha() {
+        return mixUpAlpha;
+    }
+
+    @Override
+    double mixUpAlpha() {
+        return mixUpAlpha;
     }
 
     /** @return the label smoothing ε, 0 for none. */
@@ -157,6 +176,20 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
          */
         public Builder labelSmoothing(double epsilon) {
             t().labelSmoothing = epsilon;
+            return this;
+        }
+
+        /**
+         * Sets MixUp (Zhang et al. 2018; Keras {@code MixUp(alpha)}): every training batch is mixed with a random
+         * permutation π of itself, {@code x̃_i = λ_i x_i + (1 − λ_i) x_π(i)} and likewise the one-hot targets,
+         * λ_i ~ Beta(α, α) ({@link dev.regula.nn.MixUp}). The training loss and accuracy are then those of the
+         * mixed batches; validation is never mixed.
+         * @param alpha α, finite and &gt; 0 (Keras' default 0.2), or 0 for none (the default); checked by
+         *              {@link #build()}.
+         * @return this builder.
+         */
+        public Builder mixUp(double alpha) {
+            t().mixUpAlpha = alpha;
             return this;
         }
     }

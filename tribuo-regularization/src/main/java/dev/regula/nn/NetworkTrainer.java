@@ -54,6 +54,12 @@ public final class NetworkTrainer {
     private final DeviceBuffer[] layerDev;
     private final DeviceBuffer gradDev;
 
+    private @Nullable MixUp mixUp;
+    private @Nullable SplittableRandom mixUpRng;
+    private int @Nullable [] partner;
+    private float @Nullable [] mixWeight;
+    private float @Nullable [] unmixed;
+
     private double lossSum;
     private double penaltyWeightedSum;
     private long seen;
@@ -205,9 +211,13 @@ public final class NetworkTrainer {
      * @return the batch objective: weighted mean loss plus penalty.
      */
     public double step(float[] x, float[] y, float @Nullable [] weights, int rows) {
+        if (mixUp != null) {
+            mixUp.mix(mixUpRng, x, rows, layers[0].inputs(), unmixed, partner, mixWeight);
+        }
         forward(x, rows);
         int last = layers.length - 1;
-        double ce = loss.gradient(act[last], y, weights, rows, layers[last].units(), correct);
+        double ce = mixUp == null ? loss.gradient(act[last], y, weights, rows, layers[last].units(), correct)
+                : loss.mixedGradient(act[last], y, partner, mixWeight, weights, rows, layers[last].units(), correct);
         updater.beginStep();
         backwardAndUpdate(rows);
         double penalty = 0;
@@ -220,6 +230,23 @@ public final class NetworkTrainer {
         penaltyWeightedSum += penalty * rows;
         seen += rows;
         return ce + penalty;
+    }
+
+    /**
+     * Mixes every following training batch with MixUp before the forward pass (before input noise and dropout,
+     * as Keras' MixUp preprocessing layer comes before the model); the loss gets the mixed targets through
+     * {@link OutputLoss#mixedGradient}. Call before the first step.
+     * @param m the MixUp.
+     * @param rng its random stream (permutations and weights), apart from the dropout and noise streams.
+     * @param maxBatch the largest batch size, as given at construction.
+     * @throws UnsupportedOperationException at the first step if the loss has no mixed form.
+     */
+    public void enableMixUp(MixUp m, SplittableRandom rng, int maxBatch) {
+        this.mixUp = m;
+        this.mixUpRng = rng;
+        this.partner = new int[maxBatch];
+        this.mixWeight = new float[maxBatch];
+        this.unmixed = new float[maxBatch * layers[0].inputs()];
     }
 
     /**

@@ -101,6 +101,79 @@ public final class SmoothedSoftmaxCrossEntropy implements OutputLoss {
         return OutputLoss.mean(rowLoss, weights, rows);
     }
 
+    @Override
+    public double mixedGradient(float[] z, float[] targets, int[] partner, float[] lambda, float @Nullable [] weights,
+                                int rows, int units, int[] hits) {
+        return mixedCrossEntropy(z, targets, partner, lambda, smoothing, weights, rows, units, hits);
+    }
+
+    /**
+     * Softmax cross-entropy against mixed, smoothed targets: row r of class a = y_r mixed with class
+     * b = y_partner(r) by λ = λ_r has the target
+     * <pre>
+     * t_j = (1 − ε)·(λ·[j = a] + (1 − λ)·[j = b]) + ε/K
+     * </pre>
+     * (MixUp of smoothed one-hot targets, Σ_j t_j = 1), loss {@code logΣ exp z − Σ_j t_j z_j} and gradient
+     * {@code softmax(z) − t}, scaled for the (weighted) mean. A row counts as a hit when its arg-max is a for
+     * λ ≥ ½, b otherwise (the arg-max of t).
+     * @param z the logits, overwritten with the gradient.
+     * @param targets the class indices.
+     * @param partner each row's partner.
+     * @param lambda each row's share λ.
+     * @param smoothing ε.
+     * @param weights the row weights, or null.
+     * @param rows the number of rows.
+     * @param units K.
+     * @param hits out-parameter for the hits.
+     * @return the (weighted) mean loss.
+     */
+    static double mixedCrossEntropy(float[] z, float[] targets, int[] partner, float[] lambda, double smoothing,
+                                    float @Nullable [] weights, int rows, int units, int[] hits) {
+        float[] scale = OutputLoss.rowScales(weights, rows);
+        double[] rowLoss = new double[rows];
+        double spread = smoothing / units;
+        for (int r = 0; r < rows; r++) {
+            int o = r * units;
+            int a = (int) targets[r];
+            int b = (int) targets[partner[r]];
+            double l = lambda[r];
+            double onA = (1 - smoothing) * l;
+            double onB = (1 - smoothing) * (1 - l);
+            float max = Float.NEGATIVE_INFINITY;
+            int arg = 0;
+            for (int j = 0; j < units; j++) {
+                if (z[o + j] > max) {
+                    max = z[o + j];
+                    arg = j;
+                }
+            }
+            if (arg == (l >= 0.5 ? a : b)) {
+                hits[0]++;
+            }
+            double shiftedA = z[o + a] - max;
+            double shiftedB = z[o + b] - max;
+            double shiftedSum = 0;
+            double sum = 0;
+            for (int j = 0; j < units; j++) {
+                double shifted = z[o + j] - max;
+                shiftedSum += shifted;
+                float e = (float) Math.exp(shifted);
+                z[o + j] = e;
+                sum += e;
+            }
+            rowLoss[r] = Math.log(sum) - onA * shiftedA - onB * shiftedB - spread * shiftedSum;
+            float s = scale == null ? 1f / rows : scale[r];
+            float inv = (float) (1.0 / sum);
+            float spreadScaled = (float) (spread * s);
+            for (int j = 0; j < units; j++) {
+                z[o + j] = z[o + j] * inv * s - spreadScaled;
+            }
+            z[o + a] -= (float) (onA * s);
+            z[o + b] -= (float) (onB * s);
+        }
+        return OutputLoss.mean(rowLoss, weights, rows);
+    }
+
     /**
      * The (weighted) mean smoothed cross-entropy {@code −Σ_j ỹ_j log p_j} of probabilities, each clamped below at
      * {@code Float.MIN_NORMAL} so that a probability that underflowed to 0 gives a large finite loss.

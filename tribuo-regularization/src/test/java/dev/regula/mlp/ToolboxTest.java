@@ -266,4 +266,19 @@ class ToolboxTest {
         retrainsBitForBit(both);
         rejects("imageGeometry", () -> small().randomErasing(erasing, g).imageGeometry(null).build(), "randomErasing");
     }
+
+    @Test
+    void mixUp() {
+        rejects("mixUpAlpha", () -> small().mixUp(-0.2).build(), "-0.2");
+        rejects("mixUpAlpha", () -> small().mixUp(Double.POSITIVE_INFINITY).build(), "Infinity");
+        MLPTrainer.Builder mixed = small().mixUp(0.2).labelSmoothing(0.05).validationFraction(0.3);
+        MLPModel model = train(mixed.build());
+        retrainsBitForBit(model);
+        assertEquals(0.2, mixed.build().getMixUpAlpha());
+        assertTrue(model.getProvenance().getTrainerProvenance().getConfiguredParameters().containsKey("mixUpAlpha"));
+        MLPModel plain = train(small().labelSmoothing(0.05).validationFraction(0.3).build());
+        assertFalse(plain.getNetwork().sameParameters(model.getNetwork()), "MixUp changes training");
+        Dataset<Label> data = new MutableDataset<>(SOURCE);
+        assertTrue(new LabelEvaluator().evaluate(model, data).accuracy() > 0.8, "still learns");
+    }
 }

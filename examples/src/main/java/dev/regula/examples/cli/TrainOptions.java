@@ -48,6 +48,10 @@ final class TrainOptions {
             description = "Label smoothing: targets (1 - EPSILON)·onehot + EPSILON/K (Keras label_smoothing; default: none).")
     double labelSmoothing;
 
+    @Option(names = "--mixup", paramLabel = "ALPHA",
+            description = "MixUp of every training batch with λ ~ Beta(ALPHA, ALPHA) (Keras MixUp; Keras' default 0.2; default: none).")
+    double mixUp;
+
     @Option(names = "--cosine-decay", paramLabel = "STEPS",
             description = "Cosine decay of the learning rate to 0 over STEPS optimiser steps (after the warm-up; Keras CosineDecay).")
     @Nullable Long cosineDecay;
@@ -122,7 +126,8 @@ final class TrainOptions {
             }
             b.addLayer(layer.dropout(dropoutRate).gaussianNoise(gaussianNoise).gaussianDropout(gaussianDropout).build());
         }
-        b.inputGaussianNoise(inputGaussianNoise).inputGaussianDropout(inputGaussianDropout).labelSmoothing(labelSmoothing);
+        b.inputGaussianNoise(inputGaussianNoise).inputGaussianDropout(inputGaussianDropout)
+                .labelSmoothing(labelSmoothing).mixUp(mixUp);
         learningRateControl(b);
         if (augment) {
             b.augmentation(Study.augmentation(), geometry);

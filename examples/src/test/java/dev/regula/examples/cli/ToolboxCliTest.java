@@ -39,12 +39,12 @@ class ToolboxCliTest {
 
     @Test
     void everyTechniqueIsInTheProvenanceAndReproducesIdentically() throws IOException {
-        CliTestSupport.Run r = train("noise", "--label-smoothing", "0.1", "--gaussian-noise", "0.2", "--gaussian-dropout",
+        CliTestSupport.Run r = train("noise", "--label-smoothing", "0.1", "--mixup", "0.2", "--gaussian-noise", "0.2", "--gaussian-dropout",
                 "0.1", "--input-gaussian-noise", "0.05", "--input-gaussian-dropout", "0.05", "--cosine-decay", "20",
                 "--warmup", "3:0.002");
         assertEquals(0, r.exitCode(), r.toString());
         String provenance = Files.readString(tmp.resolve("noise/provenance.json"));
-        for (String s : List.of("labelSmoothing", "gaussianNoise", "gaussianDropout", "inputGaussianNoise",
+        for (String s : List.of("labelSmoothing", "mixUpAlpha", "gaussianNoise", "gaussianDropout", "inputGaussianNoise",
                 "inputGaussianDropout", "CosineDecay", "warmupTarget")) {
             assertTrue(provenance.contains(s), s + " in " + provenance);
         }
@@ -76,6 +76,7 @@ class ToolboxCliTest {
         assertError(train("bad5", "--warmup", "3:0.01"), "--warmup 3:0.01 needs --cosine-decay");
         assertError(train("bad6", "--cosine-decay", "0"), "decaySteps must be >= 1, found 0");
         assertError(train("bad7", "--reduce-lr-on-plateau", "2", "--reduce-lr-factor", "2"), "factor must be in (0, 1)");
+        assertError(train("bad11", "--mixup", "-1"), "mixUpAlpha must be finite and > 0 (0 = no MixUp), found -1.0");
         assertError(train("bad10", "--random-erasing", "2"), "probability must be in [0, 1], found 2.0");
         assertError(train("bad8", "--reduce-lr-on-plateau", "-1"), "patience must be >= 0, found -1");
         assertError(train("bad9", "--cosine-decay", "10", "--reduce-lr-on-plateau", "2"), "reduceLROnPlateau cannot change");
