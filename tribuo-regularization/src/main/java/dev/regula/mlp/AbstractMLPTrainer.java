@@ -61,7 +61,9 @@ import java.util.logging.Logger;
  * <p>
  * Each call to {@code train} draws an independent random stream from the trainer's seeded RNG (Tribuo's
  * invocation-count idiom) and splits it into separate streams for the validation split, initialisation,
- * shuffling, dropout and augmentation, so variants that differ in one technique share everything else.
+ * shuffling, dropout, augmentation, Gaussian noise, random erasing and MixUp (in this order, the last three added
+ * after the others so that earlier models keep their draws), so variants that differ in one technique share
+ * everything else.
  *
  * @param <T> the output type.
  * @param <M> the model type produced.
