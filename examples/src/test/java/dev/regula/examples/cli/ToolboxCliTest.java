@@ -68,6 +68,19 @@ class ToolboxCliTest {
     }
 
     @Test
+    void gridSearchesTheTrainerLevelTechniquesAndSavesThemInTheBestConfiguration() throws IOException {
+        Path out = tmp.resolve("grid");
+        CliTestSupport.Run g = run("grid", "--data", data.toString(), "--out", out.toString(), "--hidden", "16",
+                "--epochs", "2", "--threads", "1", "--param", "labelSmoothing=0,0.1", "--param", "mixUpAlpha=0.2");
+        assertEquals(0, g.exitCode(), g.toString());
+        List<String> csv = Files.readAllLines(out.resolve("grid.csv"));
+        assertTrue(csv.get(0).contains("labelSmoothing") && csv.get(0).contains("mixUpAlpha"), csv.get(0));
+        assertEquals(3, csv.size(), "two points: " + csv);
+        String best = Files.readString(out.resolve("best-config.xml"));
+        assertTrue(best.contains("mixUpAlpha") && best.contains("labelSmoothing"), best);
+    }
+
+    @Test
     void badValuesAreNamed() {
         assertError(train("bad1", "--label-smoothing", "1"), "labelSmoothing must be in [0, 1), found 1.0");
         assertError(train("bad2", "--gaussian-dropout", "1.5"), "gaussianDropout must be in [0, 1), found 1.5");
