@@ -7,6 +7,7 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import dev.regula.augment.Augmentation;
 import dev.regula.augment.InputTransform;
+import dev.regula.augment.RandomErasing;
 import dev.regula.augment.Standardization;
 import dev.regula.config.Checks;
 import dev.regula.data.ImageGeometry;
@@ -19,6 +20,11 @@ import dev.regula.nn.Blas;
 import dev.regula.nn.LayerSpec;
 import dev.regula.nn.Network;
 import dev.regula.nn.NetworkTrainer;
+import dev.regula.nn.MixUp;
+import dev.regula.nn.Noise;
+import dev.regula.nn.Updater;
+import dev.regula.nn.Updaters;
+import dev.regula.mlp.schedules.LearningRateSchedule;
 import dev.regula.nn.WeightInit;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Dataset;
@@ -55,7 +61,9 @@ import java.util.logging.Logger;
  * <p>
  * Each call to {@code train} draws an independent random stream from the trainer's seeded RNG (Tribuo's
  * invocation-count idiom) and splits it into separate streams for the validation split, initialisation,
- * shuffling, dropout and augmentation, so variants that differ in one technique share everything else.
+ * shuffling, dropout, augmentation, Gaussian noise, random erasing and MixUp (in this order, the last three added
+ * after the others so that earlier models keep their draws), so variants that differ in one technique share
+ * everything else.
  *
  * @param <T> the output type.
  * @param <M> the model type produced.
@@ -81,11 +89,27 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     @Config(description = "Rate of inverted dropout applied to the inputs in training, in [0, 1).")
     double inputDropout = 0.0;
 
+    @Config(description = "Standard deviation of zero-mean Gaussian noise added to the inputs in training (Keras "
+            + "GaussianNoise(stddev) as the first layer), finite and >= 0; 0 = none. Applied before input dropout.")
+    double inputGaussianNoise = 0.0;
+
+    @Config(description = "Rate of multiplicative Gaussian noise N(1, rate/(1-rate)) on the inputs in training (Keras "
+            + "GaussianDropout(rate) as the first layer), in [0, 1); 0 = none.")
+    double inputGaussianDropout = 0.0;
+
     @Config(description = "Penalty on the output layer's kernel; none if unset.")
     @Nullable Regularizer outputRegularizer;
 
     @Config(description = "Optimiser (default Adam with Keras defaults).")
     Optimiser optimiser = new Adam();
+
+    @Config(description = "Learning-rate schedule over the optimiser steps, starting from the optimiser's learning "
+            + "rate (Keras LearningRateSchedule); none if unset. Cannot be combined with reduceLROnPlateau.")
+    @Nullable LearningRateSchedule learningRateSchedule;
+
+    @Config(description = "Reduce the learning rate when a monitored value stops improving (Keras ReduceLROnPlateau); "
+            + "none if unset. Cannot be combined with learningRateSchedule.")
+    @Nullable ReduceLROnPlateau reduceLROnPlateau;
 
     @Config(description = "Kernel initialisation: GLOROT_UNIFORM (Keras default) or HE_UNIFORM. Biases start at 0.")
     WeightInit weightInit = WeightInit.GLOROT_UNIFORM;
@@ -112,6 +136,11 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     @Config(description = "Random image transforms drawn afresh for every training example in every epoch "
             + "(Keras ImageDataGenerator.flow); needs imageGeometry. Validation data is never augmented.")
     @Nullable Augmentation augmentation;
+
+    @Config(description = "Random erasing of a rectangle of each training image (torchvision RandomErasing), after the "
+            + "random transforms of augmentation and before the input transform; needs imageGeometry. Validation "
+            + "data is never erased.")
+    @Nullable RandomErasing randomErasing;
 
     @Config(description = "Image geometry WIDTHxHEIGHTxCHANNELS (e.g. 28x28x1) of the features, which must be "
             + "named by flat pixel index as IDXDataSource names them; required with augmentation. Checked against "
@@ -148,6 +177,8 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             }
         }
         Checks.rate("inputDropout", inputDropout);
+        Checks.nonNegativeFinite("inputGaussianNoise", inputGaussianNoise);
+        Checks.rate("inputGaussianDropout", inputGaussianDropout);
         if (optimiser == null) {
             throw new PropertyException("", "optimiser", "optimiser must be set");
         }
@@ -162,6 +193,18 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         }
         Checks.rate("validationFraction", validationFraction);
         requireGeometry(augmentation, imageGeometry);
+        if (randomErasing != null && imageGeometry == null) {
+            throw new PropertyException("", IMAGE_GEOMETRY, "imageGeometry (e.g. 28x28x1) is required when randomErasing is set");
+        }
+        if (learningRateSchedule != null && reduceLROnPlateau != null) {
+            throw new PropertyException("", "reduceLROnPlateau", "reduceLROnPlateau cannot change the rate of a "
+                    + "learning-rate schedule (" + learningRateSchedule + "); use one or the other");
+        }
+        if (reduceLROnPlateau != null && !monitors().contains(reduceLROnPlateau.getMonitor())) {
+            throw new PropertyException("", "reduceLROnPlateau", "ReduceLROnPlateau monitors '"
+                    + reduceLROnPlateau.getMonitor().getKey() + "', which " + getClass().getSimpleName()
+                    + " does not compute; valid monitors: " + String.join(", ", monitorKeys()));
+        }
         if (earlyStopping != null && !monitors().contains(earlyStopping.getMonitor())) {
             List<String> valid = new ArrayList<>();
             for (Monitor m : monitors()) {
@@ -180,7 +223,50 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             throw new PropertyException("", "numThreads", "numThreads must be in [0, " + MAX_THREADS
                     + "] (0 = all processors), found " + numThreads);
         }
+        if (backupAndRestore != null) {
+            List<String> unsupported = notResumable();
+            if (!unsupported.isEmpty()) {
+                throw new PropertyException("", "backupAndRestore", "backupAndRestore cannot resume a run with "
+                        + String.join(", ", unsupported) + ": their state (random streams, the current learning rate) "
+                        + "is not part of the backup yet; train without backupAndRestore or without them");
+            }
+        }
         rng = new SplittableRandom(seed);
+    }
+
+    /** The configured techniques whose state a {@link BackupAndRestore} backup does not hold. */
+    private List<String> notResumable() {
+        List<String> out = new ArrayList<>();
+        if (learningRateSchedule != null) {
+            out.add("learningRateSchedule");
+        }
+        if (reduceLROnPlateau != null) {
+            out.add("reduceLROnPlateau");
+        }
+        if (randomErasing != null) {
+            out.add("randomErasing");
+        }
+        if (mixUpAlpha() > 0) {
+            out.add("mixUpAlpha");
+        }
+        if (inputGaussianNoise > 0 || inputGaussianDropout > 0) {
+            out.add("input Gaussian noise");
+        }
+        for (Layer layer : hiddenLayers) {
+            if (layer.getGaussianNoise() > 0 || layer.getGaussianDropout() > 0) {
+                out.add("Gaussian noise in a hidden layer");
+                break;
+            }
+        }
+        return out;
+    }
+
+    private List<String> monitorKeys() {
+        List<String> valid = new ArrayList<>();
+        for (Monitor m : monitors()) {
+            valid.add(m.getKey());
+        }
+        return valid;
     }
 
     /** Augmentation needs the images' geometry (checked here for postConfig and for the builder's setters). */
@@ -316,6 +402,9 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         SplittableRandom shuffleRng = localRNG.split();
         SplittableRandom dropoutRng = localRNG.split();
         SplittableRandom augmentRng = localRNG.split();
+        SplittableRandom noiseRng = localRNG.split(); // after the five above, so that existing models keep their draws
+        SplittableRandom erasingRng = localRNG.split();
+        SplittableRandom mixUpRng = localRNG.split();
 
         ImmutableFeatureMap fmap = examples.getFeatureIDMap();
         OutputHead<T> head = head(examples.getOutputIDInfo());
@@ -329,7 +418,13 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             throw new IllegalArgumentException("Early stopping monitors '" + monitor.getKey() + "' but there is no "
                     + "validation data: set validationFraction > 0 or call train(train, validation)");
         }
-        boolean augmented = augmentation != null && !augmentation.isIdentity();
+        Monitor plateauMonitor = reduceLROnPlateau == null ? null : reduceLROnPlateau.getMonitor();
+        if (plateauMonitor != null && plateauMonitor.needsValidation() && data.validation == null) {
+            throw new IllegalArgumentException("ReduceLROnPlateau monitors '" + plateauMonitor.getKey() + "' but there "
+                    + "is no validation data: set validationFraction > 0 or call train(train, validation)");
+        }
+        boolean transformed = augmentation != null && !augmentation.isIdentity();
+        boolean augmented = transformed || randomErasing != null;
         InputTransform inputTransform = data.standardize(standardization, augmented, blas);
         if (inputTransform != null) {
             String[] names = RunChecks.featureNames(fmap);
@@ -344,8 +439,8 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         if (inputTransform == null) {
             RunChecks.warnIfUnscaled(data.train, fmap, Logger.getLogger(getClass().getName()));
         }
-        BatchSource inputs = augmented ? new AugmentedRows(data.train, augmentation.newAugmenter(geometry), pixelOf,
-                inputTransform, augmentRng, blas) : data.train;
+        BatchSource inputs = augmented ? new AugmentedRows(data.train, transformed ? augmentation.newAugmenter(geometry) : null,
+                randomErasing, geometry, erasingRng, pixelOf, inputTransform, augmentRng, blas) : data.train;
 
         ModelProvenance provenance = new ModelProvenance(modelClassName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, runProvenance(runProvenance, validation, blas));
@@ -355,11 +450,15 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         List<LayerSpec> specs = layerSpecs(fmap.size(), head.units());
         RunChecks.checkMemory(specs, batchSize);
         Network net = Network.initialise(inputDropout, specs, weightInit, initRng);
-        NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas,
-                optimiser.createUpdater(NetworkTrainer.parameterSizes(net)), head.loss(), dropoutRng);
-        EpochEvaluator<T> evaluator = new EpochEvaluator<>(head, net, steps, data.validation, monitor, blas);
+        NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas, updater(net), head.loss(), dropoutRng,
+                new Noise(inputGaussianNoise, inputGaussianDropout), noiseRng);
+        if (mixUpAlpha() > 0) {
+            steps.enableMixUp(new MixUp(mixUpAlpha()), mixUpRng, batchSize);
+        }
+        EpochEvaluator<T> evaluator = new EpochEvaluator<>(head, net, steps, data.validation, monitor, plateauMonitor, blas);
         TrainingLoop loop = new TrainingLoop(net, steps, inputs, data.trainTargets, evaluator, earlyStopping,
-                listeners, epochs, batchSize, shuffle, shuffleRng, data.train.maxAbs(), Logger.getLogger(getClass().getName()));
+                reduceLROnPlateau, listeners, epochs, batchSize, shuffle, shuffleRng, data.train.maxAbs(),
+                Logger.getLogger(getClass().getName()));
         TrainingHistory history;
         if (backupAndRestore == null) {
             history = loop.run();
@@ -370,6 +469,22 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             }
         }
         return model(provenance, fmap, head, inputTransform, net, history);
+    }
+
+    /** The optimiser's fresh state for the network, following the learning-rate schedule if there is one. */
+    private Updater updater(Network net) {
+        Updater plain = optimiser.createUpdater(NetworkTrainer.parameterSizes(net));
+        if (learningRateSchedule == null) {
+            return plain;
+        }
+        LearningRateSchedule schedule = learningRateSchedule;
+        double initial = plain.learningRate();
+        return Updaters.scheduled(plain, step -> schedule.learningRate(step, initial));
+    }
+
+    /** @return MixUp's α for this output type's training batches, 0 for none (classification offers MixUp). */
+    double mixUpAlpha() {
+        return 0;
     }
 
     /** @return the class name recorded as the model's in its provenance. */
@@ -424,6 +539,16 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         return inputDropout;
     }
 
+    /** @return the standard deviation of the Gaussian noise added to the inputs in training, 0 for none. */
+    public double getInputGaussianNoise() {
+        return inputGaussianNoise;
+    }
+
+    /** @return the rate of multiplicative Gaussian noise on the inputs in training, 0 for none. */
+    public double getInputGaussianDropout() {
+        return inputGaussianDropout;
+    }
+
     /** @return the output layer's kernel penalty, or null. */
     public @Nullable Regularizer getOutputRegularizer() {
         return outputRegularizer;
@@ -432,6 +557,16 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     /** @return the optimiser configuration. */
     public Optimiser getOptimiser() {
         return optimiser;
+    }
+
+    /** @return the learning-rate schedule, or null. */
+    public @Nullable LearningRateSchedule getLearningRateSchedule() {
+        return learningRateSchedule;
+    }
+
+    /** @return the ReduceLROnPlateau configuration, or null. */
+    public @Nullable ReduceLROnPlateau getReduceLROnPlateau() {
+        return reduceLROnPlateau;
     }
 
     /** @return the kernel initialisation scheme. */
@@ -484,6 +619,11 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         return augmentation;
     }
 
+    /** @return the random erasing of training images, or null. */
+    public @Nullable RandomErasing getRandomErasing() {
+        return randomErasing;
+    }
+
     /** @return the input standardization, or null. */
     public @Nullable Standardization getStandardization() {
         return standardization;
@@ -502,10 +642,12 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     @Override
     public String toString() {
         return getClass().getSimpleName() + "(hiddenLayers=" + hiddenLayers + ",inputDropout=" + inputDropout
-                + ",outputRegularizer=" + outputRegularizer + ",optimiser=" + optimiser + ",weightInit=" + weightInit
+                + ",inputGaussianNoise=" + inputGaussianNoise + ",inputGaussianDropout=" + inputGaussianDropout
+                + ",outputRegularizer=" + outputRegularizer + ",optimiser=" + optimiser + ",learningRateSchedule="
+                + learningRateSchedule + ",reduceLROnPlateau=" + reduceLROnPlateau + ",weightInit=" + weightInit
                 + ",epochs=" + epochs + ",minibatchSize=" + minibatchSize + ",shuffle=" + shuffle + ",seed=" + seed
                 + ",validationFraction=" + validationFraction + ",earlyStopping=" + earlyStopping + ",augmentation="
-                + augmentation + ",imageGeometry=" + imageGeometry + ",standardization=" + standardization
+                + augmentation + ",randomErasing=" + randomErasing + ",imageGeometry=" + imageGeometry + ",standardization=" + standardization
                 + ",numThreads=" + numThreads + (backupAndRestore == null ? "" : ",backupAndRestore=" + backupAndRestore) + ")";
     }
 }

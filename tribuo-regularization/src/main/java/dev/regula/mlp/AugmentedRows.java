@@ -2,6 +2,8 @@ package dev.regula.mlp;
 
 import dev.regula.augment.InputTransform;
 import dev.regula.augment.ImageAugmenter;
+import dev.regula.augment.RandomErasing;
+import dev.regula.data.ImageGeometry;
 import dev.regula.nn.Blas;
 import org.jspecify.annotations.Nullable;
 
@@ -12,11 +14,14 @@ import java.util.SplittableRandom;
  * Training rows augmented afresh every time they are gathered (Keras {@code ImageDataGenerator.flow}): each row
  * is scattered onto the pixel grid (pixels absent from the feature map stay 0), randomly transformed, gathered
  * back, and then — since the transform must see augmented pixels — the fitted input transform is applied to the
- * whole minibatch.
+ * whole minibatch. Random erasing, if configured, comes after the random transforms, from a stream of its own.
  */
 final class AugmentedRows implements BatchSource {
     private final DenseRows rows;
-    private final ImageAugmenter augmenter;
+    private final @Nullable ImageAugmenter augmenter;
+    private final @Nullable RandomErasing erasing;
+    private final ImageGeometry geometry;
+    private final @Nullable SplittableRandom erasingRng;
     private final int[] pixelOf;
     private final @Nullable InputTransform inputTransform;
     private final SplittableRandom rng;
@@ -37,13 +42,37 @@ final class AugmentedRows implements BatchSource {
      */
     AugmentedRows(DenseRows rows, ImageAugmenter augmenter, int[] pixelOf, @Nullable InputTransform inputTransform,
                   SplittableRandom rng, Blas blas) {
+        this(rows, augmenter, null, augmenter.getGeometry(), null, pixelOf, inputTransform, rng, blas);
+    }
+
+    /**
+     * Rows with random transforms, random erasing after them, or both.
+     * @param rows the raw training rows.
+     * @param augmenter the image kernel, or null for no random transform.
+     * @param erasing random erasing applied after the transforms, or null.
+     * @param geometry the images' geometry.
+     * @param erasingRng the random source of the erasing (apart from the transforms'), or null without erasing.
+     * @param pixelOf the pixel index of each feature id.
+     * @param inputTransform the fitted input transform applied after augmentation, or null.
+     * @param rng the random source of the transforms.
+     * @param blas the BLAS backend of the input transform.
+     */
+    AugmentedRows(DenseRows rows, @Nullable ImageAugmenter augmenter, @Nullable RandomErasing erasing,
+                  ImageGeometry geometry, @Nullable SplittableRandom erasingRng, int[] pixelOf,
+                  @Nullable InputTransform inputTransform, SplittableRandom rng, Blas blas) {
+        if (erasing != null && erasingRng == null) {
+            throw new IllegalArgumentException("random erasing needs its random stream");
+        }
         this.rows = rows;
         this.augmenter = augmenter;
+        this.erasing = erasing;
+        this.geometry = geometry;
+        this.erasingRng = erasingRng;
         this.pixelOf = pixelOf;
         this.inputTransform = inputTransform;
         this.rng = rng;
         this.blas = blas;
-        this.imageIn = new float[augmenter.getGeometry().getSize()];
+        this.imageIn = new float[geometry.getSize()];
         this.imageOut = new float[imageIn.length];
     }
 
@@ -66,8 +95,15 @@ final class AugmentedRows implements BatchSource {
             for (int j = 0; j < d; j++) {
                 imageIn[pixelOf[j]] = rows.x[src + j];
             }
-            augmenter.augment(imageIn, 0, imageOut, 0, rng);
-            augmented++;
+            if (augmenter != null) {
+                augmenter.augment(imageIn, 0, imageOut, 0, rng);
+                augmented++;
+            } else {
+                System.arraycopy(imageIn, 0, imageOut, 0, imageIn.length);
+            }
+            if (erasing != null) {
+                erasing.erase(imageOut, 0, geometry, erasingRng);
+            }
             for (int j = 0; j < d; j++) {
                 batch[r * d + j] = imageOut[pixelOf[j]];
             }

@@ -2,6 +2,7 @@ package dev.regula.mlp;
 
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import dev.regula.nn.OutputLoss;
+import dev.regula.nn.SmoothedSoftmaxCrossEntropy;
 import dev.regula.nn.SoftmaxCrossEntropy;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
@@ -26,14 +27,19 @@ import java.util.Map;
 final class LabelHead extends OutputHead<Label> {
     private final String[] names;
     private final Map<String, Float> labelWeights;
+    private final OutputLoss loss;
 
     LabelHead(ImmutableOutputInfo<Label> outputs) {
-        this(outputs, Map.of());
+        this(outputs, Map.of(), 0);
     }
 
-    LabelHead(ImmutableOutputInfo<Label> outputs, Map<String, Float> labelWeights) {
+    /**
+     * @param labelSmoothing Keras' {@code label_smoothing} ε in [0, 1); 0 is plain softmax cross-entropy.
+     */
+    LabelHead(ImmutableOutputInfo<Label> outputs, Map<String, Float> labelWeights, double labelSmoothing) {
         super(outputs);
         this.labelWeights = labelWeights;
+        this.loss = labelSmoothing == 0 ? SoftmaxCrossEntropy.INSTANCE : SmoothedSoftmaxCrossEntropy.of(labelSmoothing);
         names = new String[outputs.size()];
         for (Pair<Integer, Label> p : outputs) {
             names[p.getA()] = p.getB().getLabel();
@@ -42,7 +48,7 @@ final class LabelHead extends OutputHead<Label> {
 
     @Override
     OutputLoss loss() {
-        return SoftmaxCrossEntropy.INSTANCE;
+        return loss;
     }
 
     @Override

@@ -9,14 +9,16 @@ import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl
 import dev.regula.config.Checks;
 import dev.regula.nn.Activation;
 import dev.regula.nn.LayerSpec;
+import dev.regula.nn.Noise;
 import org.jspecify.annotations.Nullable;
 
 import java.io.Serializable;
 
 /**
  * One hidden dense layer: {@code units} outputs, an activation, optional kernel and bias penalties, an optional
- * max-norm constraint on each unit's incoming weights, and the rate of (inverted) dropout applied to its outputs
- * in training. Create with {@link #dense(int)}.
+ * max-norm constraint on each unit's incoming weights, and what perturbs its outputs in training only: additive
+ * Gaussian noise, the rate of (inverted) dropout and the rate of multiplicative Gaussian noise
+ * ({@link Noise}, {@code docs/toolbox.md}). Create with {@link #dense(int)}.
  */
 public final class Layer implements Configurable, Provenancable<ConfiguredObjectProvenance>, Serializable {
     private static final long serialVersionUID = 1L;
@@ -48,6 +50,16 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
     @Config(description = "Rate of inverted dropout applied to this layer's outputs in training, in [0, 1).")
     private double dropout = 0.0;
 
+    /** Standard deviation σ of the Gaussian noise added to the outputs in training (Keras GaussianNoise); 0 = none. */
+    @Config(description = "Standard deviation of zero-mean Gaussian noise added to this layer's outputs in training "
+            + "(Keras GaussianNoise(stddev)), finite and >= 0; 0 = none.")
+    private double gaussianNoise = 0.0;
+
+    /** Rate of the multiplicative Gaussian noise on the outputs in training (Keras GaussianDropout); 0 = none. */
+    @Config(description = "Rate of multiplicative Gaussian noise N(1, rate/(1-rate)) on this layer's outputs in "
+            + "training (Keras GaussianDropout(rate)), in [0, 1); 0 = none.")
+    private double gaussianDropout = 0.0;
+
     /** For OLCUT. */
     private Layer() {}
 
@@ -70,6 +82,8 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
         }
         Checks.nonNegativeFinite("maxNorm", maxNorm);
         Checks.rate("dropout", dropout);
+        Checks.nonNegativeFinite("gaussianNoise", gaussianNoise);
+        Checks.rate("gaussianDropout", gaussianDropout);
     }
 
     /**
@@ -79,7 +93,8 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
      */
     LayerSpec spec(int inputs) {
         return LayerSpec.dense(inputs, units, activation).withDropout(dropout).withKernelPenalty(Regularizer.active(kernelRegularizer))
-                .withBiasPenalty(Regularizer.active(biasRegularizer)).withMaxNorm(maxNorm);
+                .withBiasPenalty(Regularizer.active(biasRegularizer)).withMaxNorm(maxNorm)
+                .withNoise(new Noise(gaussianNoise, gaussianDropout));
     }
 
     /** @return the number of units. */
@@ -112,6 +127,16 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
         return dropout;
     }
 
+    /** @return the standard deviation of the Gaussian noise added to this layer's outputs in training, 0 for none. */
+    public double getGaussianNoise() {
+        return gaussianNoise;
+    }
+
+    /** @return the rate of multiplicative Gaussian noise on this layer's outputs in training, 0 for none. */
+    public double getGaussianDropout() {
+        return gaussianDropout;
+    }
+
     /** A distinct instance with the same configuration (so that OLCUT sees one component per layer). */
     Layer copy() {
         Layer out = new Layer();
@@ -121,6 +146,8 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
         out.biasRegularizer = biasRegularizer;
         out.maxNorm = maxNorm;
         out.dropout = dropout;
+        out.gaussianNoise = gaussianNoise;
+        out.gaussianDropout = gaussianDropout;
         return out;
     }
 
@@ -143,6 +170,12 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
         }
         if (dropout > 0) {
             sb.append(", dropout=").append(dropout);
+        }
+        if (gaussianNoise > 0) {
+            sb.append(", gaussianNoise=").append(gaussianNoise);
+        }
+        if (gaussianDropout > 0) {
+            sb.append(", gaussianDropout=").append(gaussianDropout);
         }
         return sb.append(')').toString();
     }
@@ -204,6 +237,29 @@ public final class Layer implements Configurable, Provenancable<ConfiguredObject
          */
         public Builder dropout(double rate) {
             layer.dropout = rate;
+            return this;
+        }
+
+        /**
+         * Adds zero-mean Gaussian noise to this layer's outputs in training (Keras {@code GaussianNoise(stddev)}):
+         * {@code a ← a + stddev·n}, n ~ N(0, 1), before dropout; nothing at inference.
+         * @param stddev the standard deviation, finite and &gt;= 0 (0 = none).
+         * @return this builder.
+         */
+        public Builder gaussianNoise(double stddev) {
+            layer.gaussianNoise = stddev;
+            return this;
+        }
+
+        /**
+         * Multiplies this layer's outputs in training by Gaussian noise of mean 1 (Keras
+         * {@code GaussianDropout(rate)}): {@code a ← a·(1 + s·n)}, n ~ N(0, 1), s = √(rate / (1 − rate));
+         * nothing at inference.
+         * @param rate the rate in [0, 1) (0 = none).
+         * @return this builder.
+         */
+        public Builder gaussianDropout(double rate) {
+            layer.gaussianDropout = rate;
             return this;
         }
 

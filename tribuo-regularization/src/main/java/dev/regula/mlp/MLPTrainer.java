@@ -1,6 +1,7 @@
 package dev.regula.mlp;
 
 import dev.regula.augment.InputTransform;
+import dev.regula.config.Checks;
 import dev.regula.nn.Backends;
 import dev.regula.nn.Network;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +35,16 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
             + "weighted by label.")
     private Map<String, Float> labelWeights = new HashMap<>();
 
+    @Config(description = "Label smoothing ε (Keras CategoricalCrossentropy label_smoothing) in [0, 1): the training "
+            + "target of an example of class y becomes (1 - ε)·onehot(y) + ε/K over the K labels. The training and "
+            + "validation losses are the smoothed cross-entropy, as Keras reports them; 0 (default) is none.")
+    private double labelSmoothing = 0.0;
+
+    @Config(description = "MixUp α (Keras MixUp(alpha)): each training batch is mixed with a permutation of itself, "
+            + "inputs and one-hot targets alike, row i by λ_i ~ Beta(α, α); 0 (default) is none, otherwise finite "
+            + "and > 0 (Keras' default 0.2).")
+    private double mixUpAlpha = 0.0;
+
     /** For OLCUT. */
     private MLPTrainer() {}
 
@@ -42,6 +53,11 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
         super.postConfig();
         if (labelWeights == null) {
             labelWeights = new HashMap<>();
+        }
+        Checks.rate("labelSmoothing", labelSmoothing);
+        if (!(mixUpAlpha >= 0) || Double.isInfinite(mixUpAlpha)) {
+            throw new PropertyException("", "mixUpAlpha", "mixUpAlpha must be finite and > 0 (0 = no MixUp), found "
+                    + mixUpAlpha);
         }
         for (Map.Entry<String, Float> e : labelWeights.entrySet()) {
             Float w = e.getValue();
@@ -76,6 +92,21 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
         return copy;
     }
 
+    /** @return MixUp's α, 0 for none. */
+    public double getMixUpAlpha() {
+        return mixUpAlpha;
+    }
+
+    @Override
+    double mixUpAlpha() {
+        return mixUpAlpha;
+    }
+
+    /** @return the label smoothing ε, 0 for none. */
+    public double getLabelSmoothing() {
+        return labelSmoothing;
+    }
+
     /** @return the label weights by label name (unmodifiable; labels not listed weigh 1). */
     public Map<String, Float> getLabelWeights() {
         return Collections.unmodifiableMap(labelWeights);
@@ -91,7 +122,7 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
 
     @Override
     OutputHead<Label> head(ImmutableOutputInfo<Label> outputs) {
-        return new LabelHead(outputs, labelWeights);
+        return new LabelHead(outputs, labelWeights, labelSmoothing);
     }
 
     @Override
@@ -132,6 +163,33 @@ public final class MLPTrainer extends AbstractMLPTrainer<Label, MLPModel> implem
          */
         public Builder labelWeight(String label, double weight) {
             t().labelWeights.put(label, (float) weight);
+            return this;
+        }
+
+        /**
+         * Sets label smoothing (Keras {@code CategoricalCrossentropy(label_smoothing=ε)}, PyTorch
+         * {@code CrossEntropyLoss(label_smoothing=ε)}): each training target becomes
+         * {@code (1 − ε)·onehot(y) + ε/K} over the K labels, and the reported training and validation losses are
+         * the smoothed cross-entropy ({@link dev.regula.nn.SmoothedSoftmaxCrossEntropy}).
+         * @param epsilon ε in [0, 1), 0 for none (the default); checked by {@link #build()}.
+         * @return this builder.
+         */
+        public Builder labelSmoothing(double epsilon) {
+            t().labelSmoothing = epsilon;
+            return this;
+        }
+
+        /**
+         * Sets MixUp (Zhang et al. 2018; Keras {@code MixUp(alpha)}): every training batch is mixed with a random
+         * permutation π of itself, {@code x̃_i = λ_i x_i + (1 − λ_i) x_π(i)} and likewise the one-hot targets,
+         * λ_i ~ Beta(α, α) ({@link dev.regula.nn.MixUp}). The training loss and accuracy are then those of the
+         * mixed batches; validation is never mixed.
+         * @param alpha α, finite and &gt; 0 (Keras' default 0.2), or 0 for none (the default); checked by
+         *              {@link #build()}.
+         * @return this builder.
+         */
+        public Builder mixUp(double alpha) {
+            t().mixUpAlpha = alpha;
             return this;
         }
     }

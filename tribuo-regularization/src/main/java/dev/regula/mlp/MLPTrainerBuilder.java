@@ -2,9 +2,11 @@ package dev.regula.mlp;
 
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import dev.regula.augment.Augmentation;
+import dev.regula.augment.RandomErasing;
 import dev.regula.augment.Standardization;
 import dev.regula.data.ImageGeometry;
 import dev.regula.mlp.optimisers.Optimiser;
+import dev.regula.mlp.schedules.LearningRateSchedule;
 import dev.regula.nn.WeightInit;
 import org.jspecify.annotations.Nullable;
 
@@ -148,6 +150,28 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
     }
 
     /**
+     * Adds zero-mean Gaussian noise to the inputs in training (Keras {@code GaussianNoise(stddev)} as the first
+     * layer): {@code x ← x + stddev·n}, n ~ N(0, 1), before input dropout; nothing at inference.
+     * @param stddev the standard deviation, finite and &gt;= 0 (0 = none).
+     * @return this builder.
+     */
+    public B inputGaussianNoise(double stddev) {
+        t().inputGaussianNoise = stddev;
+        return self();
+    }
+
+    /**
+     * Multiplies the inputs in training by Gaussian noise of mean 1 (Keras {@code GaussianDropout(rate)} as the
+     * first layer): {@code x ← x·(1 + s·n)}, s = √(rate / (1 − rate)); nothing at inference.
+     * @param rate the rate in [0, 1) (0 = none).
+     * @return this builder.
+     */
+    public B inputGaussianDropout(double rate) {
+        t().inputGaussianDropout = rate;
+        return self();
+    }
+
+    /**
      * Sets the output layer's kernel penalty.
      * @param regularizer the penalty, or null for none.
      * @return this builder.
@@ -164,6 +188,28 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
      */
     public B optimiser(Optimiser optimiser) {
         t().optimiser = optimiser;
+        return self();
+    }
+
+    /**
+     * Sets a learning-rate schedule over the optimiser steps, starting from the optimiser's learning rate
+     * (Keras: an optimiser given a {@code LearningRateSchedule}); see {@link dev.regula.mlp.schedules}.
+     * @param schedule the schedule, or null for a constant rate; cannot be combined with
+     *                 {@link #reduceLROnPlateau}.
+     * @return this builder.
+     */
+    public B learningRateSchedule(@Nullable LearningRateSchedule schedule) {
+        t().learningRateSchedule = schedule;
+        return self();
+    }
+
+    /**
+     * Reduces the learning rate when a monitored value stops improving (Keras {@code ReduceLROnPlateau}).
+     * @param reduce the configuration, or null for none; cannot be combined with {@link #learningRateSchedule}.
+     * @return this builder.
+     */
+    public B reduceLROnPlateau(@Nullable ReduceLROnPlateau reduce) {
+        t().reduceLROnPlateau = reduce;
         return self();
     }
 
@@ -247,6 +293,21 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
         AbstractMLPTrainer.requireGeometry(augmentation, geometry);
         t().augmentation = augmentation;
         if (augmentation != null) {
+            t().imageGeometry = geometry.toString();
+        }
+        return self();
+    }
+
+    /**
+     * Sets random erasing of training images (torchvision {@code RandomErasing}), applied after the random
+     * transforms of {@link #augmentation} if any.
+     * @param erasing the erasing, or null for none.
+     * @param geometry the images' geometry (features must be named by flat pixel index).
+     * @return this builder.
+     */
+    public B randomErasing(@Nullable RandomErasing erasing, ImageGeometry geometry) {
+        t().randomErasing = erasing;
+        if (erasing != null) {
             t().imageGeometry = geometry.toString();
         }
         return self();

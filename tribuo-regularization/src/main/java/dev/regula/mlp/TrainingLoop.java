@@ -25,6 +25,7 @@ final class TrainingLoop {
     private final Targets targets;
     private final EpochEvaluator<?> evaluator;
     private final @Nullable EarlyStopping earlyStopping;
+    private final @Nullable ReduceLROnPlateau reduceLROnPlateau;
     private final Listeners listeners;
     private final int epochs;
     private final int batchSize;
@@ -43,6 +44,16 @@ final class TrainingLoop {
     TrainingLoop(Network net, NetworkTrainer steps, BatchSource inputs, Targets targets, EpochEvaluator<?> evaluator,
                  @Nullable EarlyStopping earlyStopping, Listeners listeners, int epochs, int batchSize, boolean shuffle,
                  SplittableRandom shuffleRng, double inputMagnitude, Logger logger) {
+        this(net, steps, inputs, targets, evaluator, earlyStopping, null, listeners, epochs, batchSize, shuffle,
+                shuffleRng, inputMagnitude, logger);
+    }
+
+    /** A loop that also reduces the learning rate on a plateau of {@code reduceLROnPlateau}'s monitor. */
+    TrainingLoop(Network net, NetworkTrainer steps, BatchSource inputs, Targets targets, EpochEvaluator<?> evaluator,
+                 @Nullable EarlyStopping earlyStopping, @Nullable ReduceLROnPlateau reduceLROnPlateau, Listeners listeners,
+                 int epochs, int batchSize, boolean shuffle, SplittableRandom shuffleRng, double inputMagnitude,
+                 Logger logger) {
+        this.reduceLROnPlateau = reduceLROnPlateau;
         this.net = net;
         this.steps = steps;
         this.inputs = inputs;
@@ -72,6 +83,7 @@ final class TrainingLoop {
     /** Trains the network in place and returns what happened. */
     TrainingHistory run() {
         EarlyStopping.Tracker tracker = earlyStopping == null ? null : earlyStopping.newTracker();
+        ReduceLROnPlateau.Tracker plateau = reduceLROnPlateau == null ? null : reduceLROnPlateau.newTracker();
         Network best = null;
         List<EpochRecord> records = new ArrayList<>();
         StopReason reason = StopReason.COMPLETED;
@@ -123,6 +135,9 @@ final class TrainingLoop {
                 reason = StopReason.EARLY_STOPPED;
                 message = "early stopping at epoch " + epoch + ": " + earlyStopping.getMonitor().getKey()
                         + " did not improve for " + tracker.getWait() + " epoch(s); best epoch " + tracker.getBestEpoch();
+            }
+            if (plateau != null && reason == StopReason.COMPLETED) { // the same epoch's values; the next epoch's rate
+                reduceOnPlateau(plateau, epoch);
             }
             if (backup != null && reason == StopReason.COMPLETED && epoch < epochs) {
                 backup.save(state(epoch, order, records, tracker, best));
@@ -181,6 +196,17 @@ final class TrainingLoop {
         }
         warnedGrowing = s.warnedGrowing();
         return s.bestNetwork(net);
+    }
+
+    /** Lets ReduceLROnPlateau see the epoch's value of its monitor and lowers the rate if it says so. */
+    private void reduceOnPlateau(ReduceLROnPlateau.Tracker plateau, int epoch) {
+        double rate = steps.learningRate();
+        double next = plateau.update(evaluator.plateauValue(), rate);
+        if (next != rate) {
+            steps.setLearningRate(next);
+            logger.info(String.format(Locale.ROOT, "epoch %d: ReduceLROnPlateau reducing the learning rate to %.4g (%s did "
+                    + "not improve)", epoch, next, reduceLROnPlateau.getMonitor().getKey()));
+        }
     }
 
     /**

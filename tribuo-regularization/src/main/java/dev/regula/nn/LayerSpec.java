@@ -20,12 +20,14 @@ import java.io.Serializable;
  * @param kernelPenalty penalty on the kernel, or null for none.
  * @param biasPenalty penalty on the bias, or null for none.
  * @param maxNorm maximum L2 norm of each unit's incoming weight vector, 0 for none.
+ * @param noise Gaussian noise applied to this layer's outputs in training (before dropout), {@link Noise#NONE}
+ *              for none.
  * @serial exclude
  */
 // @serial exclude: JDK 17's javadoc reports the components of a Serializable record as undocumented fields on the
 // serialized-form page despite the @param tags above (JDK 25's does not); they are serialized as those components.
 public record LayerSpec(int inputs, int units, Activation activation, double dropout,
-                        @Nullable Penalty kernelPenalty, @Nullable Penalty biasPenalty, double maxNorm)
+                        @Nullable Penalty kernelPenalty, @Nullable Penalty biasPenalty, double maxNorm, Noise noise)
         implements Serializable {
 
     /**
@@ -49,6 +51,9 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
         }
         Ranges.require(Ranges.rate("dropout", dropout));
         Ranges.require(Ranges.nonNegativeFinite("maxNorm", maxNorm));
+        if (noise == null) {
+            throw new IllegalArgumentException("noise must not be null; use Noise.NONE");
+        }
     }
 
     /**
@@ -59,7 +64,7 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @return the spec.
      */
     public static LayerSpec dense(int inputs, int units, Activation activation) {
-        return new LayerSpec(inputs, units, activation, 0, null, null, 0);
+        return new LayerSpec(inputs, units, activation, 0, null, null, 0, Noise.NONE);
     }
 
     /**
@@ -68,7 +73,7 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @return the new spec.
      */
     public LayerSpec withDropout(double rate) {
-        return new LayerSpec(inputs, units, activation, rate, kernelPenalty, biasPenalty, maxNorm);
+        return new LayerSpec(inputs, units, activation, rate, kernelPenalty, biasPenalty, maxNorm, noise);
     }
 
     /**
@@ -77,7 +82,7 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @return the new spec.
      */
     public LayerSpec withKernelPenalty(@Nullable Penalty penalty) {
-        return new LayerSpec(inputs, units, activation, dropout, penalty, biasPenalty, maxNorm);
+        return new LayerSpec(inputs, units, activation, dropout, penalty, biasPenalty, maxNorm, noise);
     }
 
     /**
@@ -86,7 +91,7 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @return the new spec.
      */
     public LayerSpec withBiasPenalty(@Nullable Penalty penalty) {
-        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, penalty, maxNorm);
+        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, penalty, maxNorm, noise);
     }
 
     /**
@@ -95,6 +100,25 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @return the new spec.
      */
     public LayerSpec withMaxNorm(double c) {
-        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, biasPenalty, c);
+        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, biasPenalty, c, noise);
+    }
+
+    /**
+     * This layer with Gaussian noise on its outputs in training.
+     * @param n the noise, {@link Noise#NONE} for none.
+     * @return the new spec.
+     */
+    public LayerSpec withNoise(Noise n) {
+        return new LayerSpec(inputs, units, activation, dropout, kernelPenalty, biasPenalty, maxNorm, n);
+    }
+
+    /** @return whether training perturbs this layer's outputs (dropout or noise), so they need a copy of their own. */
+    boolean perturbed() {
+        return dropout > 0 || noise.isActive();
+    }
+
+    /** @return whether the backward pass needs a mask of this layer's multiplicative factors. */
+    boolean masked() {
+        return dropout > 0 || noise.isMultiplicative();
     }
 }

@@ -98,6 +98,9 @@ public final class Network implements Serializable {
         if (specs[specs.length - 1].dropout() != 0) {
             throw new IllegalArgumentException("The output layer cannot have dropout");
         }
+        if (specs[specs.length - 1].noise().isActive()) {
+            throw new IllegalArgumentException("The output layer cannot have Gaussian noise");
+        }
     }
 
     /**
@@ -348,12 +351,21 @@ public final class Network implements Serializable {
     }
 
     /**
-     * Bitwise equality of structure and parameters.
+     * Bitwise equality of structure and parameters. The layers' Gaussian {@link Noise}, which acts in training only
+     * and is not serialized with a model (its trainer provenance records it), is not compared.
      * @param other another network.
-     * @return true if both have identical specs and bit-identical parameters.
+     * @return true if both have identical specs (but for the noise) and bit-identical parameters.
      */
     public boolean sameParameters(Network other) {
-        return Arrays.equals(layers, other.layers) && Arrays.deepEquals(kernels, other.kernels)
+        return Arrays.equals(withoutNoise(layers), withoutNoise(other.layers)) && Arrays.deepEquals(kernels, other.kernels)
                 && Arrays.deepEquals(biases, other.biases) && inputDropout == other.inputDropout;
+    }
+
+    private static LayerSpec[] withoutNoise(LayerSpec[] specs) {
+        LayerSpec[] out = new LayerSpec[specs.length];
+        for (int l = 0; l < specs.length; l++) {
+            out[l] = specs[l].withNoise(Noise.NONE);
+        }
+        return out;
     }
 }

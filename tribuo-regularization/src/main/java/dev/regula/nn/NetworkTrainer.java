@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 import java.util.SplittableRandom;
 
 /**
- * One minibatch step of training on a {@link Network}: forward pass with inverted dropout, the output head's
+ * One minibatch step of training on a {@link Network}: forward pass with inverted dropout and Gaussian noise
+ * ({@link Noise}: added, then dropout, then Gaussian dropout's factor), the output head's
  * loss ({@link OutputLoss}), backward pass, penalty gradients, optimiser update and max-norm projection.
  * <p>
  * All buffers are allocated once for the largest batch. The operands of the matrix products (kernels, layer
@@ -18,8 +19,9 @@ import java.util.SplittableRandom;
  * Every element-wise pass is split over the backend's {@link ThreadTeam}, the same threads that compute the
  * products: batch rows for activations, dropout and deltas; contiguous kernel ranges (and bias columns) for the
  * update. Part p of the team draws its dropout masks from its own random stream (part 0 from the given source, the
- * others from streams split off it at construction), so training is deterministic for a fixed seed and thread
- * count. The objective minimised is Keras': {@code mean_batch(loss) + Σ_layers penalties(W, b)}.
+ * others from streams split off it at construction), and its Gaussian noise from a second stream of its own split
+ * the same way off the noise source, so training is deterministic for a fixed seed and thread count, and adding
+ * noise leaves the dropout masks unchanged. The objective minimised is Keras': {@code mean_batch(loss) + Σ_layers penalties(W, b)}.
  * Not thread-safe.
  */
 public final class NetworkTrainer {
@@ -35,6 +37,9 @@ public final class NetworkTrainer {
     private final SplittableRandom[] partRng;
     /** The number of {@code nextLong} draws each part's dropout stream has made, for {@link #resume}. */
     private final long[] partDraws;
+    /** Per team part, the stream of Gaussian noise; null without noise. */
+    private final SplittableRandom @Nullable [] noiseRng;
+    private final Noise inputNoise;
     private final double[] partPenalty;
     private final LayerSpec[] layers;
     private final float[][] act;
@@ -51,6 +56,12 @@ public final class NetworkTrainer {
     private final DeviceBuffer[] layerDev;
     private final DeviceBuffer gradDev;
 
+    private @Nullable MixUp mixUp;
+    private @Nullable SplittableRandom mixUpRng;
+    private int @Nullable [] partner;
+    private float @Nullable [] mixWeight;
+    private float @Nullable [] unmixed;
+
     private double lossSum;
     private double penaltyWeightedSum;
     private long seen;
@@ -66,9 +77,30 @@ public final class NetworkTrainer {
      * @param updater the optimiser state, created for {@link #parameterSizes(Network)}.
      * @param loss the output head's loss, applied to the last layer's linear outputs.
      * @param dropoutRng the random source of dropout masks (further streams for the other team threads are split off it).
+     * @throws IllegalArgumentException if a layer has Gaussian noise, which needs a noise stream (the other
+     *                                  constructor).
      */
     public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, OutputLoss loss,
                           SplittableRandom dropoutRng) {
+        this(net, maxBatch, blas, updater, loss, dropoutRng, Noise.NONE, null);
+    }
+
+    /**
+     * Prepares training of a network in place, with Gaussian noise on the inputs or on layers' outputs.
+     * @param net the network, whose parameters are updated by {@link #step}.
+     * @param maxBatch the largest batch size.
+     * @param blas the BLAS backend.
+     * @param updater the optimiser state, created for {@link #parameterSizes(Network)}.
+     * @param loss the output head's loss, applied to the last layer's linear outputs.
+     * @param dropoutRng the random source of dropout masks (further streams for the other team threads are split off it).
+     * @param inputNoise the Gaussian noise applied to each training input (before input dropout), or {@link Noise#NONE}.
+     * @param noiseSource the random source of the Gaussian noise, apart from the dropout masks' so that adding noise
+     *                 leaves the dropout masks as they were (streams for the other team threads are split off it);
+     *                 may be null only if there is no noise anywhere.
+     * @throws IllegalArgumentException if there is noise but no noise stream.
+     */
+    public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, OutputLoss loss,
+                          SplittableRandom dropoutRng, Noise inputNoise, @Nullable SplittableRandom noiseSource) {
         for (LayerSpec spec : net.getLayers()) {
             if (maxBatch < 1 || (long) maxBatch * Math.max(spec.inputs(), spec.units()) > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("A minibatch of " + maxBatch + " rows through a layer of " + spec.inputs()
@@ -89,6 +121,21 @@ public final class NetworkTrainer {
         this.partDraws = new long[parts];
         this.partPenalty = new double[parts];
         this.layers = net.getLayers().toArray(new LayerSpec[0]);
+        this.inputNoise = inputNoise;
+        boolean noisy = inputNoise.isActive();
+        for (LayerSpec spec : layers) {
+            noisy |= spec.noise().isActive();
+        }
+        if (noisy && noiseSource == null) {
+            throw new IllegalArgumentException("Gaussian noise is configured but no noise random stream was given");
+        }
+        this.noiseRng = noisy ? new SplittableRandom[parts] : null;
+        if (noisy) {
+            this.noiseRng[0] = noiseSource;
+            for (int p = 1; p < parts; p++) {
+                this.noiseRng[p] = noiseSource.split();
+            }
+        }
         int n = layers.length;
         act = new float[n][];
         out = new float[n][];
@@ -119,9 +166,9 @@ public final class NetworkTrainer {
             layerDev[l] = blas.allocate(maxBatch * layers[l].units());
             LayerSpec s = layers[l];
             act[l] = new float[maxBatch * s.units()];
-            if (s.dropout() > 0) {
+            if (s.perturbed()) {
                 out[l] = new float[maxBatch * s.units()];
-                mask[l] = new float[maxBatch * s.units()];
+                mask[l] = s.masked() ? new float[maxBatch * s.units()] : null;
             } else {
                 out[l] = act[l];
             }
@@ -170,9 +217,13 @@ public final class NetworkTrainer {
      */
     public double step(float[] x, float[] y, float @Nullable [] weights, int rows) {
         stepped = true;
+        if (mixUp != null) {
+            mixUp.mix(mixUpRng, x, rows, layers[0].inputs(), unmixed, partner, mixWeight);
+        }
         forward(x, rows);
         int last = layers.length - 1;
-        double ce = loss.gradient(act[last], y, weights, rows, layers[last].units(), correct);
+        double ce = mixUp == null ? loss.gradient(act[last], y, weights, rows, layers[last].units(), correct)
+                : loss.mixedGradient(act[last], y, partner, mixWeight, weights, rows, layers[last].units(), correct);
         updater.beginStep();
         backwardAndUpdate(rows);
         double penalty = 0;
@@ -188,6 +239,23 @@ public final class NetworkTrainer {
     }
 
     /**
+     * Mixes every following training batch with MixUp before the forward pass (before input noise and dropout,
+     * as Keras' MixUp preprocessing layer comes before the model); the loss gets the mixed targets through
+     * {@link OutputLoss#mixedGradient}. Call before the first step.
+     * @param m the MixUp.
+     * @param rng its random stream (permutations and weights), apart from the dropout and noise streams.
+     * @param maxBatch the largest batch size, as given at construction.
+     * @throws UnsupportedOperationException at the first step if the loss has no mixed form.
+     */
+    public void enableMixUp(MixUp m, SplittableRandom rng, int maxBatch) {
+        this.mixUp = m;
+        this.mixUpRng = rng;
+        this.partner = new int[maxBatch];
+        this.mixWeight = new float[maxBatch];
+        this.unmixed = new float[maxBatch * layers[0].inputs()];
+    }
+
+    /**
      * Forward pass: layerDev[l] ends holding layer l's output (the next layer's input), act/out its heap copies.
      * Each element-wise pass is split by rows over the team; part p draws its dropout masks from its own stream.
      */
@@ -197,6 +265,10 @@ public final class NetworkTrainer {
         team.run(p -> {
             int r0 = rowStart(p, rows);
             int r1 = rowStart(p + 1, rows);
+            if (inputNoise.isActive()) {
+                inputNoise.add(noiseRng[p], x, r0 * inputs, r1 * inputs);
+                inputNoise.multiply(noiseRng[p], x, null, r0 * inputs, r1 * inputs);
+            }
             if (inputDropout > 0) {
                 partDraws[p] += dropout(partRng[p], x, null, r0 * inputs, r1 * inputs, inputDropout);
             }
@@ -214,12 +286,22 @@ public final class NetworkTrainer {
                 int r0 = rowStart(p, rows);
                 int r1 = rowStart(p + 1, rows);
                 s.activation().forwardRows(layerDev[layer], net.biases[layer], r0, r1, units, rowScratch[p], act[layer],
-                        writeBack && s.dropout() == 0);
-                if (s.dropout() > 0) {
+                        writeBack && !s.perturbed());
+                if (s.perturbed()) { // (a + σ·n) · dropout mask · Gaussian-dropout factor
                     int from = r0 * units;
                     int to = r1 * units;
                     System.arraycopy(act[layer], from, out[layer], from, to - from);
-                    partDraws[p] += dropout(partRng[p], out[layer], mask[layer], from, to, s.dropout());
+                    if (s.noise().isActive()) {
+                        s.noise().add(noiseRng[p], out[layer], from, to);
+                    }
+                    if (s.dropout() > 0) {
+                        partDraws[p] += dropout(partRng[p], out[layer], mask[layer], from, to, s.dropout());
+                    } else if (mask[layer] != null) {
+                        java.util.Arrays.fill(mask[layer], from, to, 1f);
+                    }
+                    if (s.noise().isMultiplicative()) {
+                        s.noise().multiply(noiseRng[p], out[layer], mask[layer], from, to);
+                    }
                     if (writeBack) {
                         layerDev[layer].write(from, out[layer], from, to - from);
                     }
@@ -443,7 +525,7 @@ public final class NetworkTrainer {
         return (double) correct[0] / seen;
     }
 
-    /** @return the optimiser's current learning rate. */
+    /** @return the optimiser's current learning rate (the last step's). */
     public double learningRate() {
         return updater.learningRate();
     }
@@ -497,6 +579,16 @@ public final class NetworkTrainer {
             }
             partDraws[p] = dropoutDraws[p];
         }
+    }
+
+    /**
+     * Changes the optimiser's learning rate from the next step on, keeping its state (ReduceLROnPlateau).
+     * @param rate the new rate, finite and &gt;= 0.
+     * @throws IllegalArgumentException if the rate is out of range.
+     * @throws UnsupportedOperationException if the optimiser follows a schedule.
+     */
+    public void setLearningRate(double rate) {
+        updater.setLearningRate(rate);
     }
 
 }

@@ -45,6 +45,26 @@ public interface OutputLoss extends Serializable {
     double gradient(float[] z, float[] targets, float @Nullable [] weights, int rows, int units, int[] hits);
 
     /**
+     * As {@link #gradient}, for a MixUp batch ({@link MixUp}): row r's target is the mixture
+     * {@code λ_r·target(r) + (1 − λ_r)·target(partner_r)} of its own and its partner's target rows. Only losses
+     * linear in a soft target support it (the softmax cross-entropies).
+     * @param z the linear outputs, rows × units, overwritten with the gradient.
+     * @param targets the (unmixed) targets, rows × {@link #targetWidth(int)}.
+     * @param partner the row each row is mixed with.
+     * @param lambda each row's own share λ in [0, 1].
+     * @param weights the row weights, or null for all 1.
+     * @param rows the number of rows.
+     * @param units the number of units.
+     * @param hits out-parameter: incremented by the rows whose arg-max is the label of the larger share.
+     * @return the batch's mean loss.
+     * @throws UnsupportedOperationException if the loss has no mixed form.
+     */
+    default double mixedGradient(float[] z, float[] targets, int[] partner, float[] lambda, float @Nullable [] weights,
+                                 int rows, int units, int[] hits) {
+        throw new UnsupportedOperationException(this + " does not support MixUp");
+    }
+
+    /**
      * The (weighted) mean loss of activated predictions (the output of {@link #activate}), as reported for
      * validation data: {@code Σ_r w_r·ℓ_r / Σ_r w_r}, or the plain mean without weights.
      * @param predictions the activated outputs, rows × units.

@@ -32,6 +32,12 @@ public enum SoftmaxCrossEntropy implements OutputLoss {
         return OutputLoss.mean(rowLoss, weights, rows);
     }
 
+    @Override
+    public double mixedGradient(float[] z, float[] targets, int[] partner, float[] lambda, float @Nullable [] weights,
+                                int rows, int units, int[] hits) {
+        return SmoothedSoftmaxCrossEntropy.mixedCrossEntropy(z, targets, partner, lambda, 0, weights, rows, units, hits);
+    }
+
     /**
      * The mean cross-entropy {@code −(1/rows) Σ_r log p_r[y_r]} of probabilities, each clamped below at
      * {@code Float.MIN_NORMAL} so that a probability that underflowed to 0 gives a large finite loss.

@@ -25,7 +25,7 @@ public interface Updater {
     void update(int tensor, float[] param, float[] grad, int from, int to);
 
     /**
-     * The learning rate of the next step (for the training history).
+     * The learning rate: the one the last step used, which is also the next step's unless it is changed.
      * @return the learning rate.
      */
     double learningRate();
@@ -42,4 +42,13 @@ public interface Updater {
      * @throws IllegalArgumentException if the state's tensors do not match this updater's.
      */
     void restoreState(UpdaterState state);
+
+    /**
+     * Changes the learning rate from the next step on (a schedule, or ReduceLROnPlateau); the optimiser's state
+     * (moments, accumulators, step count) is kept, as when Keras assigns {@code optimizer.learning_rate}.
+     * @param rate the new learning rate, finite and &gt;= 0 (a schedule may end at 0).
+     * @throws IllegalArgumentException if the rate is negative or not finite.
+     */
+    void setLearningRate(double rate);
+
 }

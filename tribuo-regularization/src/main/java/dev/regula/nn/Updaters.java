@@ -9,6 +9,13 @@ package dev.regula.nn;
 public final class Updaters {
     private Updaters() {}
 
+    /** A learning rate set during training (a schedule may reach 0, as Keras' CosineDecay with alpha 0 does). */
+    private static void requireRate(double rate) {
+        if (!(rate >= 0 && rate <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("learningRate must be finite and >= 0, found " + rate);
+        }
+    }
+
     private static float[][] zerosLike(int[] sizes, float value) {
         float[][] out = new float[sizes.length][];
         for (int i = 0; i < sizes.length; i++) {
@@ -28,19 +35,20 @@ public final class Updaters {
      * w ← w − α·m / (√v + ε),   α = lr·√(1−β2^t) / (1−β1^t)
      * </pre>
      * @param sizes tensor lengths.
-     * @param lr learning rate.
+     * @param initialRate learning rate (until {@link Updater#setLearningRate} changes it).
      * @param beta1 first-moment decay.
      * @param beta2 second-moment decay.
      * @param epsilon denominator constant.
      * @param weightDecay decoupled weight decay factor (0 for plain Adam).
      * @return the updater.
      */
-    public static Updater adam(int[] sizes, double lr, double beta1, double beta2, double epsilon, double weightDecay) {
+    public static Updater adam(int[] sizes, double initialRate, double beta1, double beta2, double epsilon, double weightDecay) {
         float[][] m = zerosLike(sizes, 0f);
         float[][] v = zerosLike(sizes, 0f);
         return new Updater() {
             private long t;
             private float a;
+            private double lr = initialRate;
 
             @Override
             public void beginStep() {
@@ -87,6 +95,12 @@ public final class Updaters {
                 t = state.step();
                 a = 0f; // recomputed by the next beginStep from t
             }
+
+            @Override
+            public void setLearningRate(double rate) {
+                requireRate(rate);
+                lr = rate;
+            }
         };
     }
 
@@ -97,18 +111,21 @@ public final class Updaters {
      * otherwise:   u ← μ·u − lr·g;  w ← w + u   (Nesterov: w ← w + μ·u − lr·g)
      * </pre>
      * @param sizes tensor lengths.
-     * @param lr learning rate.
+     * @param initialRate learning rate (until {@link Updater#setLearningRate} changes it).
      * @param momentum momentum μ in [0, 1).
      * @param nesterov whether to use Nesterov momentum.
      * @return the updater.
      */
-    public static Updater sgd(int[] sizes, double lr, double momentum, boolean nesterov) {
+    public static Updater sgd(int[] sizes, double initialRate, double momentum, boolean nesterov) {
         float[][] u = momentum == 0 ? null : zerosLike(sizes, 0f);
-        float flr = (float) lr;
         float mu = (float) momentum;
         return new Updater() {
+            private double lr = initialRate;
+            private float lr32 = (float) initialRate; // lr in float32
+
             @Override
             public void update(int tensor, float[] w, float[] g, int from, int to) {
+                float flr = lr32; // a local, for the loops below
                 if (u == null) {
                     for (int j = from; j < to; j++) {
                         w[j] -= flr * g[j];
@@ -141,6 +158,13 @@ public final class Updaters {
                     state.copyInto("SGD with momentum", u);
                 }
             }
+
+            @Override
+            public void setLearningRate(double rate) {
+                requireRate(rate);
+                lr = rate;
+                lr32 = (float) rate;
+            }
         };
     }
 
@@ -150,20 +174,23 @@ public final class Updaters {
      * s ← ρ·s + (1−ρ)·g²;  w ← w − lr·g / √(s + ε)
      * </pre>
      * @param sizes tensor lengths.
-     * @param lr learning rate.
+     * @param initialRate learning rate (until {@link Updater#setLearningRate} changes it).
      * @param rho decay of the squared-gradient average.
      * @param epsilon constant inside the square root.
      * @return the updater.
      */
-    public static Updater rmsprop(int[] sizes, double lr, double rho, double epsilon) {
+    public static Updater rmsprop(int[] sizes, double initialRate, double rho, double epsilon) {
         float[][] s = zerosLike(sizes, 0f);
-        float flr = (float) lr;
         float r = (float) rho;
         float r1 = (float) (1 - rho);
         float eps = (float) epsilon;
         return new Updater() {
+            private double lr = initialRate;
+            private float lr32 = (float) initialRate; // lr in float32
+
             @Override
             public void update(int tensor, float[] w, float[] g, int from, int to) {
+                float flr = lr32; // a local, for the loops below
                 float[] si = s[tensor];
                 for (int j = from; j < to; j++) {
                     float gj = g[j];
@@ -187,6 +214,13 @@ public final class Updaters {
             public void restoreState(UpdaterState state) {
                 state.copyInto("RMSProp", s);
             }
+
+            @Override
+            public void setLearningRate(double rate) {
+                requireRate(rate);
+                lr = rate;
+                lr32 = (float) rate;
+            }
         };
     }
 
@@ -196,18 +230,21 @@ public final class Updaters {
      * s ← s + g²  (s starts at the initial accumulator value);  w ← w − lr·g / √(s + ε)
      * </pre>
      * @param sizes tensor lengths.
-     * @param lr learning rate.
+     * @param initialRate learning rate (until {@link Updater#setLearningRate} changes it).
      * @param initialAccumulator initial value of s.
      * @param epsilon constant inside the square root.
      * @return the updater.
      */
-    public static Updater adagrad(int[] sizes, double lr, double initialAccumulator, double epsilon) {
+    public static Updater adagrad(int[] sizes, double initialRate, double initialAccumulator, double epsilon) {
         float[][] s = zerosLike(sizes, (float) initialAccumulator);
-        float flr = (float) lr;
         float eps = (float) epsilon;
         return new Updater() {
+            private double lr = initialRate;
+            private float lr32 = (float) initialRate; // lr in float32
+
             @Override
             public void update(int tensor, float[] w, float[] g, int from, int to) {
+                float flr = lr32; // a local, for the loops below
                 float[] si = s[tensor];
                 for (int j = from; j < to; j++) {
                     float gj = g[j];
@@ -230,6 +267,61 @@ public final class Updaters {
             @Override
             public void restoreState(UpdaterState state) {
                 state.copyInto("AdaGrad", s);
+            }
+
+            @Override
+            public void setLearningRate(double rate) {
+                requireRate(rate);
+                lr = rate;
+                lr32 = (float) rate;
+            }
+        };
+    }
+
+    /**
+     * An optimiser whose learning rate follows a schedule of the step count, as a Keras optimiser given a
+     * {@code LearningRateSchedule}: before step t (0 for the first step, Keras' {@code optimizer.iterations}) the
+     * inner optimiser's rate is set to {@code schedule(t)}. The rate cannot be set from outside (Keras refuses to
+     * assign the rate of a scheduled optimiser, e.g. from ReduceLROnPlateau).
+     * @param inner the optimiser.
+     * @param schedule the learning rate of each step, finite and &gt; 0.
+     * @return the scheduled optimiser.
+     */
+    public static Updater scheduled(Updater inner, java.util.function.LongToDoubleFunction schedule) {
+        return new Updater() {
+            private long step;
+
+            @Override
+            public void beginStep() {
+                inner.setLearningRate(schedule.applyAsDouble(step++));
+                inner.beginStep();
+            }
+
+            @Override
+            public void update(int tensor, float[] param, float[] grad, int from, int to) {
+                inner.update(tensor, param, grad, from, to);
+            }
+
+            @Override
+            public double learningRate() {
+                return inner.learningRate();
+            }
+
+            @Override
+            public void setLearningRate(double rate) {
+                throw new UnsupportedOperationException("the learning rate follows a schedule and cannot be set");
+            }
+
+            @Override
+            public UpdaterState saveState() {
+                throw new UnsupportedOperationException("a learning-rate schedule is not part of a backup "
+                        + "(BackupAndRestore refuses schedules at configuration time)");
+            }
+
+            @Override
+            public void restoreState(UpdaterState state) {
+                throw new UnsupportedOperationException("a learning-rate schedule is not part of a backup "
+                        + "(BackupAndRestore refuses schedules at configuration time)");
             }
         };
     }

@@ -334,6 +334,22 @@ class BackupAndRestoreTest {
         dev.regula.testing.ErrorAssertions.rejects("backupDir", () -> BackupAndRestore.inFolder(Path.of(" ")), "backupDir");
     }
 
+    @Test
+    void techniquesWhoseStateIsNotBackedUpAreRefusedAtConfiguration(@TempDir Path dir) {
+        BackupAndRestore backup = BackupAndRestore.inFolder(dir);
+        dev.regula.testing.ErrorAssertions.rejects("backupAndRestore", () -> MLPTrainer.builder().backupAndRestore(backup)
+                .learningRateSchedule(dev.regula.mlp.schedules.CosineDecay.overSteps(100).build()).build(), "learningRateSchedule");
+        dev.regula.testing.ErrorAssertions.rejects("backupAndRestore", () -> MLPTrainer.builder().backupAndRestore(backup)
+                .validationFraction(0.2).reduceLROnPlateau(ReduceLROnPlateau.monitoring("val_loss").build()).build(),
+                "reduceLROnPlateau");
+        dev.regula.testing.ErrorAssertions.rejects("backupAndRestore", () -> MLPTrainer.builder().backupAndRestore(backup)
+                .mixUp(0.2).build(), "mixUpAlpha");
+        dev.regula.testing.ErrorAssertions.rejects("backupAndRestore", () -> MLPTrainer.builder().backupAndRestore(backup)
+                .addLayer(Layer.dense(8).gaussianNoise(0.1).build()).build(), "Gaussian noise in a hidden layer");
+        // label smoothing is deterministic: accepted
+        MLPTrainer.builder().backupAndRestore(backup).labelSmoothing(0.1).build();
+    }
+
     // ---- a real crash: a separate JVM killed with destroyForcibly mid-run ----
 
     static final int CHILD_EPOCHS = 8;

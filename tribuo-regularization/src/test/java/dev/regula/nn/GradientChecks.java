@@ -36,6 +36,11 @@ final class GradientChecks {
             public void restoreState(UpdaterState state) {
                 throw new UnsupportedOperationException("a recording updater is not resumed");
             }
+
+            @Override
+            public void setLearningRate(double rate) {
+                throw new UnsupportedOperationException("the recording updater has no learning rate");
+            }
         };
     }
 }

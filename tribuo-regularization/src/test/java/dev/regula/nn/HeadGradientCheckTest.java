@@ -28,7 +28,8 @@ class HeadGradientCheckTest {
         for (String backend : Backends.nativeAvailable() ? new String[]{"java", "openblas"} : new String[]{"java"}) {
             for (int threads : new int[]{1, 2}) {
                 for (OutputLoss loss : new OutputLoss[]{SquaredError.mse(), SquaredError.huber(0.3),
-                        SigmoidCrossEntropy.withThreshold(0.5), SoftmaxCrossEntropy.INSTANCE}) {
+                        SigmoidCrossEntropy.withThreshold(0.5), SoftmaxCrossEntropy.INSTANCE,
+                        SmoothedSoftmaxCrossEntropy.of(0.2)}) {
                     list.add(Arguments.of(backend, threads, loss, false));
                     list.add(Arguments.of(backend, threads, loss, true));
                 }
@@ -53,7 +54,7 @@ class HeadGradientCheckTest {
         }
         float[] y = new float[rows * loss.targetWidth(out)];
         for (int i = 0; i < y.length; i++) {
-            y[i] = loss instanceof SoftmaxCrossEntropy ? data.nextInt(out)
+            y[i] = loss instanceof SoftmaxCrossEntropy || loss instanceof SmoothedSoftmaxCrossEntropy ? data.nextInt(out)
                     : loss instanceof SigmoidCrossEntropy ? (data.nextBoolean() ? 1 : 0) : (float) data.nextGaussian();
         }
         float[] w = null;
@@ -86,6 +87,54 @@ class HeadGradientCheckTest {
             }
         }
         assertTrue(checked > 50, "checked " + checked);
+    }
+
+    @Test
+    void labelSmoothingIsCrossEntropyAgainstTheSmoothedOneHotTarget() {
+        int rows = 3, k = 4;
+        float[] z = {0.5f, -2f, 3f, 0f, 1f, 1f, 1f, 1f, -40f, 20f, 0f, 2f};
+        float[] y = {2f, 0f, 0f};
+        double eps = 0.1;
+        double expected = 0;
+        double[] expectedGrad = new double[rows * k];
+        for (int r = 0; r < rows; r++) { // Keras: y_smooth = y·(1 − ε) + ε/K, loss = −Σ y_smooth · log softmax(z)
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, z[r * k + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                sum += Math.exp(z[r * k + j] - max);
+            }
+            for (int j = 0; j < k; j++) {
+                double target = (j == (int) y[r] ? 1 - eps : 0) + eps / k;
+                double logP = z[r * k + j] - max - Math.log(sum);
+                expected -= target * logP;
+                expectedGrad[r * k + j] = (Math.exp(logP) - target) / rows;
+            }
+        }
+        expected /= rows;
+        float[] g = z.clone();
+        int[] hits = new int[1];
+        assertEquals(expected, SmoothedSoftmaxCrossEntropy.of(eps).gradient(g, y, null, rows, k, hits), 1e-6);
+        assertEquals(2, hits[0], "rows 0 and 1 (ties: the first maximum) are right, row 2 is not");
+        for (int i = 0; i < g.length; i++) {
+            assertEquals(expectedGrad[i], g[i], 1e-6, "gradient " + i);
+        }
+        float[] p = z.clone();
+        SmoothedSoftmaxCrossEntropy.of(eps).activate(p, rows, k);
+        assertEquals(expected, SmoothedSoftmaxCrossEntropy.of(eps).meanLoss(p, y, null, rows, k), 1e-5,
+                "the validation loss is the same smoothed cross-entropy");
+        // ε = 0 is plain softmax cross-entropy, bit for bit in the gradient
+        float[] plain = z.clone();
+        float[] smoothed0 = z.clone();
+        assertEquals(SoftmaxCrossEntropy.INSTANCE.gradient(plain, y, null, rows, k, new int[1]),
+                SmoothedSoftmaxCrossEntropy.of(0).gradient(smoothed0, y, null, rows, k, new int[1]), 1e-6);
+        for (int i = 0; i < plain.length; i++) {
+            assertEquals(plain[i], smoothed0[i], 1e-7, "gradient " + i);
+        }
+        assertThrows(IllegalArgumentException.class, () -> SmoothedSoftmaxCrossEntropy.of(1));
+        assertThrows(IllegalArgumentException.class, () -> SmoothedSoftmaxCrossEntropy.of(Double.NaN));
     }
 
     @Test
