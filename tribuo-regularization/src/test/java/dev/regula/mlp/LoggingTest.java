@@ -13,7 +13,9 @@ import org.tribuo.regression.Regressor;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -46,11 +48,21 @@ class LoggingTest {
         }
     };
     private Level before;
+    /** Levels other tests set on the trainers' own loggers (which would filter records before they reach ours). */
+    private final Map<Logger, Level> childLevels = new HashMap<>();
+    /** Strong references to the trainers' loggers while their levels are cleared (JUL holds loggers weakly). */
+    private final List<Logger> trainerLoggers = new ArrayList<>();
 
     @BeforeEach
     void listen() {
         before = regula.getLevel();
         regula.setLevel(Level.ALL); // see everything the library would log, FINE included
+        for (Class<?> c : List.of(MLPTrainer.class, MLPRegressionTrainer.class)) {
+            Logger child = Logger.getLogger(c.getName());
+            trainerLoggers.add(child);
+            childLevels.put(child, child.getLevel());
+            child.setLevel(null); // inherit dev.regula's level
+        }
         capture.setLevel(Level.ALL);
         regula.addHandler(capture);
     }
@@ -59,6 +71,7 @@ class LoggingTest {
     void stopListening() {
         regula.removeHandler(capture);
         regula.setLevel(before);
+        childLevels.forEach(Logger::setLevel);
     }
 
     private static Path resource(String name) throws Exception {
