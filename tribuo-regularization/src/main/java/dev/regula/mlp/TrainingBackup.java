@@ -124,7 +124,7 @@ final class TrainingBackup implements AutoCloseable {
                     + (differences.size() > SHOWN_DIFFERENCES ? "; ..." : "")
                     + ". Delete it, or use another backup folder, to train from the start");
         }
-        logger.info("resuming from the training backup " + file + " after epoch " + contents.state().epoch());
+        logger.fine("resuming from the training backup " + file + " after epoch " + contents.state().epoch());
         return contents.state();
     }
 

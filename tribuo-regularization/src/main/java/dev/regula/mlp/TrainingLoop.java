@@ -149,7 +149,8 @@ final class TrainingLoop {
             message = broken + " at the end of epoch " + records.size();
         }
         boolean restored = restore(reason, message, best, tracker);
-        logger.info(logger.getName().substring(logger.getName().lastIndexOf('.') + 1) + ": " + message);
+        logger.info(logger.getName().substring(logger.getName().lastIndexOf('.') + 1) + ": " + message
+                + (saved == null ? "" : " (resumed from the training backup after epoch " + saved.epoch() + ")"));
         if (backup != null) {
             backup.finish();
         }
@@ -204,7 +205,7 @@ final class TrainingLoop {
         double next = plateau.update(evaluator.plateauValue(), rate);
         if (next != rate) {
             steps.setLearningRate(next);
-            logger.info(String.format(Locale.ROOT, "epoch %d: ReduceLROnPlateau reducing the learning rate to %.4g (%s did "
+            logger.fine(String.format(Locale.ROOT, "epoch %d: ReduceLROnPlateau reducing the learning rate to %.4g (%s did "
                     + "not improve)", epoch, next, reduceLROnPlateau.getMonitor().getKey()));
         }
     }
