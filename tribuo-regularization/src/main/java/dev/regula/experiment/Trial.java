@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param dataConfig OLCUT XML defining the data source (and the sources it decorates).
  * @param dataSource the component name of the data source in {@code dataConfig}.
  * @param keepModel whether the result carries the trained model's bytes (Tribuo protobuf).
+ * @serial exclude
  */
 public record Trial(String id, String trainerConfig, long seed, int threads, TrialSplit split, String dataConfig,
                     String dataSource, boolean keepModel) implements Serializable {

@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param seconds the wall time of the successful (or last) attempt's training and scoring (reading the data,
  *                once per JVM, is not counted).
  * @param worker where it ran: the host and thread or executor, for the record only.
+ * @serial exclude
  */
 public record TrialResult(Trial trial, @Nullable String error, double score, Map<String, Double> scores, int epochs,
                           String provenanceJson, byte @Nullable [] model, int attempts, double seconds, String worker)

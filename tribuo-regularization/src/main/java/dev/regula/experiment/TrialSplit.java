@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param index the fold, in {@code [0, folds)}, or -1 for the validation split.
  * @param folds the number of folds (at least 2), or 0 for the validation split.
  * @param seed the seed of the fold assignment (0 for the validation split).
+ * @serial exclude
  */
 public record TrialSplit(int index, int folds, long seed) implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -39,6 +39,7 @@ public record LayerSpec(int inputs, int units, Activation activation, double dro
      * @param kernelPenalty penalty on the kernel, or null for none.
      * @param biasPenalty penalty on the bias, or null for none.
      * @param maxNorm maximum L2 norm of each unit's incoming weights, 0 for none.
+     * @param noise Gaussian noise on the outputs in training, {@link Noise#NONE} for none.
      * @throws IllegalArgumentException if a value is out of range.
      */
     public LayerSpec {

@@ -23,6 +23,7 @@ import java.util.SplittableRandom;
  *
  * @param stddev the standard deviation σ of the additive noise, finite and &gt;= 0 (0 = none).
  * @param gaussianDropout the rate of multiplicative Gaussian noise, in [0, 1) (0 = none).
+ * @serial exclude
  */
 public record Noise(double stddev, double gaussianDropout) implements Serializable {
     /** No noise. */
@@ -30,6 +31,9 @@ public record Noise(double stddev, double gaussianDropout) implements Serializab
 
     /**
      * Validates the values.
+     * @param stddev the standard deviation of the additive noise, finite and &gt;= 0.
+     * @param gaussianDropout the rate of multiplicative Gaussian noise, in [0, 1).
+     * @throws IllegalArgumentException if a value is out of range.
      */
     public Noise {
         Ranges.require(Ranges.nonNegativeFinite("gaussianNoise", stddev));
