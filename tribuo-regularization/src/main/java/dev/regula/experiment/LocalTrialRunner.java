@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * configuration and last error, and the others go on.
  * <p>
  * On two cores, two trials in parallel with one BLAS thread each keep both cores busy through the parts of a
- * training step that one trial runs on a single thread (docs/spark.md has the measured ratio). Trials that run
+ * training step that one trial runs on a single thread (docs/distributed.md has the measured ratio). Trials that run
  * together with the same thread count share the process-wide BLAS team of that size; a team busy with one
  * trial's product runs another's parts on its caller's thread, so results stay bit-identical, only slower.
  */

@@ -84,7 +84,7 @@ final class GridCommand extends BaseCommand {
 
     @Option(names = "--spark", paramLabel = "MASTER",
             description = "Run the trials as Spark tasks on MASTER (local[2], spark://host:7077, yarn, k8s://...; "
-                    + "needs the regula-spark module on the class path, see docs/spark.md).")
+                    + "needs the regula-spark module on the class path, see docs/distributed.md).")
     @Nullable String spark;
 
     @Option(names = "--attempts", paramLabel = "N",
@@ -151,7 +151,7 @@ final class GridCommand extends BaseCommand {
         TrialRunnerFactory sparkFactory = null;
         if (spark != null) {
             sparkFactory = TrialRunnerFactory.find("spark").orElseThrow(() -> new UserException("--spark needs the "
-                    + "regula-spark module on the class path (examples/spark; see docs/spark.md); this is the plain CLI"));
+                    + "regula-spark module on the class path (examples/spark; see docs/distributed.md); this is the plain CLI"));
         }
         MLPTrainer configured = config != null ? TrainerConfig.load(config) : null; // checked before any data is read
         Outputs.checkFolder(out, "--out", MARKER, "grid", overwrite);
