@@ -49,10 +49,10 @@ final class EpochEvaluator<T extends Output<T>> {
         double valAccuracy = Double.NaN;
         double tribuoMetric = Double.NaN;
         if (validation != null) {
-            int rows = validation.rows().rows;
+            int rows = validation.rows().rows();
             int units = head.units();
             float[] predictions = new float[rows * units];
-            net.predict(validation.rows().x, rows, predictions, blas, head.loss());
+            validation.rows().predict(net, predictions, blas, head.loss());
             float[] targets = validation.targets().values;
             valLoss = head.loss().meanLoss(predictions, targets, validation.targets().weights, rows, units) + steps.penalty();
             valAccuracy = head.accuracy(predictions, targets, rows);
