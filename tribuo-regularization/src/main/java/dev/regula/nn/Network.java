@@ -1,5 +1,7 @@
 package dev.regula.nn;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
@@ -224,11 +226,13 @@ public final class Network implements Serializable {
         private final float[][] bias;
         private final int width;
         private int capacity;
-        private DeviceBuffer inDev;
+        private @Nullable DeviceBuffer inDev;
+        private int inCapacity;
         private DeviceBuffer[] bufDev;
         private float[] act;
         private float[] sparseOut = new float[0];
         private final float[][] rowScratch;
+        private final float[][] sparseScratch;
 
         private Inference(Blas blas) {
             this.blas = blas;
@@ -239,13 +243,18 @@ public final class Network implements Serializable {
             this.width = w;
             this.kernelDev = new DeviceBuffer[layers.length];
             this.bias = new float[layers.length][];
+            // The first kernel is kept on the heap (the sparse first layer reads it there) and copied to the backend
+            // on the first dense call: a sparse model's kernel of 200,000 inputs never takes backend memory.
+            this.firstKernel = kernels[0].clone();
             for (int l = 0; l < layers.length; l++) {
-                kernelDev[l] = blas.allocate(kernels[l].length);
-                kernelDev[l].write(0, kernels[l], 0, kernels[l].length);
+                if (l > 0) {
+                    kernelDev[l] = blas.allocate(kernels[l].length);
+                    kernelDev[l].write(0, kernels[l], 0, kernels[l].length);
+                }
                 bias[l] = biases[l].clone();
             }
-            this.firstKernel = kernels[0].clone(); // the sparse first layer reads the kernel on the heap
             this.rowScratch = new float[blas.team().size()][w];
+            this.sparseScratch = new float[blas.team().size()][w];
             allocate(Blas.rowwisePadded(1));
         }
 
@@ -255,7 +264,6 @@ public final class Network implements Serializable {
         }
 
         private void allocate(int rows) {
-            inDev = blas.allocate(rows * numInputs());
             bufDev = new DeviceBuffer[]{blas.allocate(rows * width), blas.allocate(rows * width)};
             act = new float[rows * numOutputs()];
             capacity = rows;
@@ -308,13 +316,14 @@ public final class Network implements Serializable {
                 int first = start;
                 boolean serial = r < SERIAL_ROWS;
                 if (serial) {
-                    SparseProducts.multiply(x, first, first + r, firstKernel, units, z, 0, rowScratch[0]);
+                    SparseProducts.multiply(x, first, first + r, firstKernel, units, z, 0, rowScratch[0], sparseScratch[0]);
                 } else {
                     int parts = blas.team().size();
                     blas.team().run(p -> {
                         int r0 = ThreadTeam.start(p, parts, r, 1);
                         int r1 = ThreadTeam.start(p + 1, parts, r, 1);
-                        SparseProducts.multiply(x, first + r0, first + r1, firstKernel, units, z, r0, rowScratch[p]);
+                        SparseProducts.multiply(x, first + r0, first + r1, firstKernel, units, z, r0, rowScratch[p],
+                                sparseScratch[p]);
                     });
                 }
                 int padded = Blas.rowwisePadded(r);
@@ -333,6 +342,14 @@ public final class Network implements Serializable {
             int chunk = Math.min(PREDICT_BATCH, Math.max(rows, 1));
             if (Blas.rowwisePadded(chunk) > capacity) {
                 allocate(Blas.rowwisePadded(chunk));
+            }
+            if (kernelDev[0] == null) {
+                kernelDev[0] = blas.allocate(firstKernel.length);
+                kernelDev[0].write(0, firstKernel, 0, firstKernel.length);
+            }
+            if (inDev == null || inCapacity < capacity) { // dense inputs only: the sparse pass never needs them
+                inDev = blas.allocate(capacity * numInputs());
+                inCapacity = capacity;
             }
             DeviceBuffer input = inDev;
             for (int start = 0; start < rows; start += chunk) {

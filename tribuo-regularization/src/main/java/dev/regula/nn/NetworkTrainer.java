@@ -48,6 +48,7 @@ public final class NetworkTrainer {
     private final float[][] out;
     private final float[][] mask;
     private final float[][] rowScratch;
+    private final float[][] sparseScratch;
     private final float[][] delta;
     private final float[] kernelGrad;
     private final float[][] biasGrad;
@@ -133,6 +134,7 @@ public final class NetworkTrainer {
             widest = Math.max(widest, spec.units());
         }
         rowScratch = new float[parts][widest];
+        sparseScratch = new float[sparseInput ? parts : 0][widest];
         layerPenalty = new double[n];
         inputDev = sparseInput ? null : blas.allocate(maxBatch * layers[0].inputs());
         batchColumns = sparseInput ? new SparseColumns(layers[0].inputs()) : null;
@@ -261,7 +263,8 @@ public final class NetworkTrainer {
                     dropout(partRng[p], sparse.values(), null, ptr[r0], ptr[r1], inputDropout);
                 }
                 int units = layers[0].units();
-                SparseProducts.multiply(sparse, r0, r1, net.kernels[0], units, act[0], r0, rowScratch[p]);
+                SparseProducts.multiply(sparse, r0, r1, net.kernels[0], units, act[0], r0, rowScratch[p],
+                        sparseScratch[p]);
                 layerDev[0].write(r0 * units, act[0], r0 * units, (r1 - r0) * units);
                 return;
             }
@@ -315,7 +318,8 @@ public final class NetworkTrainer {
                 float[] delta0 = dz;
                 SparseColumns xt = batchColumns;
                 team.run(p -> SparseProducts.transposedTimes(xt, ThreadTeam.start(p, parts, xt.size(), 1),
-                        ThreadTeam.start(p + 1, parts, xt.size(), 1), delta0, s.units(), sparseGrad, rowScratch[p]));
+                        ThreadTeam.start(p + 1, parts, xt.size(), 1), delta0, s.units(), sparseGrad, rowScratch[p],
+                        sparseScratch[p]));
                 update(l, dz, rows);
                 continue;
             }

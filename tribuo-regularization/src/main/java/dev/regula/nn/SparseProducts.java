@@ -26,16 +26,17 @@ public final class SparseProducts {
      * @param out the output.
      * @param firstOut the output row of row {@code r0}.
      * @param acc a scratch row of at least {@code units} values.
+     * @param row a second scratch row of at least {@code units} values.
      */
     public static void multiply(CsrMatrix x, int r0, int r1, float[] w, int units, float[] out, int firstOut,
-                                float[] acc) {
+                                float[] acc, float[] row) {
         int[] ptr = x.rowPointers();
         int[] col = x.columns();
         float[] val = x.values();
         for (int r = r0; r < r1; r++) {
             java.util.Arrays.fill(acc, 0, units, 0f);
             for (int k = ptr[r]; k < ptr[r + 1]; k++) {
-                axpy(val[k], w, col[k] * units, acc, units);
+                axpy(val[k], w, col[k] * units, acc, row, units);
             }
             System.arraycopy(acc, 0, out, (firstOut + r - r0) * units, units);
         }
@@ -52,26 +53,32 @@ public final class SparseProducts {
      * @param units the layer's units.
      * @param grad the kernel gradient, {@code cols × units} row-major.
      * @param acc a scratch row of at least {@code units} values.
+     * @param row a second scratch row of at least {@code units} values.
      */
     public static void transposedTimes(SparseColumns xt, int t0, int t1, float[] delta, int units, float[] grad,
-                                       float[] acc) {
+                                       float[] acc, float[] row) {
         int[] touched = xt.touchedColumns();
         int[] start = xt.starts();
-        int[] row = xt.rows();
+        int[] rowOf = xt.rows();
         float[] val = xt.values();
         for (int t = t0; t < t1; t++) {
             java.util.Arrays.fill(acc, 0, units, 0f);
             for (int e = start[t]; e < start[t + 1]; e++) {
-                axpy(val[e], delta, row[e] * units, acc, units);
+                axpy(val[e], delta, rowOf[e] * units, acc, row, units);
             }
             System.arraycopy(acc, 0, grad, touched[t] * units, units);
         }
     }
 
-    /** {@code acc[0, n) += a · src[offset, offset + n)}. */
-    private static void axpy(float a, float[] src, int offset, float[] acc, int n) {
+    /**
+     * {@code acc[0, n) += a · src[offset, offset + n)}. The source row is first copied to a scratch row indexed like
+     * {@code acc}, so that the loop indexes both arrays alike and vectorizes: with the run-time offset in the loop
+     * it ran about half as fast on JDK 17 (the same effect as in {@link Updaters}).
+     */
+    private static void axpy(float a, float[] src, int offset, float[] acc, float[] row, int n) {
+        System.arraycopy(src, offset, row, 0, n);
         for (int j = 0; j < n; j++) {
-            acc[j] += a * src[offset + j];
+            acc[j] += a * row[j];
         }
     }
 }

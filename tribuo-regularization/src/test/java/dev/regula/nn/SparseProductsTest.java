@@ -56,11 +56,11 @@ class SparseProductsTest {
         float[] w = gaussian(cols * units, rng);
         float[] delta = gaussian(rows * units, rng);
         float[] z = new float[rows * units];
-        SparseProducts.multiply(x, 0, rows, w, units, z, 0, new float[units]);
+        SparseProducts.multiply(x, 0, rows, w, units, z, 0, new float[units], new float[units]);
         SparseColumns xt = new SparseColumns(cols);
         xt.index(x);
         float[] g = new float[cols * units];
-        SparseProducts.transposedTimes(xt, 0, xt.size(), delta, units, g, new float[units]);
+        SparseProducts.transposedTimes(xt, 0, xt.size(), delta, units, g, new float[units], new float[units]);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < units; j++) {
                 double s = 0;
@@ -94,7 +94,7 @@ class SparseProductsTest {
         // a row's product does not depend on the other rows: one row alone gives the same bits
         float[] alone = new float[units];
         CsrMatrix row3 = CsrMatrix.fromDense(Arrays.copyOfRange(dense, 3 * cols, 4 * cols), 1, cols);
-        SparseProducts.multiply(row3, 0, 1, w, units, alone, 0, new float[units]);
+        SparseProducts.multiply(row3, 0, 1, w, units, alone, 0, new float[units], new float[units]);
         assertArrayEquals(Arrays.copyOfRange(z, 3 * units, 4 * units), alone);
     }
 
