@@ -217,7 +217,9 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
         CsrMatrix x = SparseRows.convert(examples, "example", featureIndex(), active);
         if (inputTransform != null) {
             inputTransform.applyToEntries(x.values(), x.columns(), 0, x.nonZeros());
-            SparseRows.requireFinite(x, "example", RunChecks.featureNames(featureIDMap), "after the model's input transform");
+            if (!SparseRows.allFinite(x)) { // the names (one array of every feature) only for the error
+                SparseRows.requireFinite(x, "example", RunChecks.featureNames(featureIDMap), "after the model's input transform");
+            }
         }
         return x;
     }

@@ -214,6 +214,21 @@ final class SparseRows implements InputRows {
     }
 
     /**
+     * Whether every stored value is finite.
+     * @param x the rows.
+     * @return true if no stored value is NaN or infinite.
+     */
+    static boolean allFinite(CsrMatrix x) {
+        float[] v = x.values();
+        for (int k = 0; k < x.nonZeros(); k++) {
+            if (!Float.isFinite(v[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Refuses sparse rows holding a non-finite value, naming the example and the feature.
      * @param x the rows.
      * @param what a description for errors.
