@@ -7,6 +7,7 @@ import dev.regula.mlp.optimisers.AdaGrad;
 import dev.regula.mlp.optimisers.Adam;
 import dev.regula.mlp.optimisers.Optimiser;
 import dev.regula.mlp.optimisers.SGD;
+import dev.regula.nn.CsrMatrix;
 import dev.regula.nn.Network;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -291,6 +292,27 @@ class SparseInputTest {
         assertEquals(InputKind.SPARSE, sparse.getInputKind());
         assertSameWeights(dense.getNetwork(), sparse.getNetwork(), 1e-4);
         assertSamePredictions(dense, sparse, sparseData(40, 6, 12, factory, rule), 1e-5);
+    }
+
+    @Test
+    void badSparseExamplesAreNamed() {
+        MutableDataset<Label> data = labels(60, 13);
+        data.add(new ArrayExample<>(new Label("a"), new String[]{"f0001", "f0002"}, new double[]{1, 1e300}));
+        dev.regula.testing.ErrorAssertions.failsClearly(() -> classifier(new SGD(0.1, 0, false), InputKind.SPARSE).build()
+                .train(data), "training example 60", "1.0E300", "f0002", "float32");
+        MLPModel model = classifier(new SGD(0.1, 0, false), InputKind.SPARSE).build().train(labels(60, 13));
+        dev.regula.testing.ErrorAssertions.failsClearly(() -> model.predict(new ArrayExample<>(new Label("a"),
+                new String[]{"unknown"}, new double[]{1})), "example 0", "no features known to the model");
+        // a feature named twice keeps its last value, as the dense rows do
+        ArrayExample<Label> twice = new ArrayExample<>(new Label("a"), new String[]{"f0003", "f0007", "f0003"},
+                new double[]{5, 1, 2});
+        ArrayExample<Label> once = new ArrayExample<>(new Label("a"), new String[]{"f0003", "f0007"}, new double[]{2, 1});
+        CsrMatrix a = SparseRows.convert(List.of(twice), "example", FeatureIndex.of(data.getFeatureIDMap()), new int[1]);
+        CsrMatrix b = SparseRows.convert(List.of(once), "example", FeatureIndex.of(data.getFeatureIDMap()), new int[1]);
+        assertEquals(java.util.Arrays.toString(b.toDense()), java.util.Arrays.toString(a.toDense()));
+        float[] dense = new float[data.getFeatureIDMap().size()];
+        DenseRows.fill(twice, 0, "example", FeatureIndex.of(data.getFeatureIDMap()), dense, 0);
+        assertEquals(java.util.Arrays.toString(dense), java.util.Arrays.toString(a.toDense()));
     }
 
     @Test
