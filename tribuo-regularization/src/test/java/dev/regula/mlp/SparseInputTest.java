@@ -295,6 +295,42 @@ class SparseInputTest {
     }
 
     @Test
+    void sparseModelsExportTheSameMathsToOnnx() throws Exception {
+        MLPModel model = MLPTrainer.builder().inputKind(InputKind.SPARSE).epochs(3).seed(2).numThreads(1).build()
+                .train(labels(150, 14));
+        assertTrue(model.getInputTransform().isScaleOnly());
+        Dataset<Label> test = labels(40, 15);
+        var fmap = model.getFeatureIDMap();
+        int d = fmap.size();
+        float[] x = new float[test.size() * d];
+        int i = 0;
+        for (Example<Label> ex : test) {
+            for (var f : ex) {
+                int id = fmap.getID(f.getName());
+                if (id >= 0) {
+                    x[i * d + id] = (float) f.getValue();
+                }
+            }
+            i++;
+        }
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        float[][] onnx;
+        try (var session = env.createSession(model.exportONNXModel("dev.regula.test", 1).toByteArray());
+             var input = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(x), new long[]{test.size(), d});
+             var result = session.run(java.util.Map.of(dev.regula.onnx.OnnxExport.INPUT_NAME, input))) {
+            onnx = (float[][]) result.get(0).getValue();
+        }
+        List<Prediction<Label>> predictions = model.predict(test);
+        for (int r = 0; r < onnx.length; r++) {
+            for (int c = 0; c < onnx[r].length; c++) {
+                String label = model.getOutputIDInfo().getOutput(c).getLabel();
+                assertEquals(predictions.get(r).getOutputScores().get(label).getScore(), onnx[r][c], 1e-5,
+                        "example " + r + " " + label);
+            }
+        }
+    }
+
+    @Test
     void badSparseExamplesAreNamed() {
         MutableDataset<Label> data = labels(60, 13);
         data.add(new ArrayExample<>(new Label("a"), new String[]{"f0001", "f0002"}, new double[]{1, 1e300}));
