@@ -285,6 +285,38 @@ public final class InputTransform implements Serializable {
     }
 
     /**
+     * Whether the map only multiplies each feature by its own factor (no centring, no sample-wise step, no
+     * whitening), so that it keeps zeros zero: the form fitted on sparse inputs.
+     * @return true for a scale-only map.
+     */
+    public boolean isScaleOnly() {
+        return !samplewiseCenter && mean == null && whitening == null;
+    }
+
+    /**
+     * Applies a scale-only map ({@link #isScaleOnly()}) to the stored entries of sparse rows, in place:
+     * {@code values[k] *= scale[columns[k]]} for {@code k ∈ [from, to)}. Each entry is mapped by itself, so the
+     * result is the dense map's on the same cells.
+     * @param values the entries' values.
+     * @param columns the entries' columns, each in {@code [0, getDimension())}.
+     * @param from the first entry.
+     * @param to one past the last entry.
+     * @throws IllegalStateException if the map is not scale-only.
+     */
+    public void applyToEntries(float[] values, int[] columns, int from, int to) {
+        if (!isScaleOnly()) {
+            throw new IllegalStateException("Only a scale-only input transform can be applied to sparse entries; this "
+                    + "one has " + getSteps());
+        }
+        if (scale == null) {
+            return;
+        }
+        for (int k = from; k < to; k++) {
+            values[k] *= scale[columns[k]];
+        }
+    }
+
+    /**
      * Applies the map to {@code rows} rows in place for a model's predictions: each row's result is a function of
      * that row alone, whatever the other rows, their number and the thread count (the whitening product goes
      * through {@link Blas#sgemmRowwise}; the other steps act on each row by itself).

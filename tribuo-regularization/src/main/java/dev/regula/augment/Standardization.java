@@ -7,6 +7,8 @@ import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import dev.regula.nn.Blas;
+import dev.regula.nn.CsrMatrix;
+import org.jspecify.annotations.Nullable;
 import dev.regula.nn.SymmetricEigen;
 
 import java.io.Serializable;
@@ -233,6 +235,79 @@ public final class Standardization implements Configurable, Provenancable<Config
             }
         }
         return InputTransform.of(cols, sc, ss, meanF, scaleF, whiteF);
+    }
+
+    /**
+     * Fits the sparse-safe form on sparse training rows: feature-wise scaling only, never centring (scikit-learn's
+     * {@code StandardScaler(with_mean=False)}), so that zeros stay zero. With feature-wise std normalization each
+     * feature is divided by its standard deviation (+1e-6) over all rows, zeros included — the same factor the
+     * dense fit computes — and not centred; feature-wise centring alone has nothing sparse-safe to apply and gives
+     * null. The sample-wise steps and ZCA whitening need dense rows and are refused.
+     * @param x the training rows.
+     * @return the scale-only transform, or null if nothing applies.
+     * @throws IllegalArgumentException naming the option, for sample-wise normalization or ZCA whitening.
+     */
+    public @Nullable InputTransform fitSparse(CsrMatrix x) {
+        String dense = denseOnlyOption();
+        if (dense != null) {
+            throw new IllegalArgumentException(dense + " needs dense inputs: it does not keep zeros zero. Use "
+                    + "inputKind DENSE (or AUTO) with it, or drop it for sparse data");
+        }
+        if (x.rows() < 1) {
+            throw new IllegalArgumentException("Need at least one row to fit a standardization");
+        }
+        if (effectiveFeaturewiseCenter()) {
+            logger.fine("sparse inputs: feature-wise centring is not applied (it would make every zero non-zero); "
+                    + (effectiveFeaturewiseStd() ? "scaling by the standard deviation only" : "nothing else to apply"));
+        }
+        if (!effectiveFeaturewiseStd()) {
+            return null;
+        }
+        int d = x.cols();
+        int n = x.rows();
+        double[] sum = new double[d];
+        int nnz = x.nonZeros();
+        float[] v = x.values();
+        int[] c = x.columns();
+        for (int k = 0; k < nnz; k++) {
+            sum[c[k]] += v[k];
+        }
+        double[] mean = new double[d];
+        for (int j = 0; j < d; j++) {
+            mean[j] = sum[j] / n;
+        }
+        // Σ over all rows of (x − μ)²: the stored entries' terms, plus μ² for each row where the feature is zero
+        double[] sq = new double[d];
+        int[] stored = new int[d];
+        for (int k = 0; k < nnz; k++) {
+            double t = v[k] - mean[c[k]];
+            sq[c[k]] += t * t;
+            stored[c[k]]++;
+        }
+        float[] scale = new float[d];
+        for (int j = 0; j < d; j++) {
+            double var = (sq[j] + (double) (n - stored[j]) * mean[j] * mean[j]) / n;
+            scale[j] = (float) (1.0 / (Math.sqrt(var) + InputTransform.STD_EPSILON));
+        }
+        return InputTransform.of(d, false, false, null, scale, null);
+    }
+
+    /**
+     * The first enabled option that needs dense rows (sample-wise centring or std normalization, ZCA whitening),
+     * named as configured, or null if every enabled option is sparse-safe.
+     * @return the option's name, or null.
+     */
+    public @Nullable String denseOnlyOption() {
+        if (samplewiseCenter) {
+            return "samplewiseCenter";
+        }
+        if (samplewiseStdNormalization) {
+            return "samplewiseStdNormalization";
+        }
+        if (zcaWhitening) {
+            return "zcaWhitening";
+        }
+        return null;
     }
 
     /** Σ = XcᵀXc / n in double, accumulated block by block, then symmetrized. */

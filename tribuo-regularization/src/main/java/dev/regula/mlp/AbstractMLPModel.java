@@ -8,6 +8,7 @@ import dev.regula.augment.InputTransform;
 import dev.regula.data.ImageGeometry;
 import dev.regula.nn.Backends;
 import dev.regula.nn.Blas;
+import dev.regula.nn.CsrMatrix;
 import dev.regula.nn.Network;
 import dev.regula.nn.ThreadTeam;
 import dev.regula.onnx.NetworkGraph;
@@ -67,6 +68,8 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
     private transient volatile @Nullable ConcurrentHashMap<Blas, ConcurrentLinkedQueue<Network.Inference>> inferences;
     /** Built on first use by {@link #featureIndex()}; not serialized. */
     private transient @Nullable FeatureIndex featureIndex;
+    /** Whether predictions take the sparse path ({@link #getInputKind()}), read on first use; not serialized. */
+    private transient volatile @Nullable Boolean sparsePath;
 
     AbstractMLPModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
                      ImmutableOutputInfo<T> outputIDInfo, boolean generatesProbabilities,
@@ -107,6 +110,19 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
             return ImageGeometry.parse(text);
         }
         return null;
+    }
+
+    /**
+     * The input kind this model was trained with, as its run provenance records it under
+     * {@link AbstractMLPTrainer#INPUT_KIND_PROVENANCE}: {@link InputKind#SPARSE} models predict through the sparse
+     * first layer (examples converted to sparse rows, never densified), others — and models from before the
+     * key existed — through dense rows.
+     * @return {@link InputKind#DENSE} or {@link InputKind#SPARSE}.
+     */
+    public InputKind getInputKind() {
+        Provenance p = getProvenance().getInstanceProvenance().getMap().get(AbstractMLPTrainer.INPUT_KIND_PROVENANCE);
+        return p instanceof PrimitiveProvenance<?> primitive && InputKind.SPARSE.name().equals(primitive.getValue())
+                ? InputKind.SPARSE : InputKind.DENSE;
     }
 
     /** @return a deep copy of the network (layer specs and parameters). */
@@ -158,13 +174,19 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
         int n = examples.size();
         int[] active = new int[n];
         Blas blas = Backends.get();
-        float[] x = inputs(examples, active, blas);
+        boolean sparse = sparseInput();
+        CsrMatrix sparseRows = sparse ? sparseInputs(examples, active) : null;
+        float[] x = sparse ? null : inputs(examples, active, blas);
         OutputHead<T> head = head();
         int units = head.units();
         float[] out = new float[n * units];
         Network.Inference inference = borrowInference(blas);
         try {
-            inference.predict(x, n, out, head.loss());
+            if (sparseRows != null) {
+                inference.predict(sparseRows, out, head.loss());
+            } else {
+                inference.predict(x, n, out, head.loss());
+            }
         } finally {
             inferencePool(blas).offer(inference);
         }
@@ -175,6 +197,34 @@ public abstract class AbstractMLPModel<T extends Output<T>> extends Model<T> imp
             }
         }
         return head.predictions(out, examples, active);
+    }
+
+    /** Whether predictions take the sparse path; read from the provenance once. */
+    private boolean sparseInput() {
+        Boolean sparse = sparsePath;
+        if (sparse == null) {
+            sparse = getInputKind() == InputKind.SPARSE;
+            sparsePath = sparse;
+        }
+        return sparse;
+    }
+
+    /**
+     * The network's sparse inputs for examples: their known features as compressed sparse rows, through the
+     * model's (scale-only) input transform, checked finite.
+     * @param examples the examples.
+     * @param active filled with each example's number of features the model knows.
+     * @return the rows.
+     */
+    CsrMatrix sparseInputs(List<Example<T>> examples, int[] active) {
+        CsrMatrix x = SparseRows.convert(examples, "example", featureIndex(), active);
+        if (inputTransform != null) {
+            inputTransform.applyToEntries(x.values(), x.columns(), 0, x.nonZeros());
+            if (!SparseRows.allFinite(x)) { // the names (one array of every feature) only for the error
+                SparseRows.requireFinite(x, "example", RunChecks.featureNames(featureIDMap), "after the model's input transform");
+            }
+        }
+        return x;
     }
 
     /**

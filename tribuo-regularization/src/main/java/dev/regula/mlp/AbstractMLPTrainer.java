@@ -3,6 +3,7 @@ package dev.regula.mlp;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.DoubleProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import dev.regula.augment.Augmentation;
@@ -74,6 +75,10 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     public static final String BLAS_PROVENANCE = "regula-blas";
     /** Run-provenance key of the BLAS thread count used. */
     public static final String THREADS_PROVENANCE = "regula-blas-threads";
+    /** Run-provenance key of the input kind a run used, {@code DENSE} or {@code SPARSE} ({@link InputKind}). */
+    public static final String INPUT_KIND_PROVENANCE = "regula-input-kind";
+    /** Run-provenance key of the training data's density: stored features over examples × features. */
+    public static final String INPUT_DENSITY_PROVENANCE = "regula-input-density";
     /** Run-provenance key of an explicit validation dataset's provenance. */
     public static final String VALIDATION_PROVENANCE = "validation-dataset";
     /** Largest accepted {@code numThreads}: each thread is a started, spinning worker. */
@@ -158,6 +163,12 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             + "resumed from by a run of the same configuration and data; none if unset.")
     @Nullable BackupAndRestore backupAndRestore;
 
+    @Config(description = "How inputs are stored and the first layer computed: AUTO (sparse when the training data's "
+            + "density is below 5 % and no technique needs dense rows), DENSE, or SPARSE (compressed sparse rows; "
+            + "feature-wise standardization scales without centring; augmentation, sample-wise normalization and ZCA "
+            + "whitening are refused). The choice and the density are recorded in the model's run provenance.")
+    InputKind inputKind = InputKind.AUTO;
+
     private @Nullable ImageGeometry geometry; // imageGeometry, parsed once by postConfig
     private SplittableRandom rng;
     private int trainInvocationCounter;
@@ -219,6 +230,14 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         } catch (IllegalArgumentException e) {
             throw new PropertyException(e, "", "imageGeometry", e.getMessage());
         }
+        if (inputKind == null) {
+            throw new PropertyException("", "inputKind", "inputKind must be one of " + Arrays.toString(InputKind.values()));
+        }
+        String dense = denseOnlyTechnique();
+        if (inputKind == InputKind.SPARSE && dense != null) {
+            throw new PropertyException("", "inputKind", "inputKind SPARSE cannot be combined with " + dense
+                    + ", which needs dense rows (it does not keep zeros zero); use inputKind DENSE or AUTO, or drop " + dense);
+        }
         if (numThreads < 0 || numThreads > MAX_THREADS) {
             throw new PropertyException("", "numThreads", "numThreads must be in [0, " + MAX_THREADS
                     + "] (0 = all processors), found " + numThreads);
@@ -267,6 +286,65 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
             valid.add(m.getKey());
         }
         return valid;
+    }
+
+    /**
+     * The configured technique that needs dense rows, named as configured — augmentation, random erasing, MixUp,
+     * Gaussian noise on the inputs, or a standardization's sample-wise step or ZCA whitening — or null if there is
+     * none.
+     */
+    private @Nullable String denseOnlyTechnique() {
+        if (augmentation != null && !augmentation.isIdentity()) {
+            return "augmentation";
+        }
+        if (randomErasing != null) {
+            return "randomErasing";
+        }
+        if (mixUpAlpha() > 0) {
+            return "mixUpAlpha";
+        }
+        if (inputGaussianNoise > 0 || inputGaussianDropout > 0) {
+            return inputGaussianNoise > 0 ? "inputGaussianNoise" : "inputGaussianDropout";
+        }
+        String option = standardization == null ? null : standardization.denseOnlyOption();
+        return option == null ? null : "standardization." + option;
+    }
+
+    /**
+     * Resolves the input kind of a run: the configured one, or for {@link InputKind#AUTO} sparse when the data's
+     * density is below {@link InputKind#AUTO_SPARSE_BELOW} and no technique needs dense rows. Logs the choice.
+     * @param density the training data's density.
+     * @param logger the trainer's logger.
+     * @return {@link InputKind#DENSE} or {@link InputKind#SPARSE}.
+     */
+    private InputKind resolveInputKind(double density, Logger logger) {
+        InputKind kind = inputKind;
+        String why;
+        if (kind == InputKind.AUTO) {
+            String dense = denseOnlyTechnique();
+            kind = dense == null && density < InputKind.AUTO_SPARSE_BELOW ? InputKind.SPARSE : InputKind.DENSE;
+            why = dense != null ? "AUTO, " + dense + " needs dense rows"
+                    : String.format(java.util.Locale.ROOT, "AUTO, density %s %.0f %%", kind == InputKind.SPARSE ? "<" : ">=",
+                    100 * InputKind.AUTO_SPARSE_BELOW);
+        } else {
+            why = "configured";
+        }
+        logger.fine(String.format(java.util.Locale.ROOT, "%s inputs (%s; training data density %.4g %%)", kind, why,
+                100 * density));
+        return kind;
+    }
+
+    /**
+     * The density of a dataset: its examples' stored features over examples × features of its feature map.
+     * @param examples the dataset.
+     * @return the density, in [0, 1] for data whose examples name each feature at most once.
+     */
+    static double density(Dataset<?> examples) {
+        long stored = 0;
+        for (org.tribuo.Example<?> ex : examples) {
+            stored += ex.size();
+        }
+        return stored / ((double) examples.size() * examples.getFeatureIDMap().size());
     }
 
     /** Augmentation needs the images' geometry (checked here for postConfig and for the builder's setters). */
@@ -412,8 +490,10 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         int[] pixelOf = geometry == null ? null : PixelFeatures.indices(geometry, fmap); // a mismatch fails before costly work
         Monitor monitor = earlyStopping == null ? null : earlyStopping.getMonitor();
         Blas blas = Backends.get(numThreads == 0 ? Runtime.getRuntime().availableProcessors() : numThreads);
+        double density = density(examples);
+        boolean sparse = resolveInputKind(density, Logger.getLogger(getClass().getName())) == InputKind.SPARSE;
         TrainingSplit<T> data = TrainingSplit.prepare(examples, validation, validationFraction, splitRng,
-                FeatureIndex.of(fmap), head);
+                FeatureIndex.of(fmap), head, sparse);
         if (monitor != null && monitor.needsValidation() && data.validation == null) {
             throw new IllegalArgumentException("Early stopping monitors '" + monitor.getKey() + "' but there is no "
                     + "validation data: set validationFraction > 0 or call train(train, validation)");
@@ -429,29 +509,28 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         if (inputTransform != null) {
             String[] names = RunChecks.featureNames(fmap);
             if (!augmented) {
-                DenseRows.requireFinite("training example", data.train.x, data.train.rows, names, "after the input transform");
+                data.train.requireFinite("training example", names, "after the input transform");
             }
             if (data.validation != null) {
-                DenseRows.requireFinite("validation example", data.validation.rows().x, data.validation.rows().rows, names,
-                        "after the input transform");
+                data.validation.rows().requireFinite("validation example", names, "after the input transform");
             }
         }
         if (inputTransform == null) {
             RunChecks.warnIfUnscaled(data.train, fmap, Logger.getLogger(getClass().getName()));
         }
-        BatchSource inputs = augmented ? new AugmentedRows(data.train, transformed ? augmentation.newAugmenter(geometry) : null,
+        BatchSource inputs = augmented ? new AugmentedRows((DenseRows) data.train, transformed ? augmentation.newAugmenter(geometry) : null,
                 randomErasing, geometry, erasingRng, pixelOf, inputTransform, augmentRng, blas) : data.train;
 
         ModelProvenance provenance = new ModelProvenance(modelClassName(), OffsetDateTime.now(),
-                examples.getProvenance(), trainerProvenance, runProvenance(runProvenance, validation, blas));
+                examples.getProvenance(), trainerProvenance, runProvenance(runProvenance, validation, blas, sparse, density));
         // A minibatch never holds more rows than the training data (Keras semantics), so buffers are sized by both.
-        int batchSize = Math.min(minibatchSize, data.train.rows);
-        RunChecks.warnIfFewSteps(data.train.rows, batchSize, epochs, Logger.getLogger(getClass().getName()));
+        int batchSize = Math.min(minibatchSize, data.train.rows());
+        RunChecks.warnIfFewSteps(data.train.rows(), batchSize, epochs, Logger.getLogger(getClass().getName()));
         List<LayerSpec> specs = layerSpecs(fmap.size(), head.units());
         RunChecks.checkMemory(specs, batchSize);
         Network net = Network.initialise(inputDropout, specs, weightInit, initRng);
         NetworkTrainer steps = new NetworkTrainer(net, batchSize, blas, updater(net), head.loss(), dropoutRng,
-                new Noise(inputGaussianNoise, inputGaussianDropout), noiseRng);
+                new Noise(inputGaussianNoise, inputGaussianDropout), noiseRng, sparse);
         if (mixUpAlpha() > 0) {
             steps.enableMixUp(new MixUp(mixUpAlpha()), mixUpRng, batchSize);
         }
@@ -491,8 +570,11 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
     abstract String modelClassName();
 
     private static Map<String, Provenance> runProvenance(Map<String, Provenance> given, @Nullable Dataset<?> validation,
-                                                         Blas blas) {
+                                                         Blas blas, boolean sparse, double density) {
         Map<String, Provenance> runProv = new HashMap<>(given);
+        runProv.put(INPUT_KIND_PROVENANCE, new StringProvenance(INPUT_KIND_PROVENANCE,
+                (sparse ? InputKind.SPARSE : InputKind.DENSE).name()));
+        runProv.put(INPUT_DENSITY_PROVENANCE, new DoubleProvenance(INPUT_DENSITY_PROVENANCE, density));
         runProv.put(BLAS_PROVENANCE, new StringProvenance(BLAS_PROVENANCE, blas.name()));
         runProv.put(THREADS_PROVENANCE, new IntProvenance(THREADS_PROVENANCE, blas.threads()));
         if (validation != null) {
@@ -634,6 +716,11 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
         return backupAndRestore;
     }
 
+    /** @return the configured input kind. */
+    public InputKind getInputKind() {
+        return inputKind;
+    }
+
     /** @return the validation fraction. */
     public double getValidationFraction() {
         return validationFraction;
@@ -648,6 +735,7 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
                 + ",epochs=" + epochs + ",minibatchSize=" + minibatchSize + ",shuffle=" + shuffle + ",seed=" + seed
                 + ",validationFraction=" + validationFraction + ",earlyStopping=" + earlyStopping + ",augmentation="
                 + augmentation + ",randomErasing=" + randomErasing + ",imageGeometry=" + imageGeometry + ",standardization=" + standardization
-                + ",numThreads=" + numThreads + (backupAndRestore == null ? "" : ",backupAndRestore=" + backupAndRestore) + ")";
+                + ",numThreads=" + numThreads + ",inputKind=" + inputKind
+                + (backupAndRestore == null ? "" : ",backupAndRestore=" + backupAndRestore) + ")";
     }
 }

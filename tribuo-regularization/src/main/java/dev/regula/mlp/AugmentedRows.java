@@ -5,6 +5,7 @@ import dev.regula.augment.ImageAugmenter;
 import dev.regula.augment.RandomErasing;
 import dev.regula.data.ImageGeometry;
 import dev.regula.nn.Blas;
+import dev.regula.nn.NetworkTrainer;
 import org.jspecify.annotations.Nullable;
 
 import java.util.Arrays;
@@ -31,6 +32,7 @@ final class AugmentedRows implements BatchSource {
     private float[] scratch = new float[0];
     /** The number of images augmented so far: each consumes the same draws ({@link ImageAugmenter#drawParams}). */
     private long augmented;
+    private float[] batch = new float[0];
 
     /**
      * @param rows the raw training rows.
@@ -78,16 +80,31 @@ final class AugmentedRows implements BatchSource {
 
     @Override
     public int rows() {
-        return rows.rows;
+        return rows.rows();
     }
 
     @Override
     public int cols() {
-        return rows.cols;
+        return rows.cols();
     }
 
     @Override
-    public void gather(int[] order, int start, int count, float[] batch) {
+    public double step(NetworkTrainer steps, int[] order, int start, int count, float[] y, float @Nullable [] weights) {
+        if (batch.length < count * rows.cols) {
+            batch = new float[count * rows.cols];
+        }
+        gather(order, start, count, batch);
+        return steps.step(batch, y, weights, count);
+    }
+
+    /**
+     * Writes the augmented, transformed rows {@code order[start .. start + count)} into a dense minibatch.
+     * @param order the epoch's row order.
+     * @param start the first position in {@code order}.
+     * @param count the number of rows.
+     * @param batch the minibatch, at least {@code count × cols()} values.
+     */
+    void gather(int[] order, int start, int count, float[] batch) {
         int d = rows.cols;
         for (int r = 0; r < count; r++) {
             int src = order[start + r] * d;

@@ -1,9 +1,13 @@
 package dev.regula.mlp;
 
+import dev.regula.nn.NetworkTrainer;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where the epoch loop gets the inputs of a minibatch: the input kind's side of the trainer core. Dense rows
- * ({@link DenseRows}) copy stored rows; augmented rows ({@link AugmentedRows}) transform them afresh every time.
- * Whatever the storage, a batch reaches the kernels as a dense row-major float matrix.
+ * ({@link DenseRows}) copy stored rows into a dense minibatch; augmented rows ({@link AugmentedRows}) transform
+ * them afresh every time; sparse rows ({@link SparseRows}) copy the batch's stored entries into a CSR minibatch.
+ * Each source hands its own kind of minibatch to the matching {@link NetworkTrainer} step.
  */
 interface BatchSource {
     /** @return the number of training rows. */
@@ -13,13 +17,17 @@ interface BatchSource {
     int cols();
 
     /**
-     * Writes the rows {@code order[start .. start + count)} into a dense minibatch.
+     * Gathers the rows {@code order[start .. start + count)} into this source's minibatch and runs one training
+     * step on it.
+     * @param steps the trainer.
      * @param order the epoch's row order.
      * @param start the first position in {@code order}.
      * @param count the number of rows.
-     * @param batch the minibatch, at least {@code count × cols()} values.
+     * @param y the minibatch's targets.
+     * @param weights the minibatch's row weights, or null for all 1.
+     * @return the batch objective ({@link NetworkTrainer#step(float[], float[], float[], int)}).
      */
-    void gather(int[] order, int start, int count, float[] batch);
+    double step(NetworkTrainer steps, int[] order, int start, int count, float[] y, float @Nullable [] weights);
 
     /**
      * How many random draws this source has made, for a backup ({@link TrainingBackup}).

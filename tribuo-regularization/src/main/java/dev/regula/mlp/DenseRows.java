@@ -1,5 +1,11 @@
 package dev.regula.mlp;
 
+import dev.regula.augment.InputTransform;
+import dev.regula.nn.Blas;
+import dev.regula.nn.Network;
+import dev.regula.nn.NetworkTrainer;
+import dev.regula.nn.OutputLoss;
+import org.jspecify.annotations.Nullable;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 
@@ -8,12 +14,18 @@ import java.util.List;
 /**
  * The dense input kind: examples converted once into one dense row-major float matrix in feature-id order.
  * Unknown features are ignored (as everywhere in Tribuo); non-finite values and examples with no known feature
- * are rejected with an error naming the example. As a {@link BatchSource} it copies rows unchanged.
+ * are rejected with an error naming the example. As a {@link BatchSource} it copies rows unchanged into a dense
+ * minibatch.
  */
-final class DenseRows implements BatchSource {
+final class DenseRows implements InputRows {
+    /** The rows, {@code rows × cols} row-major. */
     final float[] x;
+    /** The number of rows. */
     final int rows;
+    /** The number of columns. */
     final int cols;
+    /** The minibatch buffer, allocated at the first step. */
+    private float[] batch = new float[0];
 
     private DenseRows(float[] x, int rows, int cols) {
         this.x = x;
@@ -71,13 +83,41 @@ final class DenseRows implements BatchSource {
         return known;
     }
 
-    /** @return the largest magnitude of any value. */
-    double maxAbs() {
+    @Override
+    public double maxAbs() {
         double m = 0;
         for (float v : x) {
             m = Math.max(m, Math.abs(v));
         }
         return m;
+    }
+
+    @Override
+    public int maxAbsColumn() {
+        int worst = -1;
+        float largest = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (Math.abs(x[i]) > largest) {
+                largest = Math.abs(x[i]);
+                worst = i % cols;
+            }
+        }
+        return worst;
+    }
+
+    @Override
+    public void transform(InputTransform transform, Blas blas) {
+        transform.apply(x, x, rows, blas);
+    }
+
+    @Override
+    public void requireFinite(String what, String[] features, String stage) {
+        requireFinite(what, x, rows, features, stage);
+    }
+
+    @Override
+    public void predict(Network net, float[] out, Blas blas, OutputLoss head) {
+        net.predict(x, rows, out, blas, head);
     }
 
     /**
@@ -110,7 +150,22 @@ final class DenseRows implements BatchSource {
     }
 
     @Override
-    public void gather(int[] order, int start, int count, float[] batch) {
+    public double step(NetworkTrainer steps, int[] order, int start, int count, float[] y, float @Nullable [] weights) {
+        if (batch.length < count * cols) {
+            batch = new float[count * cols];
+        }
+        gather(order, start, count, batch);
+        return steps.step(batch, y, weights, count);
+    }
+
+    /**
+     * Copies the rows {@code order[start .. start + count)} into a dense minibatch.
+     * @param order the epoch's row order.
+     * @param start the first position in {@code order}.
+     * @param count the number of rows.
+     * @param batch the minibatch, at least {@code count × cols} values.
+     */
+    void gather(int[] order, int start, int count, float[] batch) {
         for (int r = 0; r < count; r++) {
             System.arraycopy(x, order[start + r] * cols, batch, r * cols, cols);
         }

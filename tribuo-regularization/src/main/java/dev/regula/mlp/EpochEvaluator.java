@@ -67,10 +67,10 @@ final class EpochEvaluator<T extends Output<T>> {
         double tribuoMetric = Double.NaN;
         double plateauMetric = Double.NaN;
         if (validation != null) {
-            int rows = validation.rows().rows;
+            int rows = validation.rows().rows();
             int units = head.units();
             float[] predictions = new float[rows * units];
-            net.predict(validation.rows().x, rows, predictions, blas, head.loss());
+            validation.rows().predict(net, predictions, blas, head.loss());
             float[] targets = validation.targets().values;
             valLoss = head.loss().meanLoss(predictions, targets, validation.targets().weights, rows, units) + steps.penalty();
             valAccuracy = head.accuracy(predictions, targets, rows);

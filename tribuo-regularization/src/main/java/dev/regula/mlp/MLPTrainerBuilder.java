@@ -338,6 +338,18 @@ public abstract class MLPTrainerBuilder<R extends AbstractMLPTrainer<?, ?>, B ex
     }
 
     /**
+     * Sets how inputs are stored and the first layer computed (default {@link InputKind#AUTO}: sparse below 5 %
+     * density); see {@code docs/sparse.md}. {@link InputKind#SPARSE} with augmentation, sample-wise normalization
+     * or ZCA whitening is refused by {@link #build()}.
+     * @param kind the input kind.
+     * @return this builder.
+     */
+    public B inputKind(InputKind kind) {
+        t().inputKind = kind;
+        return self();
+    }
+
+    /**
      * Sets the BLAS thread count.
      * @param threads the count, 0 for every available processor.
      * @return this builder.

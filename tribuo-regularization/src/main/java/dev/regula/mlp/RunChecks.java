@@ -22,16 +22,9 @@ final class RunChecks {
      * Warns when the training features, untransformed, reach magnitudes that make networks train poorly (Keras and
      * scikit-learn both expect roughly unit-scale inputs), naming the largest feature and the remedy.
      */
-    static void warnIfUnscaled(DenseRows train, ImmutableFeatureMap fmap, Logger logger) {
-        int worst = -1;
-        double largest = UNSCALED;
-        for (int i = 0; i < train.x.length; i++) {
-            double a = Math.abs(train.x[i]);
-            if (a > largest) {
-                largest = a;
-                worst = i % train.cols;
-            }
-        }
+    static void warnIfUnscaled(InputRows train, ImmutableFeatureMap fmap, Logger logger) {
+        double largest = train.maxAbs();
+        int worst = largest > UNSCALED ? train.maxAbsColumn() : -1;
         if (worst >= 0) {
             logger.warning(String.format(java.util.Locale.ROOT, "the training features "
                     + "reach |x| = %.4g (feature '%s'); networks train poorly on unscaled features: standardize them "

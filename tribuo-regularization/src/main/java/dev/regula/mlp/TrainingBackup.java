@@ -227,15 +227,15 @@ final class TrainingBackup implements AutoCloseable {
         }
         id.put("run.blas", blas.name());
         id.put("run.blas-threads", Integer.toString(blas.threads()));
-        id.put("data.training-rows", data.train.rows + " x " + data.train.cols);
+        id.put("data.training-rows", data.train.rows() + " x " + data.train.cols());
         id.put("data.validation-rows", data.validation == null ? "none"
-                : data.validation.rows().rows + " x " + data.validation.rows().cols);
+                : data.validation.rows().rows() + " x " + data.validation.rows().cols());
         MessageDigest sha = Sha256.newDigest();
-        hash(sha, data.train.x);
+        hash(sha, data.train);
         hash(sha, data.trainTargets.values);
         hash(sha, data.trainTargets.weights);
         if (data.validation != null) {
-            hash(sha, data.validation.rows().x);
+            hash(sha, data.validation.rows());
             hash(sha, data.validation.targets().values);
             hash(sha, data.validation.targets().weights);
         }
@@ -266,6 +266,27 @@ final class TrainingBackup implements AutoCloseable {
     }
 
     /** Hashes a float array's length and bits (an absent array as length −1). */
+    /** Hashes dense rows by their values, sparse rows by their values, column ids and row pointers. */
+    private static void hash(MessageDigest sha, InputRows rows) {
+        if (rows instanceof DenseRows dense) {
+            hash(sha, dense.x);
+        } else if (rows instanceof SparseRows sparse) {
+            hash(sha, sparse.x.values());
+            int[] columns = sparse.x.columns();
+            int[] pointers = sparse.x.rowPointers();
+            ByteBuffer b = ByteBuffer.allocate(4 * (columns.length + pointers.length + 2));
+            b.putInt(columns.length);
+            for (int c : columns) {
+                b.putInt(c);
+            }
+            b.putInt(pointers.length);
+            for (int p : pointers) {
+                b.putInt(p);
+            }
+            sha.update(b.array());
+        }
+    }
+
     private static void hash(MessageDigest sha, float @Nullable [] v) {
         ByteBuffer b = ByteBuffer.allocate(1 << 16);
         b.putInt(v == null ? -1 : v.length);

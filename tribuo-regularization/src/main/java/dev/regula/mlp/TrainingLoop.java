@@ -90,7 +90,6 @@ final class TrainingLoop {
         String message = "completed all " + epochs + " epochs";
         int n = inputs.rows();
         int[] order = identity(n);
-        float[] batchX = new float[batchSize * inputs.cols()];
         float[] batchY = new float[batchSize * targets.width];
         float[] batchW = new float[batchSize];
         int batches = (n + batchSize - 1) / batchSize;
@@ -107,9 +106,9 @@ final class TrainingLoop {
             steps.resetEpochStatistics();
             for (int b = 0; b < batches && reason == StopReason.COMPLETED; b++) {
                 int rows = Math.min(batchSize, n - b * batchSize);
-                inputs.gather(order, b * batchSize, rows, batchX);
                 targets.gather(order, b * batchSize, rows, batchY);
-                double loss = steps.step(batchX, batchY, targets.gatherWeights(order, b * batchSize, rows, batchW), rows);
+                double loss = inputs.step(steps, order, b * batchSize, rows, batchY,
+                        targets.gatherWeights(order, b * batchSize, rows, batchW));
                 if (!Double.isFinite(loss)) {
                     reason = StopReason.DIVERGED;
                     message = "loss became " + loss + " at epoch " + epoch + ", batch " + (b + 1) + " of " + batches;

@@ -14,28 +14,28 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The training and validation rows of one training run: examples converted once into dense inputs and encoded
- * targets, with validation split off (stratified by the head's strata, seeded) or given explicitly, and the
+ * The training and validation rows of one training run: examples converted once into inputs of the chosen kind
+ * (dense or sparse rows) and encoded targets, with validation split off (stratified by the head's strata, seeded) or given explicitly, and the
  * input transform fitted on the training rows only.
  *
  * @param <T> the output type.
  */
 final class TrainingSplit<T extends Output<T>> {
     /** The training rows. */
-    final DenseRows train;
+    final InputRows train;
     /** The training targets. */
     final Targets trainTargets;
     /** The validation data, or null if there is none. */
     final @Nullable Validation<T> validation;
 
     /**
-     * Validation data: dense rows, targets and the examples themselves (for Tribuo metrics).
+     * Validation data: rows of the training rows' kind, targets and the examples themselves (for Tribuo metrics).
      * @param rows the rows, transformed like the model's inputs.
      * @param targets the targets.
      * @param examples the examples.
      * @param <T> the output type.
      */
-    record Validation<T extends Output<T>>(DenseRows rows, Targets targets, List<Example<T>> examples) {
+    record Validation<T extends Output<T>>(InputRows rows, Targets targets, List<Example<T>> examples) {
         /** @return the number of features of each example, as predictions record it. */
         int[] activeCounts() {
             int[] active = new int[examples.size()];
@@ -46,7 +46,7 @@ final class TrainingSplit<T extends Output<T>> {
         }
     }
 
-    private TrainingSplit(DenseRows train, Targets trainTargets, @Nullable Validation<T> validation) {
+    private TrainingSplit(InputRows train, Targets trainTargets, @Nullable Validation<T> validation) {
         this.train = train;
         this.trainTargets = trainTargets;
         this.validation = validation;
@@ -60,21 +60,22 @@ final class TrainingSplit<T extends Output<T>> {
      * @param splitRng the random source of the split.
      * @param features the feature index defining the input columns.
      * @param head the output head encoding the targets.
+     * @param sparse whether to convert into sparse rows rather than dense ones.
      * @param <T> the output type.
      * @return the split.
      */
     static <T extends Output<T>> TrainingSplit<T> prepare(Dataset<T> examples, @Nullable Dataset<T> explicitValidation,
                                                           double validationFraction, SplittableRandom splitRng,
-                                                          FeatureIndex features, OutputHead<T> head) {
+                                                          FeatureIndex features, OutputHead<T> head, boolean sparse) {
         List<Example<T>> all = examples.getData();
         if (explicitValidation != null) {
             if (explicitValidation.size() == 0) {
                 throw new IllegalArgumentException("The validation dataset is empty");
             }
-            return of(all, explicitValidation.getData(), features, head);
+            return of(all, explicitValidation.getData(), features, head, sparse);
         }
         if (validationFraction == 0) {
-            return of(all, null, features, head);
+            return of(all, null, features, head, sparse);
         }
         int[] stratum = new int[all.size()];
         for (int i = 0; i < stratum.length; i++) {
@@ -90,28 +91,33 @@ final class TrainingSplit<T extends Output<T>> {
             throw new IllegalArgumentException("validationFraction " + validationFraction + " of " + all.size()
                     + " examples leaves " + tr.size() + " for training and " + va.size() + " for validation; both need at least one");
         }
-        return of(tr, va, features, head);
+        return of(tr, va, features, head, sparse);
     }
 
     private static <T extends Output<T>> TrainingSplit<T> of(List<Example<T>> train, @Nullable List<Example<T>> validation,
-                                                             FeatureIndex features, OutputHead<T> head) {
+                                                             FeatureIndex features, OutputHead<T> head, boolean sparse) {
         head.fitTargets(train);
-        DenseRows rows = DenseRows.of(train, "training example", features);
+        InputRows rows = rows(train, "training example", features, sparse);
         Targets targets = Targets.of(train, "training example", head, true);
         if (!(targets.totalWeight() > 0)) {
             throw new IllegalArgumentException("Every training example has weight 0 (example weights times label "
                     + "weights): there is nothing to train on");
         }
         Validation<T> val = validation == null ? null : new Validation<>(
-                DenseRows.of(validation, "validation example", features),
+                rows(validation, "validation example", features, sparse),
                 Targets.of(validation, "validation example", head, false), validation);
         return new TrainingSplit<>(rows, targets, val);
+    }
+
+    private static InputRows rows(List<? extends Example<?>> examples, String what, FeatureIndex features, boolean sparse) {
+        return sparse ? SparseRows.of(examples, what, features) : DenseRows.of(examples, what, features);
     }
 
     /**
      * Fits the standardization on the training rows (never on validation) and applies it to the validation rows,
      * and to the training rows too unless they are augmented (augmented rows are transformed batch by batch,
-     * after augmentation).
+     * after augmentation). On sparse rows the fit is the sparse-safe one ({@link Standardization#fitSparse}:
+     * scaling only, no centring).
      * @param spec the specification, or null.
      * @param augmented whether the training rows will be augmented.
      * @param blas the BLAS backend.
@@ -121,12 +127,16 @@ final class TrainingSplit<T extends Output<T>> {
         if (spec == null || spec.isIdentity()) {
             return null;
         }
-        InputTransform fitted = spec.fit(train.x, train.rows, train.cols, blas);
+        InputTransform fitted = train instanceof SparseRows sparse ? spec.fitSparse(sparse.x)
+                : spec.fit(((DenseRows) train).x, train.rows(), train.cols(), blas);
+        if (fitted == null) {
+            return null;
+        }
         if (validation != null) {
-            fitted.apply(validation.rows().x, validation.rows().x, validation.rows().rows, blas);
+            validation.rows().transform(fitted, blas);
         }
         if (!augmented) {
-            fitted.apply(train.x, train.x, train.rows, blas);
+            train.transform(fitted, blas);
         }
         return fitted;
     }

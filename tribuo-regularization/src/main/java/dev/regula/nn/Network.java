@@ -1,5 +1,7 @@
 package dev.regula.nn;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
@@ -196,6 +198,18 @@ public final class Network implements Serializable {
     }
 
     /**
+     * {@link #predict(float[], int, float[], Blas, OutputLoss)} on sparse rows: the first layer's product over the
+     * stored entries ({@link SparseProducts#multiply}), the other layers as for dense rows.
+     * @param x the inputs, {@code rows × numInputs()}.
+     * @param out output, rows × {@link #numOutputs()}, overwritten with the activated outputs.
+     * @param blas the BLAS backend.
+     * @param head the output head whose activation is applied.
+     */
+    public void predict(CsrMatrix x, float[] out, Blas blas, OutputLoss head) {
+        prepare(blas).forward(x, out, head, false);
+    }
+
+    /**
      * Prepares this network for repeated inference on a backend: the kernels are copied to the backend's buffers now,
      * once, instead of on every call (5.3 MB for the reference network, which dominates the time of a one-example
      * prediction).
@@ -215,13 +229,17 @@ public final class Network implements Serializable {
     public final class Inference {
         private final Blas blas;
         private final DeviceBuffer[] kernelDev;
+        private final float[] firstKernel;
         private final float[][] bias;
         private final int width;
         private int capacity;
-        private DeviceBuffer inDev;
+        private @Nullable DeviceBuffer inDev;
+        private int inCapacity;
         private DeviceBuffer[] bufDev;
         private float[] act;
+        private float[] sparseOut = new float[0];
         private final float[][] rowScratch;
+        private final float[][] sparseScratch;
 
         private Inference(Blas blas) {
             this.blas = blas;
@@ -232,12 +250,18 @@ public final class Network implements Serializable {
             this.width = w;
             this.kernelDev = new DeviceBuffer[layers.length];
             this.bias = new float[layers.length][];
+            // The first kernel is kept on the heap (the sparse first layer reads it there) and copied to the backend
+            // on the first dense call: a sparse model's kernel of 200,000 inputs never takes backend memory.
+            this.firstKernel = kernels[0].clone();
             for (int l = 0; l < layers.length; l++) {
-                kernelDev[l] = blas.allocate(kernels[l].length);
-                kernelDev[l].write(0, kernels[l], 0, kernels[l].length);
+                if (l > 0) {
+                    kernelDev[l] = blas.allocate(kernels[l].length);
+                    kernelDev[l].write(0, kernels[l], 0, kernels[l].length);
+                }
                 bias[l] = biases[l].clone();
             }
             this.rowScratch = new float[blas.team().size()][w];
+            this.sparseScratch = new float[blas.team().size()][w];
             allocate(Blas.rowwisePadded(1));
         }
 
@@ -247,7 +271,6 @@ public final class Network implements Serializable {
         }
 
         private void allocate(int rows) {
-            inDev = blas.allocate(rows * numInputs());
             bufDev = new DeviceBuffer[]{blas.allocate(rows * width), blas.allocate(rows * width)};
             act = new float[rows * numOutputs()];
             capacity = rows;
@@ -267,6 +290,58 @@ public final class Network implements Serializable {
             forward(x, rows, out, head, true);
         }
 
+        /**
+         * {@link #predict(float[], int, float[], OutputLoss)} on sparse rows, with the same row independence: the
+         * first layer's product sums each row's stored entries in column order, whatever the batch.
+         * @param x inputs, {@code rows × numInputs()}.
+         * @param out output, rows × {@link #numOutputs()}, overwritten with the activated outputs.
+         * @param head the output head whose activation is applied.
+         */
+        public void predict(CsrMatrix x, float[] out, OutputLoss head) {
+            forward(x, out, head, true);
+        }
+
+        /** The sparse pass: the first layer's product chunk by chunk into the device buffer, then the others. */
+        private void forward(CsrMatrix x, float[] out, OutputLoss head, boolean rowwise) {
+            if (x.cols() != numInputs()) {
+                throw new IllegalArgumentException("Sparse rows of " + x.cols() + " columns for a network of "
+                        + numInputs() + " inputs");
+            }
+            int rows = x.rows();
+            int c = numOutputs();
+            int units = layers[0].units();
+            int chunk = Math.min(PREDICT_BATCH, Math.max(rows, 1));
+            if (Blas.rowwisePadded(chunk) > capacity) {
+                allocate(Blas.rowwisePadded(chunk));
+            }
+            if (sparseOut.length < Blas.rowwisePadded(chunk) * units) {
+                sparseOut = new float[Blas.rowwisePadded(chunk) * units];
+            }
+            float[] z = sparseOut;
+            for (int start = 0; start < rows; start += chunk) {
+                int r = Math.min(chunk, rows - start);
+                int first = start;
+                boolean serial = r < SERIAL_ROWS;
+                if (serial) {
+                    SparseProducts.multiply(x, first, first + r, firstKernel, units, z, 0, rowScratch[0], sparseScratch[0]);
+                } else {
+                    int parts = blas.team().size();
+                    blas.team().run(p -> {
+                        int r0 = ThreadTeam.start(p, parts, r, 1);
+                        int r1 = ThreadTeam.start(p + 1, parts, r, 1);
+                        SparseProducts.multiply(x, first + r0, first + r1, firstKernel, units, z, r0, rowScratch[p],
+                                sparseScratch[p]);
+                    });
+                }
+                int padded = Blas.rowwisePadded(r);
+                java.util.Arrays.fill(z, r * units, padded * units, 0f); // finite padding rows for the next products
+                bufDev[0].write(0, z, 0, padded * units);
+                layers(0, bufDev[0], r, serial, rowwise, false);
+                head.activate(act, r, c);
+                System.arraycopy(act, 0, out, start * c, r * c);
+            }
+        }
+
         /** The pass, with row-independent products ({@code rowwise}) or one team-split product per chunk and layer. */
         private void forward(float[] x, int rows, float[] out, OutputLoss head, boolean rowwise) {
             int d = numInputs();
@@ -274,6 +349,14 @@ public final class Network implements Serializable {
             int chunk = Math.min(PREDICT_BATCH, Math.max(rows, 1));
             if (Blas.rowwisePadded(chunk) > capacity) {
                 allocate(Blas.rowwisePadded(chunk));
+            }
+            if (kernelDev[0] == null) {
+                kernelDev[0] = blas.allocate(firstKernel.length);
+                kernelDev[0].write(0, firstKernel, 0, firstKernel.length);
+            }
+            if (inDev == null || inCapacity < capacity) { // dense inputs only: the sparse pass never needs them
+                inDev = blas.allocate(capacity * numInputs());
+                inCapacity = capacity;
             }
             DeviceBuffer input = inDev;
             for (int start = 0; start < rows; start += chunk) {
@@ -295,25 +378,36 @@ public final class Network implements Serializable {
                 if (rowwise && padded > r) {
                     input.write(r * d, new float[(padded - r) * d], 0, (padded - r) * d);
                 }
-                DeviceBuffer cur = input;
-                for (int l = 0; l < layers.length; l++) {
-                    LayerSpec s = layers[l];
-                    DeviceBuffer next = bufDev[l % 2];
+                layers(0, input, r, serial, rowwise, true);
+                head.activate(act, r, c);
+                System.arraycopy(act, 0, out, start * c, r * c);
+            }
+        }
+
+        /**
+         * Runs layers {@code first ..} on a chunk of r rows whose input is in {@code cur}; layer l's output goes to
+         * {@code bufDev[l % 2]}, the last layer's to {@code act}. With {@code multiplyFirst} false, {@code cur}
+         * (which must be {@code bufDev[first % 2]}) already holds the first layer's pre-activations (the sparse
+         * product), which are activated in place.
+         */
+        private void layers(int first, DeviceBuffer cur, int r, boolean serial, boolean rowwise, boolean multiplyFirst) {
+            for (int l = first; l < layers.length; l++) {
+                LayerSpec s = layers[l];
+                DeviceBuffer next = bufDev[l % 2];
+                if (l > first || multiplyFirst) {
                     if (rowwise) {
                         blas.sgemmRowwise(r, s.units(), s.inputs(), cur, kernelDev[l], next);
                     } else {
                         blas.sgemm(false, false, r, s.units(), s.inputs(), 1f, cur, s.inputs(), kernelDev[l], s.units(), 0f, next, s.units());
                     }
-                    boolean writeBack = l < layers.length - 1;
-                    if (serial) {
-                        s.activation().forwardRows(next, bias[l], 0, r, s.units(), rowScratch[0], writeBack ? null : act, writeBack);
-                    } else {
-                        activate(blas.team(), next, act, rowScratch, r, l, bias[l], writeBack);
-                    }
-                    cur = next;
                 }
-                head.activate(act, r, c);
-                System.arraycopy(act, 0, out, start * c, r * c);
+                boolean writeBack = l < layers.length - 1;
+                if (serial) {
+                    s.activation().forwardRows(next, bias[l], 0, r, s.units(), rowScratch[0], writeBack ? null : act, writeBack);
+                } else {
+                    activate(blas.team(), next, act, rowScratch, r, l, bias[l], writeBack);
+                }
+                cur = next;
             }
         }
     }

@@ -22,6 +22,15 @@ import java.util.SplittableRandom;
  * others from streams split off it at construction), and its Gaussian noise from a second stream of its own split
  * the same way off the noise source, so training is deterministic for a fixed seed and thread count, and adding
  * noise leaves the dropout masks unchanged. The objective minimised is Keras': {@code mean_batch(loss) + Σ_layers penalties(W, b)}.
+ * <p>
+ * With sparse inputs ({@link #NetworkTrainer(Network, int, Blas, Updater, OutputLoss, SplittableRandom, boolean)})
+ * minibatches arrive as {@link CsrMatrix} rows and the first layer's two products run over their stored entries
+ * ({@link SparseProducts}); its kernel stays on the heap and its gradient is a heap array that is zero outside the
+ * rows of the columns a batch touches. Input dropout then acts on the stored entries (a zero stays zero either way).
+ * When the optimiser leaves an element with a zero gradient exactly as it was ({@link Updater#skipsZeroGradients()})
+ * and the first layer has neither a kernel penalty nor max-norm, only the touched kernel rows are updated: the
+ * result is bit for bit the full update's. Otherwise (Adam, momentum, RMSProp, penalties) every kernel row is
+ * updated every step, as Keras does.
  * Not thread-safe.
  */
 public final class NetworkTrainer {
@@ -46,12 +55,16 @@ public final class NetworkTrainer {
     private final float[][] out;
     private final float[][] mask;
     private final float[][] rowScratch;
+    private final float[][] sparseScratch;
     private final float[][] delta;
     private final float[] kernelGrad;
     private final float[][] biasGrad;
     private final int[] correct = new int[1];
     private final double[] layerPenalty;
-    private final DeviceBuffer inputDev;
+    private final @Nullable DeviceBuffer inputDev;
+    private final boolean sparseInput;
+    private final @Nullable SparseColumns batchColumns;
+    private final float @Nullable [] sparseGrad;
     private final DeviceBuffer[] kernelDev;
     private final DeviceBuffer[] layerDev;
     private final DeviceBuffer gradDev;
@@ -82,11 +95,45 @@ public final class NetworkTrainer {
      */
     public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, OutputLoss loss,
                           SplittableRandom dropoutRng) {
-        this(net, maxBatch, blas, updater, loss, dropoutRng, Noise.NONE, null);
+        this(net, maxBatch, blas, updater, loss, dropoutRng, Noise.NONE, null, false);
     }
 
     /**
-     * Prepares training of a network in place, with Gaussian noise on the inputs or on layers' outputs.
+     * Prepares training of a network in place on dense minibatches, with Gaussian noise on the inputs or on layers'
+     * outputs.
+     * @param net the network, whose parameters are updated by {@link #step}.
+     * @param maxBatch the largest batch size.
+     * @param blas the BLAS backend.
+     * @param updater the optimiser state, created for {@link #parameterSizes(Network)}.
+     * @param loss the output head's loss, applied to the last layer's linear outputs.
+     * @param dropoutRng the random source of dropout masks.
+     * @param inputNoise the Gaussian noise applied to each training input, or {@link Noise#NONE}.
+     * @param noiseSource the random source of the Gaussian noise; may be null only if there is no noise anywhere.
+     * @throws IllegalArgumentException if there is noise but no noise stream.
+     */
+    public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, OutputLoss loss,
+                          SplittableRandom dropoutRng, Noise inputNoise, @Nullable SplittableRandom noiseSource) {
+        this(net, maxBatch, blas, updater, loss, dropoutRng, inputNoise, noiseSource, false);
+    }
+
+    /**
+     * Prepares training of a network in place, on dense or on sparse minibatches, without Gaussian noise.
+     * @param net the network, whose parameters are updated by {@link #step}.
+     * @param maxBatch the largest batch size.
+     * @param blas the BLAS backend.
+     * @param updater the optimiser state, created for {@link #parameterSizes(Network)}.
+     * @param loss the output head's loss, applied to the last layer's linear outputs.
+     * @param dropoutRng the random source of dropout masks.
+     * @param sparseInput whether minibatches are {@link CsrMatrix} rows rather than dense arrays.
+     */
+    public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, OutputLoss loss,
+                          SplittableRandom dropoutRng, boolean sparseInput) {
+        this(net, maxBatch, blas, updater, loss, dropoutRng, Noise.NONE, null, sparseInput);
+    }
+
+    /**
+     * Prepares training of a network in place, on dense or on sparse minibatches, with Gaussian noise on the inputs
+     * (dense only) or on layers' outputs.
      * @param net the network, whose parameters are updated by {@link #step}.
      * @param maxBatch the largest batch size.
      * @param blas the BLAS backend.
@@ -97,10 +144,17 @@ public final class NetworkTrainer {
      * @param noiseSource the random source of the Gaussian noise, apart from the dropout masks' so that adding noise
      *                 leaves the dropout masks as they were (streams for the other team threads are split off it);
      *                 may be null only if there is no noise anywhere.
-     * @throws IllegalArgumentException if there is noise but no noise stream.
+     * @param sparseInput whether minibatches are {@link CsrMatrix} rows ({@link #step(CsrMatrix, float[], float[], int)})
+     *                    rather than dense arrays.
+     * @throws IllegalArgumentException if there is noise but no noise stream, or input noise on sparse inputs.
      */
     public NetworkTrainer(Network net, int maxBatch, Blas blas, Updater updater, OutputLoss loss,
-                          SplittableRandom dropoutRng, Noise inputNoise, @Nullable SplittableRandom noiseSource) {
+                          SplittableRandom dropoutRng, Noise inputNoise, @Nullable SplittableRandom noiseSource,
+                          boolean sparseInput) {
+        if (sparseInput && inputNoise.isActive()) {
+            throw new IllegalArgumentException("Gaussian noise on the inputs would fill every zero of a sparse input; "
+                    + "use dense inputs or noise on a hidden layer");
+        }
         for (LayerSpec spec : net.getLayers()) {
             if (maxBatch < 1 || (long) maxBatch * Math.max(spec.inputs(), spec.units()) > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("A minibatch of " + maxBatch + " rows through a layer of " + spec.inputs()
@@ -142,8 +196,9 @@ public final class NetworkTrainer {
         mask = new float[n][];
         delta = new float[n][];
         biasGrad = new float[n][];
-        int largestKernel = 0;
-        for (int l = 0; l < n; l++) {
+        this.sparseInput = sparseInput;
+        int largestKernel = 1;
+        for (int l = sparseInput ? 1 : 0; l < n; l++) { // a sparse first layer's gradient lives in sparseGrad
             largestKernel = Math.max(largestKernel, net.kernels[l].length);
         }
         // One kernel gradient, on the heap and on the device, for all layers: a layer's gradient is dead once the
@@ -156,13 +211,18 @@ public final class NetworkTrainer {
             widest = Math.max(widest, spec.units());
         }
         rowScratch = new float[parts][widest];
+        sparseScratch = new float[sparseInput ? parts : 0][widest];
         layerPenalty = new double[n];
-        inputDev = blas.allocate(maxBatch * layers[0].inputs());
+        inputDev = sparseInput ? null : blas.allocate(maxBatch * layers[0].inputs());
+        batchColumns = sparseInput ? new SparseColumns(layers[0].inputs()) : null;
+        sparseGrad = sparseInput ? new float[net.kernels[0].length] : null;
         kernelDev = new DeviceBuffer[n];
         layerDev = new DeviceBuffer[n];
         for (int l = 0; l < n; l++) {
-            kernelDev[l] = blas.allocate(net.kernels[l].length);
-            kernelDev[l].write(0, net.kernels[l], 0, net.kernels[l].length);
+            if (!(sparseInput && l == 0)) { // the sparse products read the heap kernel
+                kernelDev[l] = blas.allocate(net.kernels[l].length);
+                kernelDev[l].write(0, net.kernels[l], 0, net.kernels[l].length);
+            }
             layerDev[l] = blas.allocate(maxBatch * layers[l].units());
             LayerSpec s = layers[l];
             act[l] = new float[maxBatch * s.units()];
@@ -217,14 +277,49 @@ public final class NetworkTrainer {
      */
     public double step(float[] x, float[] y, float @Nullable [] weights, int rows) {
         stepped = true;
+        if (sparseInput) {
+            throw new IllegalStateException("This trainer was created for sparse inputs: pass a CsrMatrix");
+        }
         if (mixUp != null) {
             mixUp.mix(mixUpRng, x, rows, layers[0].inputs(), unmixed, partner, mixWeight);
         }
-        forward(x, rows);
+        forward(x, null, rows);
+        return finishStep(y, weights, rows, null);
+    }
+
+    /**
+     * One training step on a sparse minibatch whose rows may carry weights (a trainer created with
+     * {@code sparseInput}).
+     * @param x the inputs, {@code rows × inputs}; input dropout scales its stored values in place.
+     * @param y the targets.
+     * @param weights the row weights, or null for all 1.
+     * @param rows the batch size, {@code x.rows()}.
+     * @return the batch objective: weighted mean loss plus penalty.
+     */
+    public double step(CsrMatrix x, float[] y, float @Nullable [] weights, int rows) {
+        if (!sparseInput) {
+            throw new IllegalStateException("This trainer was created for dense inputs: pass a float[]");
+        }
+        if (x.rows() != rows || x.cols() != layers[0].inputs()) {
+            throw new IllegalArgumentException("A sparse batch of " + x.rows() + " x " + x.cols() + " for " + rows
+                    + " rows of " + layers[0].inputs() + " inputs");
+        }
+        if (mixUp != null) {
+            throw new IllegalStateException("MixUp mixes dense inputs: it is not available with sparse inputs");
+        }
+        stepped = true;
+        forward(null, x, rows);
+        return finishStep(y, weights, rows, x);
+    }
+
+    private double finishStep(float[] y, float @Nullable [] weights, int rows, @Nullable CsrMatrix sparse) {
         int last = layers.length - 1;
         double ce = mixUp == null ? loss.gradient(act[last], y, weights, rows, layers[last].units(), correct)
                 : loss.mixedGradient(act[last], y, partner, mixWeight, weights, rows, layers[last].units(), correct);
         updater.beginStep();
+        if (sparse != null) {
+            batchColumns.index(sparse); // after input dropout, which scaled the values
+        }
         backwardAndUpdate(rows);
         double penalty = 0;
         for (double p : layerPenalty) {
@@ -259,12 +354,23 @@ public final class NetworkTrainer {
      * Forward pass: layerDev[l] ends holding layer l's output (the next layer's input), act/out its heap copies.
      * Each element-wise pass is split by rows over the team; part p draws its dropout masks from its own stream.
      */
-    private void forward(float[] x, int rows) {
+    private void forward(float @Nullable [] x, @Nullable CsrMatrix sparse, int rows) {
         int inputs = layers[0].inputs();
         double inputDropout = net.getInputDropout();
         team.run(p -> {
             int r0 = rowStart(p, rows);
             int r1 = rowStart(p + 1, rows);
+            if (sparse != null) { // first layer's product over the stored entries, through act[0] to the device
+                int[] ptr = sparse.rowPointers();
+                if (inputDropout > 0) {
+                    partDraws[p] += dropout(partRng[p], sparse.values(), null, ptr[r0], ptr[r1], inputDropout);
+                }
+                int units = layers[0].units();
+                SparseProducts.multiply(sparse, r0, r1, net.kernels[0], units, act[0], r0, rowScratch[p],
+                        sparseScratch[p]);
+                layerDev[0].write(r0 * units, act[0], r0 * units, (r1 - r0) * units);
+                return;
+            }
             if (inputNoise.isActive()) {
                 inputNoise.add(noiseRng[p], x, r0 * inputs, r1 * inputs);
                 inputNoise.multiply(noiseRng[p], x, null, r0 * inputs, r1 * inputs);
@@ -278,8 +384,10 @@ public final class NetworkTrainer {
         for (int l = 0; l < layers.length; l++) {
             LayerSpec s = layers[l];
             int units = s.units();
-            blas.sgemm(false, false, rows, units, s.inputs(), 1f, cur, s.inputs(), kernelDev[l], units, 0f,
-                    layerDev[l], units);
+            if (!(sparse != null && l == 0)) {
+                blas.sgemm(false, false, rows, units, s.inputs(), 1f, cur, s.inputs(), kernelDev[l], units, 0f,
+                        layerDev[l], units);
+            }
             int layer = l;
             boolean writeBack = layer < layers.length - 1;
             team.run(p -> {
@@ -323,6 +431,15 @@ public final class NetworkTrainer {
         layerDev[last].write(0, dz, 0, rows * layers[last].units());
         for (int l = last; l >= 0; l--) {
             LayerSpec s = layers[l];
+            if (sparseInput && l == 0) {
+                float[] delta0 = dz;
+                SparseColumns xt = batchColumns;
+                team.run(p -> SparseProducts.transposedTimes(xt, ThreadTeam.start(p, parts, xt.size(), 1),
+                        ThreadTeam.start(p + 1, parts, xt.size(), 1), delta0, s.units(), sparseGrad, rowScratch[p],
+                        sparseScratch[p]));
+                update(l, dz, rows);
+                continue;
+            }
             DeviceBuffer input = l == 0 ? inputDev : layerDev[l - 1];
             blas.sgemm(true, false, s.inputs(), s.units(), rows, 1f, input, s.inputs(), layerDev[l], s.units(), 0f,
                     gradDev, s.units());
@@ -365,25 +482,36 @@ public final class NetworkTrainer {
     private void update(int l, float[] dz, int rows) {
         LayerSpec s = layers[l];
         float[] w = net.kernels[l];
-        float[] g = kernelGrad;
+        boolean sparseLayer = sparseInput && l == 0;
+        float[] g = sparseLayer ? sparseGrad : kernelGrad;
         float[] b = net.biases[l];
         float[] gb = biasGrad[l];
         boolean maxNorm = s.maxNorm() > 0;
         Penalty kernelPenalty = s.kernelPenalty();
         double[] penalties = partPenalty;
+        boolean touchedRowsOnly = sparseLayer && kernelPenalty == null && !maxNorm && updater.skipsZeroGradients();
         team.run(p -> {
             columnSums(dz, rows, s.units(), gb, ThreadTeam.start(p, parts, s.units(), 16),
                     ThreadTeam.start(p + 1, parts, s.units(), 16), rowScratch[p]);
+            if (touchedRowsOnly) { // every other row has a zero gradient, which this updater leaves as it is
+                updateTouchedRows(w, g, s.units(), p);
+                penalties[p] = 0;
+                return;
+            }
             int end = ThreadTeam.start(p + 1, parts, w.length, 16);
             double penalty = 0;
             for (int from = ThreadTeam.start(p, parts, w.length, 16); from < end; from += UPDATE_SLICE) {
                 int to = Math.min(end, from + UPDATE_SLICE);
-                gradDev.read(from, g, from, to - from);
+                if (!sparseLayer) {
+                    gradDev.read(from, g, from, to - from);
+                }
                 if (kernelPenalty != null) {
                     penalty += kernelPenalty.addGradient(w, g, from, to);
                 }
                 updater.update(2 * l, w, g, from, to);
-                if (!maxNorm) {
+                if (sparseLayer) {
+                    java.util.Arrays.fill(g, from, to, 0f); // the next batch's gradient starts from zero
+                } else if (!maxNorm) {
                     kernelDev[l].write(from, w, from, to - from);
                 }
             }
@@ -395,13 +523,28 @@ public final class NetworkTrainer {
         }
         if (maxNorm) {
             applyMaxNorm(l);
-            kernelDev[l].write(0, w, 0, w.length);
+            if (!sparseLayer) {
+                kernelDev[l].write(0, w, 0, w.length);
+            }
         }
         if (s.biasPenalty() != null) {
             penalty += s.biasPenalty().addGradient(b, gb, 0, b.length);
         }
         updater.update(2 * l + 1, b, gb, 0, b.length);
         layerPenalty[l] = penalty;
+    }
+
+    /**
+     * Part p's share of the kernel rows of the columns the batch touched: update each, then clear its gradient row.
+     */
+    private void updateTouchedRows(float[] w, float[] g, int units, int p) {
+        SparseColumns xt = batchColumns;
+        int t1 = ThreadTeam.start(p + 1, parts, xt.size(), 1);
+        for (int t = ThreadTeam.start(p, parts, xt.size(), 1); t < t1; t++) {
+            int from = xt.column(t) * units;
+            updater.update(0, w, g, from, from + units);
+            java.util.Arrays.fill(g, from, from + units, 0f);
+        }
     }
 
     /** The first row of part p's share of a batch. */
@@ -568,7 +711,9 @@ public final class NetworkTrainer {
         }
         updater.restoreState(state);
         for (int l = 0; l < layers.length; l++) {
-            kernelDev[l].write(0, net.kernels[l], 0, net.kernels[l].length);
+            if (kernelDev[l] != null) { // a sparse first layer reads the heap kernel, restored in place
+                kernelDev[l].write(0, net.kernels[l], 0, net.kernels[l].length);
+            }
         }
         for (int p = 0; p < parts; p++) {
             if (dropoutDraws[p] < 0) {

@@ -25,6 +25,17 @@ public interface Updater {
     void update(int tensor, float[] param, float[] grad, int from, int to);
 
     /**
+     * Whether an element whose gradient is exactly zero keeps its value and its optimiser state bit for bit (plain
+     * SGD, AdaGrad). A trainer may then skip such elements ({@link #update} over only the others), which a sparse
+     * first layer uses to update only the kernel rows its batch touched. False for rules whose state or step keeps
+     * moving without a gradient (momentum, Adam's moments, RMSProp's decaying average).
+     * @return true if skipping zero-gradient elements gives the same result as updating them.
+     */
+    default boolean skipsZeroGradients() {
+        return false;
+    }
+
+    /**
      * The learning rate: the one the last step used, which is also the next step's unless it is changed.
      * @return the learning rate.
      */

@@ -141,6 +141,11 @@ public final class Updaters {
             }
 
             @Override
+            public boolean skipsZeroGradients() {
+                return u == null; // w − lr·0 = w; momentum keeps moving
+            }
+
+            @Override
             public double learningRate() {
                 return lr;
             }
@@ -252,6 +257,11 @@ public final class Updaters {
                     si[j] = sj;
                     w[j] -= flr * gj / (float) Math.sqrt(sj + eps);
                 }
+            }
+
+            @Override
+            public boolean skipsZeroGradients() {
+                return true; // s + 0² = s and w − lr·0/√(s + ε) = w
             }
 
             @Override
