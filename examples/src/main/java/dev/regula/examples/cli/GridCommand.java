@@ -65,7 +65,7 @@ final class GridCommand extends BaseCommand {
 
     @Option(names = "--seeds", paramLabel = "N",
             description = "Train every configuration with N seeds (the trainer's seed, seed + 1, …; default: ${DEFAULT-VALUE}): "
-                    + "rank by the mean score, with its 95 % t interval, and say which configurations the best does not "
+                    + "rank by the mean score, with its 95 %% t interval, and say which configurations the best does not "
                     + "beat distinguishably (paired by seed).")
     int seeds = 1;
 

@@ -110,7 +110,7 @@ final class StudyCommand extends BaseCommand {
     @Option(names = "--seeds", paramLabel = "N",
             description = "Train every variant with N seeds, --seed, --seed + 1, … (default: ${DEFAULT-VALUE}); for each seed "
                     + "all variants share the validation split and initial weights. runs.csv gets a row per variant and "
-                    + "seed, results.csv the means with 95 % intervals and the paired difference to the baseline.")
+                    + "seed, results.csv the means with 95 %% intervals and the paired difference to the baseline.")
     int seeds = DEFAULT_SEEDS;
 
     @Option(names = "--overwrite", description = "Write into an existing, non-empty --out folder that is not a study "
