@@ -2,9 +2,8 @@ package dev.regula.examples.cli;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.CommandSpec;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.IllegalFormatException;
 import java.util.List;
@@ -21,22 +20,43 @@ class HelpTextTest {
     @Test
     void everyDescriptionFormats() {
         List<String> broken = new ArrayList<>();
-        CommandLine root = RegulaCli.commandLine();
-        for (Map.Entry<String, CommandLine> sub : root.getSubcommands().entrySet()) {
-            CommandSpec spec = sub.getValue().getCommandSpec();
-            List<String> texts = new ArrayList<>(List.of(spec.usageMessage().description()));
-            for (ArgSpec arg : spec.args()) {
-                texts.addAll(List.of(arg.description()));
+        for (Map.Entry<String, CommandLine> sub : RegulaCli.commandLine().getSubcommands().entrySet()) {
+            check(sub.getKey(), sub.getValue().getCommandSpec().userObject().getClass(), broken);
+        }
+        assertTrue(broken.isEmpty(), "descriptions that picocli cannot format: " + broken);
+    }
+
+    /** Formats the raw annotation texts of a command class, its superclasses and its mixins, as picocli does. */
+    private static void check(String command, Class<?> type, List<String> broken) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            CommandLine.Command cmd = c.getAnnotation(CommandLine.Command.class);
+            if (cmd != null) {
+                texts(command, cmd.description(), broken);
             }
-            for (String text : texts) {
-                try {
-                    String.format(text.replace("${DEFAULT-VALUE}", "x").replace("${COMPLETION-CANDIDATES}", "x"));
-                } catch (IllegalFormatException e) {
-                    broken.add(sub.getKey() + ": " + text);
+            for (Field f : c.getDeclaredFields()) {
+                CommandLine.Option option = f.getAnnotation(CommandLine.Option.class);
+                if (option != null) {
+                    texts(command + " " + option.names()[0], option.description(), broken);
+                }
+                CommandLine.Parameters parameters = f.getAnnotation(CommandLine.Parameters.class);
+                if (parameters != null) {
+                    texts(command + " " + f.getName(), parameters.description(), broken);
+                }
+                if (f.getAnnotation(CommandLine.Mixin.class) != null) {
+                    check(command, f.getType(), broken);
                 }
             }
         }
-        assertTrue(broken.isEmpty(), "descriptions that picocli cannot format: " + broken);
+    }
+
+    private static void texts(String where, String[] texts, List<String> broken) {
+        for (String text : texts) {
+            try {
+                String.format(text.replace("${DEFAULT-VALUE}", "x").replace("${COMPLETION-CANDIDATES}", "x"));
+            } catch (IllegalFormatException e) {
+                broken.add(where + ": " + text);
+            }
+        }
     }
 
     @Test
