@@ -113,12 +113,16 @@ final class GridCommand extends BaseCommand {
     /** Largest --attempts. */
     static final int MAX_ATTEMPTS = 10;
 
-    /** One point of the grid. */
-    private record Point(double l2, double l1, double dropout, Map<String, String> params) {
+    /**
+     * One point of the grid. With {@code --config} the penalties and dropout are the configuration's own (the grid
+     * refuses --l1/--l2/--dropout then), so they are not shown as axes.
+     */
+    private record Point(double l2, double l1, double dropout, Map<String, String> params, boolean fromConfig) {
         String describe() {
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "l2=%s l1=%s dropout=%s", l2, l1, dropout));
-            params.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
-            return sb.toString();
+            StringBuilder sb = new StringBuilder(fromConfig ? ""
+                    : String.format(Locale.ROOT, "l2=%s l1=%s dropout=%s", l2, l1, dropout));
+            params.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
+            return sb.length() == 0 ? "the configuration as given" : sb.toString();
         }
     }
 
@@ -290,7 +294,12 @@ final class GridCommand extends BaseCommand {
         List<Integer> tied = new ArrayList<>();
         for (int r = 0; r < scored.size(); r++) {
             Scored s = scored.get(r);
-            csv.append(r + 1).append(',').append(s.point().l2()).append(',').append(s.point().l1()).append(',').append(s.point().dropout());
+            csv.append(r + 1);
+            if (s.point().fromConfig()) { // the configuration's own values, not axes of this grid: left empty
+                csv.append(",,,");
+            } else {
+                csv.append(',').append(s.point().l2()).append(',').append(s.point().l1()).append(',').append(s.point().dropout());
+            }
             for (String k : axes.keySet()) {
                 csv.append(',').append(s.point().params().get(k));
             }
@@ -374,7 +383,7 @@ final class GridCommand extends BaseCommand {
         for (double a : l2) {
             for (double b : l1) {
                 for (double c : dropout) {
-                    points.add(new Point(a, b, c, Map.of()));
+                    points.add(new Point(a, b, c, Map.of(), config != null));
                 }
             }
         }
@@ -384,7 +393,7 @@ final class GridCommand extends BaseCommand {
                 for (String v : axis.getValue()) {
                     Map<String, String> m = new LinkedHashMap<>(p.params());
                     m.put(axis.getKey(), v);
-                    next.add(new Point(p.l2(), p.l1(), p.dropout(), m));
+                    next.add(new Point(p.l2(), p.l1(), p.dropout(), m, p.fromConfig()));
                 }
             }
             points = next;

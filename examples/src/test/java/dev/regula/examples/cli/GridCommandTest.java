@@ -60,6 +60,16 @@ class GridCommandTest {
         for (String f : List.of("model.tribuo", "provenance.json", "history.csv", "confusion-matrix.txt")) {
             assertTrue(Files.isRegularFile(model.resolveSibling(f)), f);
         }
+
+        // a grid from a configuration varies only its --param fields: the penalty and dropout columns stay empty
+        // (the configuration's layers keep their own values), and the points are named by their parameters only
+        Path fromConfig = tmp.resolve("grid-from-config");
+        CliTestSupport.Run g = run("grid", "--data", data.toString(), "--config", config.toString(), "--out",
+                fromConfig.toString(), "--param", "epochs=1,2");
+        assertEquals(0, g.exitCode(), g.toString());
+        List<String> rows = Files.readAllLines(fromConfig.resolve("grid.csv"));
+        assertTrue(rows.get(1).matches("1,,,,[12],.*"), rows.toString());
+        assertTrue(g.out().contains("Best: epochs="), g.out());
         // the study takes the network, learning rate and epochs from the configuration
         Path studyOut = tmp.resolve("study-from-config");
         CliTestSupport.Run st = run("study", "--seeds", "1", "--data", data.toString(), "--config", config.toString(), "--variants", "dropout,baseline",
