@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Dataset;
 import org.tribuo.Model;
+import org.tribuo.Example;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -150,6 +151,44 @@ class BackupAndRestoreTest {
                     () -> ProvenanceDiff.of(uninterrupted.getProvenance(), resumed.getProvenance()).toString());
             assertFalse(Files.exists(b), "backup deleted on success");
         }
+    }
+
+    /** Sparse inputs (CSR first layer, input dropout on the stored values), the backup hashes the CSR rows. */
+    static MLPTrainer.Builder sparse(Path backup) {
+        return MLPTrainerTest.bare().addLayer(Layer.dense(16).dropout(0.2).build()).inputDropout(0.1)
+                .optimiser(new Adam(0.01)).epochs(5).minibatchSize(16).seed(5).numThreads(1)
+                .inputKind(InputKind.SPARSE).validationFraction(0.2).backupAndRestore(BackupAndRestore.inFolder(backup));
+    }
+
+    @Test
+    void sparseRunResumesBitForBitAndOtherSparseDataIsRefused(@TempDir Path dir) {
+        Dataset<Label> data = SparseInputTest.labels(300, 3);
+        MLPModel uninterrupted = sparse(dir.resolve("a")).build().train(data);
+        assertEquals(InputKind.SPARSE, uninterrupted.getInputKind());
+        crashIn(3, () -> sparse(dir.resolve("b")).build(), t -> ((MLPTrainer) t).train(data));
+        MLPModel resumed = sparse(dir.resolve("b")).build().train(data);
+        assertSameWeights(uninterrupted, resumed);
+        assertSameHistory(uninterrupted.getHistory(), resumed.getHistory());
+
+        crashIn(3, () -> sparse(dir.resolve("c")).build(), t -> ((MLPTrainer) t).train(data));
+        // the same labels, one stored value changed: only the hash of the CSR rows can tell
+        MutableDataset<Label> changed = new MutableDataset<>(data.getProvenance(), new LabelFactory());
+        for (Example<Label> ex : data) {
+            if (changed.size() == 0) {
+                List<String> names = new ArrayList<>();
+                List<Double> values = new ArrayList<>();
+                for (org.tribuo.Feature f : ex) {
+                    names.add(f.getName());
+                    values.add(values.isEmpty() ? f.getValue() * 2 : f.getValue());
+                }
+                changed.add(new org.tribuo.impl.ArrayExample<>(ex.getOutput(), names.toArray(new String[0]),
+                        values.stream().mapToDouble(Double::doubleValue).toArray()));
+            } else {
+                changed.add(ex);
+            }
+        }
+        BackupException e = assertThrows(BackupException.class, () -> sparse(dir.resolve("c")).build().train(changed));
+        assertTrue(e.getMessage().contains(TrainingBackup.DATA_KEY), e.getMessage());
     }
 
     @Test
