@@ -217,13 +217,9 @@ public abstract class AbstractMLPTrainer<T extends Output<T>, M extends Model<T>
                     + " does not compute; valid monitors: " + String.join(", ", monitorKeys()));
         }
         if (earlyStopping != null && !monitors().contains(earlyStopping.getMonitor())) {
-            List<String> valid = new ArrayList<>();
-            for (Monitor m : monitors()) {
-                valid.add(m.getKey());
-            }
             throw new PropertyException("", "earlyStopping", "Early stopping monitors '" + earlyStopping.getMonitor().getKey()
                     + "', which " + getClass().getSimpleName() + " does not compute; valid monitors: "
-                    + String.join(", ", valid));
+                    + String.join(", ", monitorKeys()));
         }
         try {
             geometry = imageGeometry == null ? null : ImageGeometry.parse(imageGeometry);
