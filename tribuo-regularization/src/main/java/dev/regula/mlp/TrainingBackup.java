@@ -272,19 +272,24 @@ final class TrainingBackup implements AutoCloseable {
             hash(sha, dense.x);
         } else if (rows instanceof SparseRows sparse) {
             hash(sha, sparse.x.values());
-            int[] columns = sparse.x.columns();
-            int[] pointers = sparse.x.rowPointers();
-            ByteBuffer b = ByteBuffer.allocate(4 * (columns.length + pointers.length + 2));
-            b.putInt(columns.length);
-            for (int c : columns) {
-                b.putInt(c);
-            }
-            b.putInt(pointers.length);
-            for (int p : pointers) {
-                b.putInt(p);
-            }
-            sha.update(b.array());
+            hash(sha, sparse.x.columns());
+            hash(sha, sparse.x.rowPointers());
         }
+    }
+
+    /** The length and the big-endian values, through a 64 KiB buffer (as for float arrays). */
+    private static void hash(MessageDigest sha, int[] v) {
+        ByteBuffer b = ByteBuffer.allocate(1 << 16);
+        b.putInt(v.length);
+        for (int from = 0; from < v.length; ) {
+            int n = Math.min(v.length - from, b.remaining() / 4);
+            b.asIntBuffer().put(v, from, n);
+            b.position(b.position() + 4 * n);
+            from += n;
+            sha.update(b.array(), 0, b.position());
+            b.clear();
+        }
+        sha.update(b.array(), 0, b.position());
     }
 
     private static void hash(MessageDigest sha, float @Nullable [] v) {
