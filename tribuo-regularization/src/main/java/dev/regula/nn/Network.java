@@ -239,7 +239,7 @@ public final class Network implements Serializable {
         private float[] act;
         private float[] sparseOut = new float[0];
         private final float[][] rowScratch;
-        private final float[][] sparseScratch;
+        private final float[][][] sparseScratch;
 
         private Inference(Blas blas) {
             this.blas = blas;
@@ -261,7 +261,10 @@ public final class Network implements Serializable {
                 bias[l] = biases[l].clone();
             }
             this.rowScratch = new float[blas.team().size()][w];
-            this.sparseScratch = new float[blas.team().size()][w];
+            this.sparseScratch = new float[blas.team().size()][][];
+            for (int p = 0; p < sparseScratch.length; p++) {
+                sparseScratch[p] = SparseProducts.scratch(w);
+            }
             allocate(Blas.rowwisePadded(1));
         }
 
@@ -323,14 +326,13 @@ public final class Network implements Serializable {
                 int first = start;
                 boolean serial = r < SERIAL_ROWS;
                 if (serial) {
-                    SparseProducts.multiply(x, first, first + r, firstKernel, units, z, 0, rowScratch[0], sparseScratch[0]);
+                    SparseProducts.multiply(x, first, first + r, firstKernel, units, z, 0, sparseScratch[0]);
                 } else {
                     int parts = blas.team().size();
                     blas.team().run(p -> {
                         int r0 = ThreadTeam.start(p, parts, r, 1);
                         int r1 = ThreadTeam.start(p + 1, parts, r, 1);
-                        SparseProducts.multiply(x, first + r0, first + r1, firstKernel, units, z, r0, rowScratch[p],
-                                sparseScratch[p]);
+                        SparseProducts.multiply(x, first + r0, first + r1, firstKernel, units, z, r0, sparseScratch[p]);
                     });
                 }
                 int padded = Blas.rowwisePadded(r);

@@ -55,7 +55,7 @@ public final class NetworkTrainer {
     private final float[][] out;
     private final float[][] mask;
     private final float[][] rowScratch;
-    private final float[][] sparseScratch;
+    private final float[][][] sparseScratch;
     private final float[][] delta;
     private final float[] kernelGrad;
     private final float[][] biasGrad;
@@ -211,7 +211,10 @@ public final class NetworkTrainer {
             widest = Math.max(widest, spec.units());
         }
         rowScratch = new float[parts][widest];
-        sparseScratch = new float[sparseInput ? parts : 0][widest];
+        sparseScratch = new float[sparseInput ? parts : 0][][];
+        for (int p = 0; p < sparseScratch.length; p++) {
+            sparseScratch[p] = SparseProducts.scratch(widest);
+        }
         layerPenalty = new double[n];
         inputDev = sparseInput ? null : blas.allocate(maxBatch * layers[0].inputs());
         batchColumns = sparseInput ? new SparseColumns(layers[0].inputs()) : null;
@@ -366,8 +369,7 @@ public final class NetworkTrainer {
                     partDraws[p] += dropout(partRng[p], sparse.values(), null, ptr[r0], ptr[r1], inputDropout);
                 }
                 int units = layers[0].units();
-                SparseProducts.multiply(sparse, r0, r1, net.kernels[0], units, act[0], r0, rowScratch[p],
-                        sparseScratch[p]);
+                SparseProducts.multiply(sparse, r0, r1, net.kernels[0], units, act[0], r0, sparseScratch[p]);
                 layerDev[0].write(r0 * units, act[0], r0 * units, (r1 - r0) * units);
                 return;
             }
@@ -435,8 +437,7 @@ public final class NetworkTrainer {
                 float[] delta0 = dz;
                 SparseColumns xt = batchColumns;
                 team.run(p -> SparseProducts.transposedTimes(xt, ThreadTeam.start(p, parts, xt.size(), 1),
-                        ThreadTeam.start(p + 1, parts, xt.size(), 1), delta0, s.units(), sparseGrad, rowScratch[p],
-                        sparseScratch[p]));
+                        ThreadTeam.start(p + 1, parts, xt.size(), 1), delta0, s.units(), sparseGrad, sparseScratch[p]));
                 update(l, dz, rows);
                 continue;
             }
@@ -498,6 +499,11 @@ public final class NetworkTrainer {
                 penalties[p] = 0;
                 return;
             }
+            if (sparseLayer && kernelPenalty == null) { // every other row has a zero gradient, not read
+                updateRowsByGradient(w, g, s.units(), p);
+                penalties[p] = 0;
+                return;
+            }
             int end = ThreadTeam.start(p + 1, parts, w.length, 16);
             double penalty = 0;
             for (int from = ThreadTeam.start(p, parts, w.length, 16); from < end; from += UPDATE_SLICE) {
@@ -535,15 +541,50 @@ public final class NetworkTrainer {
     }
 
     /**
-     * Part p's share of the kernel rows of the columns the batch touched: update each, then clear its gradient row.
+     * Part p's share of the kernel rows of the columns the batch touched: update each run of consecutive touched
+     * rows, then clear its gradient.
      */
     private void updateTouchedRows(float[] w, float[] g, int units, int p) {
         SparseColumns xt = batchColumns;
         int t1 = ThreadTeam.start(p + 1, parts, xt.size(), 1);
-        for (int t = ThreadTeam.start(p, parts, xt.size(), 1); t < t1; t++) {
-            int from = xt.column(t) * units;
-            updater.update(0, w, g, from, from + units);
-            java.util.Arrays.fill(g, from, from + units, 0f);
+        for (int t = ThreadTeam.start(p, parts, xt.size(), 1); t < t1; ) {
+            int first = xt.column(t);
+            int end = first + 1;
+            for (t++; t < t1 && xt.column(t) == end; t++) {
+                end++;
+            }
+            updater.update(0, w, g, first * units, end * units);
+            java.util.Arrays.fill(g, first * units, end * units, 0f);
+        }
+    }
+
+    /**
+     * Part p's share of the kernel rows, for an updater that must visit every element: each run of consecutive
+     * rows of columns the batch touched by {@link Updater#update} (then its gradient is cleared), the runs between
+     * them by {@link Updater#updateWithoutGradient}, whose gradient is zero and need not be read — the same bits as
+     * one update over the whole range.
+     */
+    private void updateRowsByGradient(float[] w, float[] g, int units, int p) {
+        SparseColumns xt = batchColumns;
+        int inputs = w.length / units;
+        int k0 = ThreadTeam.start(p, parts, inputs, 1);
+        int k1 = ThreadTeam.start(p + 1, parts, inputs, 1);
+        int next = k0; // the first row not yet updated
+        for (int t = xt.firstAtLeast(k0); t < xt.size() && xt.column(t) < k1; ) {
+            int first = xt.column(t);
+            int end = first + 1;
+            for (t++; t < xt.size() && xt.column(t) == end && end < k1; t++) {
+                end++;
+            }
+            if (first > next) {
+                updater.updateWithoutGradient(0, w, g, next * units, first * units);
+            }
+            updater.update(0, w, g, first * units, end * units);
+            java.util.Arrays.fill(g, first * units, end * units, 0f);
+            next = end;
+        }
+        if (next < k1) {
+            updater.updateWithoutGradient(0, w, g, next * units, k1 * units);
         }
     }
 

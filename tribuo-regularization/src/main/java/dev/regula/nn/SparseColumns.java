@@ -1,17 +1,16 @@
 package dev.regula.nn;
 
-import java.util.Arrays;
-
 /**
  * The columns of a {@link CsrMatrix} that hold entries, ascending, each with its entries in increasing row order:
  * the transpose of a minibatch, built once per step for the first layer's kernel gradient
- * {@link SparseProducts#transposedTimes}. A counting sort over the touched columns only, O(entries + touched ·
- * log touched); the per-column counters are cleared entry by entry, so a batch costs nothing per untouched column.
- * Reused from batch to batch; not thread-safe.
+ * {@link SparseProducts#transposedTimes}. A counting sort: the touched columns are marked in a bit set and read
+ * back in ascending order a 64-bit word at a time, O(entries + columns / 64) with no comparison sort; the
+ * per-column counters and the marks are cleared entry by entry. Reused from batch to batch; not thread-safe.
  */
 public final class SparseColumns {
     private final int cols;
     private final int[] count;
+    private final long[] marked;
     private int[] touched = new int[0];
     private int[] start = new int[1];
     private int[] entryRow = new int[0];
@@ -24,6 +23,7 @@ public final class SparseColumns {
     public SparseColumns(int cols) {
         this.cols = cols;
         this.count = new int[cols];
+        this.marked = new long[(cols + 63) >>> 6];
     }
 
     /**
@@ -44,13 +44,20 @@ public final class SparseColumns {
             entryRow = new int[nnz];
             entryValue = new float[nnz];
         }
-        int m = 0;
         for (int k = 0; k < nnz; k++) {
-            if (count[colOf[k]]++ == 0) {
-                touched[m++] = colOf[k];
-            }
+            int c = colOf[k];
+            count[c]++;
+            marked[c >>> 6] |= 1L << c; // the shift uses the low 6 bits of c
         }
-        Arrays.sort(touched, 0, m);
+        int m = 0;
+        for (int word = 0; word < marked.length; word++) {
+            long bits = marked[word];
+            while (bits != 0) {
+                touched[m++] = (word << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+            }
+            marked[word] = 0;
+        }
         // count[c] becomes the next free slot of column c, start[t] the first slot of the t-th touched column
         int next = 0;
         for (int t = 0; t < m; t++) {
@@ -84,6 +91,24 @@ public final class SparseColumns {
      */
     public int column(int t) {
         return touched[t];
+    }
+
+    /**
+     * @param column a column.
+     * @return the position of the first touched column at least {@code column} ({@link #size()} if none is).
+     */
+    public int firstAtLeast(int column) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (touched[mid] < column) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** @return the touched columns array itself ({@code [0, size())} is valid). */

@@ -36,6 +36,21 @@ public interface Updater {
     }
 
     /**
+     * Updates elements whose gradient is exactly zero for the current step: the same bits as
+     * {@link #update(int, float[], float[], int, int) update} with {@code zeros} as the gradient, which holds zeros
+     * over {@code [from, to)}. The default does exactly that; a rule may override it to skip reading the zeros (a
+     * sparse first layer's untouched kernel rows, for rules whose state keeps moving without a gradient).
+     * @param tensor the tensor's index in the sizes the updater was created for.
+     * @param param the tensor's values, updated in place.
+     * @param zeros an array holding zeros over {@code [from, to)}, same indexing as {@code param}.
+     * @param from the first element to update.
+     * @param to one past the last element to update.
+     */
+    default void updateWithoutGradient(int tensor, float[] param, float[] zeros, int from, int to) {
+        update(tensor, param, zeros, from, to);
+    }
+
+    /**
      * The learning rate: the one the last step used, which is also the next step's unless it is changed.
      * @return the learning rate.
      */

@@ -79,6 +79,30 @@ public final class Updaters {
                 }
             }
 
+            /** The loop of {@link #update} with {@code g[j]} replaced by 0: the same arithmetic, one array fewer. */
+            @Override
+            public void updateWithoutGradient(int tensor, float[] w, float[] zeros, int from, int to) {
+                float b1 = (float) (1 - beta1);
+                float b2 = (float) (1 - beta2);
+                float eps = (float) epsilon;
+                float[] mi = m[tensor];
+                float[] vi = v[tensor];
+                if (weightDecay != 0) {
+                    float decay = (float) (1 - lr * weightDecay);
+                    for (int j = from; j < to; j++) {
+                        w[j] *= decay;
+                    }
+                }
+                float gj = 0f;
+                for (int j = from; j < to; j++) {
+                    float mj = mi[j] + b1 * (gj - mi[j]);
+                    float vj = vi[j] + b2 * (gj * gj - vi[j]);
+                    mi[j] = mj;
+                    vi[j] = vj;
+                    w[j] -= a * mj / ((float) Math.sqrt(vj) + eps);
+                }
+            }
+
             @Override
             public double learningRate() {
                 return lr;
@@ -310,6 +334,16 @@ public final class Updaters {
             @Override
             public void update(int tensor, float[] param, float[] grad, int from, int to) {
                 inner.update(tensor, param, grad, from, to);
+            }
+
+            @Override
+            public void updateWithoutGradient(int tensor, float[] param, float[] zeros, int from, int to) {
+                inner.updateWithoutGradient(tensor, param, zeros, from, to);
+            }
+
+            @Override
+            public boolean skipsZeroGradients() {
+                return inner.skipsZeroGradients();
             }
 
             @Override
