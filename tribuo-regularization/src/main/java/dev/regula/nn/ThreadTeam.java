@@ -21,6 +21,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class ThreadTeam {
     /** How long an idle worker spins before parking, in nanoseconds. */
     private static final long SPIN_NANOS = 200_000;
+    /**
+     * How long the caller spins for the other parts before yielding its core, in nanoseconds: long enough for the
+     * parts of a balanced task to finish, short enough that on a loaded machine a descheduled worker gets the core
+     * back instead of the caller spinning out its time slice.
+     */
+    private static final long CALLER_SPIN_NANOS = 50_000;
 
     /** One part of a task. */
     @FunctionalInterface
@@ -93,14 +99,7 @@ public final class ThreadTeam {
             } catch (RuntimeException | Error e) {
                 failure.compareAndSet(null, e);
             }
-            long spins = 0;
-            while (pending.get() > 0) {
-                if (++spins < 1 << 20) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
+            awaitParts();
             Throwable f = failure.get();
             if (f instanceof RuntimeException) {
                 throw (RuntimeException) f;
@@ -110,6 +109,23 @@ public final class ThreadTeam {
         } finally {
             task = null;
             busy.set(false);
+        }
+    }
+
+    /** Waits until every worker has finished its part: spins briefly, then yields between checks. */
+    private void awaitParts() {
+        long spinUntil = 0;
+        int spins = 0;
+        while (pending.get() > 0) {
+            if ((++spins & 63) != 0) {
+                Thread.onSpinWait();
+            } else if (spinUntil == 0) {
+                spinUntil = System.nanoTime() + CALLER_SPIN_NANOS;
+            } else if (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 
