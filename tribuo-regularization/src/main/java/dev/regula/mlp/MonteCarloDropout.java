@@ -2,8 +2,10 @@ package dev.regula.mlp;
 
 import dev.regula.nn.Backends;
 import dev.regula.nn.Blas;
+import dev.regula.nn.CsrMatrix;
 import dev.regula.nn.DropoutSampler;
 import dev.regula.onnx.OutputStep;
+import org.jspecify.annotations.Nullable;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.Output;
@@ -11,6 +13,7 @@ import org.tribuo.Prediction;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Monte-Carlo dropout (Gal and Ghahramani, 2016, "Dropout as a Bayesian approximation"): predicts each example T times
@@ -31,7 +34,7 @@ import java.util.List;
 public final class MonteCarloDropout {
     /** The largest number of passes accepted. */
     public static final int MAX_SAMPLES = 100_000;
-    /** Examples are densified and sampled this many at a time. */
+    /** Examples are converted (densified, or to sparse rows for a sparse model) and sampled this many at a time. */
     private static final int CHUNK = 1024;
 
     private final int samples;
@@ -96,14 +99,20 @@ public final class MonteCarloDropout {
         int n = chunk.size();
         int units = head.units();
         int[] active = new int[n];
-        float[] x = model.inputs(chunk, active, blas);
+        boolean sparse = model.getInputKind() == InputKind.SPARSE;
+        @Nullable CsrMatrix xs = sparse ? model.sparseInputs(chunk, active) : null;
+        float @Nullable [] x = sparse ? null : model.inputs(chunk, active, blas);
         boolean probabilities = step.kind() != OutputStep.Kind.IDENTITY;
         double[] sum = new double[n * units];
         double[] sumSquares = new double[n * units];
         double[] entropySum = new double[n];
         float[] pass = new float[n * units];
         for (int t = 0; t < samples; t++) {
-            sampler.sample(x, n, first, pass, head.loss(), seed, t);
+            if (xs != null) {
+                sampler.sample(xs, first, pass, head.loss(), seed, t);
+            } else {
+                sampler.sample(Objects.requireNonNull(x), n, first, pass, head.loss(), seed, t);
+            }
             for (int i = 0; i < n * units; i++) {
                 if (!Float.isFinite(pass[i])) {
                     throw new IllegalArgumentException("example " + (first + i / units) + ": Monte-Carlo pass " + t

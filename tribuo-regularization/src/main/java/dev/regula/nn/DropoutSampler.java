@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
  * seeded by {@code (seed, t, row)}. A row's pass therefore depends on the seed, the pass index and the row's position,
  * never on the other rows or the thread count, and the same call gives the same bits every time.
  * <p>
- * The products are {@link Blas#sgemmRowwise}, as in {@link Network.Inference}; what differs from a prediction is only
- * the masks, so a pass with every rate at 0 equals the network's deterministic prediction bit for bit.
+ * The products are {@link Blas#sgemmRowwise}, as in {@link Network.Inference} (or, for sparse rows, the first layer's
+ * {@link SparseProducts#multiply}); what differs from a prediction is only the masks, so a pass with every rate at 0 equals the network's deterministic prediction bit for bit.
  */
 public final class DropoutSampler {
     private final Network net;
@@ -63,6 +63,53 @@ public final class DropoutSampler {
      * @param pass the pass index t, at least 0.
      */
     public void sample(float[] x, int rows, int firstRow, float[] out, OutputLoss head, long seed, int pass) {
+        SplittableRandom[] rng = streams(rows, firstRow, seed, pass);
+        int d = net.numInputs();
+        float[] a = new float[rows * d];
+        System.arraycopy(x, 0, a, 0, rows * d);
+        dropRows(a, rows, d, net.getInputDropout(), rng);
+        LayerSpec first = layers.get(0);
+        float[] z = new float[rows * first.units()];
+        blas.sgemmRowwise(rows, first.units(), d, a, kernels[0], z);
+        finish(z, rows, out, head, rng);
+    }
+
+    /**
+     * {@link #sample(float[], int, int, float[], OutputLoss, long, int)} on sparse rows, never densified: input dropout
+     * acts on the stored entries (a zero stays zero, as in training on sparse inputs, so the draws are one per pair
+     * of stored entries rather than per pair of inputs), and the first layer's product runs over the stored entries
+     * ({@link SparseProducts#multiply}). Memory is proportional to the stored entries, not to rows × inputs.
+     * @param x the rows, {@link Network#numInputs()} columns (not modified).
+     * @param firstRow the position of the first row among all rows sampled with this seed, at least 0.
+     * @param out output, {@code x.rows()} × {@link Network#numOutputs()}, overwritten with the activated outputs.
+     * @param head the output head whose activation is applied.
+     * @param seed the seed of the masks.
+     * @param pass the pass index t, at least 0.
+     */
+    public void sample(CsrMatrix x, int firstRow, float[] out, OutputLoss head, long seed, int pass) {
+        if (x.cols() != net.numInputs()) {
+            throw new IllegalArgumentException("sparse rows of " + x.cols() + " columns for a network of "
+                    + net.numInputs() + " inputs");
+        }
+        int rows = x.rows();
+        SplittableRandom[] rng = streams(rows, firstRow, seed, pass);
+        float[] values = x.values().clone();
+        double rate = net.getInputDropout();
+        if (rate > 0) {
+            int[] ptr = x.rowPointers();
+            for (int r = 0; r < rows; r++) {
+                NetworkTrainer.dropout(rng[r], values, null, ptr[r], ptr[r + 1], rate);
+            }
+        }
+        CsrMatrix dropped = new CsrMatrix(rows, x.cols(), values, x.columns(), x.rowPointers());
+        int units = layers.get(0).units();
+        float[] z = new float[rows * units];
+        SparseProducts.multiply(dropped, 0, rows, kernels[0], units, z, 0, SparseProducts.scratch(units));
+        finish(z, rows, out, head, rng);
+    }
+
+    /** The random source of each row of a pass. */
+    private static SplittableRandom[] streams(int rows, int firstRow, long seed, int pass) {
         if (pass < 0 || firstRow < 0) {
             throw new IllegalArgumentException("pass and firstRow must be at least 0, found " + pass + " and " + firstRow);
         }
@@ -70,16 +117,23 @@ public final class DropoutSampler {
         for (int r = 0; r < rows; r++) {
             rng[r] = new SplittableRandom(mix(seed, pass, firstRow + r));
         }
-        int d = net.numInputs();
-        float[] a = new float[rows * d];
-        System.arraycopy(x, 0, a, 0, rows * d);
-        dropRows(a, rows, d, net.getInputDropout(), rng);
-        int cols = d;
+        return rng;
+    }
+
+    /**
+     * The rest of a pass from the first layer's product z: per layer the bias and activation, the layer's dropout
+     * (none after the output layer) and the next product; then the head's activation into {@code out}.
+     */
+    private void finish(float[] z, int rows, float[] out, OutputLoss head, SplittableRandom[] rng) {
+        float[] a = z;
+        int cols = layers.get(0).units();
         for (int l = 0; l < layers.size(); l++) {
             LayerSpec s = layers.get(l);
             int units = s.units();
-            float[] z = new float[rows * units];
-            blas.sgemmRowwise(rows, units, cols, a, kernels[l], z);
+            if (l > 0) {
+                z = new float[rows * units];
+                blas.sgemmRowwise(rows, units, cols, a, kernels[l], z);
+            }
             float[] row = new float[units];
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(z, r * units, row, 0, units);

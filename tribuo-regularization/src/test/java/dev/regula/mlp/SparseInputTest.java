@@ -7,7 +7,10 @@ import dev.regula.mlp.optimisers.AdaGrad;
 import dev.regula.mlp.optimisers.Adam;
 import dev.regula.mlp.optimisers.Optimiser;
 import dev.regula.mlp.optimisers.SGD;
+import dev.regula.nn.Backends;
+import dev.regula.nn.Blas;
 import dev.regula.nn.CsrMatrix;
+import dev.regula.nn.DropoutSampler;
 import dev.regula.nn.Network;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -371,5 +374,77 @@ class SparseInputTest {
                 "inputGaussianDropout");
         // noise on a hidden layer acts on dense activations: accepted
         MLPTrainer.builder().inputKind(InputKind.SPARSE).addLayer(Layer.dense(8).gaussianNoise(0.1).build()).build();
+    }
+
+    /**
+     * Monte-Carlo dropout on a sparse model samples from sparse rows: with dropout after the hidden layer only, its
+     * mean probabilities are those of dense passes over the densified rows (the same masks; the first product in
+     * another order, so within float tolerance); with input dropout on the stored entries it is deterministic and the
+     * passes disagree.
+     */
+    @Test
+    void monteCarloDropoutSamplesSparseRows() {
+        Dataset<Label> data = labels(200, 7);
+        MLPModel hidden = MLPTrainerTest.bare().addLayer(Layer.dense(16).dropout(0.3).build()).optimiser(new Adam(0.01))
+                .epochs(6).minibatchSize(16).seed(5).numThreads(1).inputKind(InputKind.SPARSE).build().train(data);
+        assertEquals(InputKind.SPARSE, hidden.getInputKind());
+        List<Example<Label>> test = new ArrayList<>();
+        labels(40, 8).forEach(test::add);
+        MonteCarloDropout mc = MonteCarloDropout.builder().samples(6).seed(3).build();
+        List<MonteCarloPrediction<Label>> sampled = mc.predict(hidden, test);
+        Blas blas = Backends.get();
+        DropoutSampler sampler = new DropoutSampler(hidden.network, blas);
+        float[] x = hidden.inputs(test, new int[test.size()], blas);
+        int c = hidden.getOutputIDInfo().size();
+        double[] mean = new double[test.size() * c];
+        float[] pass = new float[test.size() * c];
+        for (int t = 0; t < 6; t++) {
+            sampler.sample(x, test.size(), 0, pass, hidden.head().loss(), 3, t);
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += pass[i] / 6.0;
+            }
+        }
+        for (int r = 0; r < test.size(); r++) {
+            for (int j = 0; j < c; j++) {
+                String name = hidden.getOutputIDInfo().getOutput(j).getLabel();
+                assertEquals(mean[r * c + j], sampled.get(r).getPrediction().getOutputScores().get(name).getScore(), 1e-5,
+                        "example " + r + " class " + name);
+            }
+        }
+        MLPModel inputs = classifier(new Adam(0.01), InputKind.SPARSE).inputDropout(0.2).build().train(data);
+        List<MonteCarloPrediction<Label>> first = mc.predict(inputs, test);
+        List<MonteCarloPrediction<Label>> again = mc.predict(inputs, test);
+        DropoutSampler inputSampler = new DropoutSampler(inputs.network, blas);
+        CsrMatrix rows = inputs.sparseInputs(test, new int[test.size()]);
+        float[] dense = inputs.inputs(test, new int[test.size()], blas);
+        double[] sparseSum = new double[test.size() * c];
+        double[] denseSum = new double[test.size() * c];
+        for (int t = 0; t < 6; t++) {
+            inputSampler.sample(rows, 0, pass, inputs.head().loss(), 3, t);
+            for (int i = 0; i < pass.length; i++) {
+                sparseSum[i] += pass[i];
+            }
+            inputSampler.sample(dense, test.size(), 0, pass, inputs.head().loss(), 3, t);
+            for (int i = 0; i < pass.length; i++) {
+                denseSum[i] += pass[i];
+            }
+        }
+        double spread = 0;
+        double fromDensePasses = 0;
+        for (int r = 0; r < test.size(); r++) {
+            assertEquals(first.get(r).getPrediction().getOutputScores().toString(),
+                    again.get(r).getPrediction().getOutputScores().toString(), "example " + r);
+            assertEquals(first.get(r).getMutualInformation(), again.get(r).getMutualInformation(), 0);
+            spread += first.get(r).getMutualInformation();
+            for (int j = 0; j < c; j++) {
+                String name = inputs.getOutputIDInfo().getOutput(j).getLabel();
+                double score = first.get(r).getPrediction().getOutputScores().get(name).getScore();
+                assertEquals((float) (sparseSum[r * c + j] / 6), score, 0, "example " + r + ": the sparse passes");
+                fromDensePasses = Math.max(fromDensePasses, Math.abs(denseSum[r * c + j] / 6 - score));
+            }
+        }
+        // dense passes drop inputs that are zero too, drawing other masks: the model must not have taken them
+        assertTrue(fromDensePasses > 1e-3, "the sparse model's passes were the dense ones");
+        assertTrue(spread > 0, "input dropout on the stored entries makes the passes disagree");
     }
 }
