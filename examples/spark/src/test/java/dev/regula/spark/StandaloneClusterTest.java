@@ -57,6 +57,8 @@ class StandaloneClusterTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     static void startCluster() throws Exception {
         Logger.getLogger("dev.regula").setLevel(Level.SEVERE); // the tiny runs warn about their few steps
+        // should the test JVM itself be stopped (surefire's timeout, Ctrl-C), the daemons go with it
+        Runtime.getRuntime().addShutdownHook(new Thread(StandaloneClusterTest::destroyAll, "stop-spark-daemons"));
         data = SweepOutputs.writeIdx(tmp.resolve("idx"), 600, 150);
         List<Path> classPath = new ArrayList<>();
         for (String entry : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
@@ -122,6 +124,16 @@ class StandaloneClusterTest {
         }
     }
 
+    /** Kills every daemon this test started and the processes under them (the shutdown hook's last resort). */
+    private static void destroyAll() {
+        synchronized (processes) {
+            for (Process p : processes) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+    }
+
     /** Starts a Spark daemon JVM with the driver's --add-opens flags, its output going to {@code NAME.log}. */
     private static Process start(String name, Path home, String cp, Path log4j, String... mainAndArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -140,7 +152,9 @@ class StandaloneClusterTest {
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("SPARK_CONF_DIR");
         Process p = pb.start();
-        processes.add(p);
+        synchronized (processes) {
+            processes.add(p);
+        }
         return p;
     }
 
