@@ -53,9 +53,12 @@ import java.util.SplittableRandom;
                 + "models, histories, provenance and confusion matrices, learning-curve charts and report.html.",
                 "Results are written as each variant finishes, so an interrupted study keeps what it finished. --out must be "
                         + "new, empty or an earlier study folder (--overwrite to use another folder); variant folders of an "
-                        + "earlier run that this run does not repeat are reported."},
+                        + "earlier run that this run does not repeat are reported.",
+                "--parallel-trials K trains K runs at once on this machine, --spark MASTER trains them as Spark tasks; "
+                        + "with the same --threads either writes the files of the sequential study."},
         footer = {"%nExamples:%n  regula study%n  regula study --data /usr/share/datasets/fashion-mnist --out fmnist-study%n"
-                + "  regula study --variants baseline,dropout --epochs 5 --hidden 256,256"})
+                + "  regula study --variants baseline,dropout --epochs 5 --hidden 256,256%n"
+                + "  regula study --threads 1 --parallel-trials 2"})
 final class StudyCommand extends BaseCommand {
     /** Name of the marker file identifying a study folder. */
     static final String MARKER = ".regula-study";
