@@ -61,6 +61,27 @@ class StudyTrialsTest {
         StudyOutputs.assertSameStudy(sequential, parallel);
     }
 
+    /**
+     * A variant that diverges (an L2 factor of 1e30) fails every attempt as a trial, is reported with its error and
+     * attempts, and leaves the files the sequential study leaves: the other variant's runs, the report naming it.
+     */
+    @Test
+    void aFailingVariantLeavesTheFilesOfTheSequentialStudy() throws Exception {
+        String[] failing = concat(common, "--variants", "baseline,l2", "--l2", "1e30");
+        Path seq = tmp.resolve("failing-sequential");
+        Path par = tmp.resolve("failing-parallel");
+        CliTestSupport.Run a = run(concat(failing, "--out", seq.toString()));
+        CliTestSupport.Run b = run(concat(failing, "--out", par.toString(), "--parallel-trials", "2"));
+        assertEquals(RegulaCli.EXIT_ERROR, a.exitCode(), a.toString());
+        assertEquals(RegulaCli.EXIT_ERROR, b.exitCode(), b.toString());
+        for (String name : List.of("l2 seed 5", "l2 seed 6")) {
+            assertTrue(b.err().contains("variant " + name + " failed after 2 attempt(s) on ")
+                    && b.err().contains("Training diverged"), b.err());
+        }
+        assertEquals(2, StudyOutputs.assertSameStudy(seq, par), "the two baseline runs");
+        assertTrue(Files.readString(par.resolve("report.html")).contains("<strong>Failed</strong> (see the console): l2."));
+    }
+
     @Test
     void refusesBadRunnerOptionsBeforeAnythingRuns() {
         Path out = tmp.resolve("bad");
