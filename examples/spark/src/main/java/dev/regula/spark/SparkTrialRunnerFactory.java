@@ -8,7 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * The {@code spark} runner kind for {@code regula grid --spark MASTER}, registered for {@link java.util.ServiceLoader}.
+ * The {@code spark} runner kind for {@code regula grid --spark MASTER} and {@code regula study --spark MASTER},
+ * registered for {@link java.util.ServiceLoader}.
  * A standalone master ({@code spark://host:port[,host:port]}) is checked with a TCP connection first, so an
  * unreachable master is an error at once rather than after Spark's minute of registration retries; the master
  * {@code submit} takes the one {@code spark-submit --master} configured.

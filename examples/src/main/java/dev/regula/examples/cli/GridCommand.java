@@ -2,7 +2,6 @@ package dev.regula.examples.cli;
 
 import dev.regula.data.AtomicFiles;
 import dev.regula.experiment.Intervals;
-import dev.regula.experiment.LocalTrialRunner;
 import dev.regula.experiment.Trial;
 import dev.regula.experiment.TrialResult;
 import dev.regula.experiment.TrialRunner;
@@ -108,10 +107,6 @@ final class GridCommand extends BaseCommand {
     static final String TRIALS = "trials";
     /** The file of --out listing the failed trials, their errors and configurations. */
     static final String FAILURES = "failed-trials.txt";
-    /** Largest --parallel-trials. */
-    static final int MAX_PARALLEL_TRIALS = 256;
-    /** Largest --attempts. */
-    static final int MAX_ATTEMPTS = 10;
 
     /**
      * One point of the grid. With {@code --config} the penalties and dropout are the configuration's own (the grid
@@ -142,21 +137,7 @@ final class GridCommand extends BaseCommand {
         if (seeds < 1 || seeds > StudyCommand.MAX_SEEDS) {
             throw new UserException("--seeds must be in [1, " + StudyCommand.MAX_SEEDS + "], found " + seeds);
         }
-        if (parallelTrials < 1 || parallelTrials > MAX_PARALLEL_TRIALS) {
-            throw new UserException("--parallel-trials must be in [1, " + MAX_PARALLEL_TRIALS + "], found " + parallelTrials);
-        }
-        if (attempts < 1 || attempts > MAX_ATTEMPTS) {
-            throw new UserException("--attempts must be in [1, " + MAX_ATTEMPTS + "], found " + attempts);
-        }
-        if (spark != null && parallelTrials != 1) {
-            throw new UserException("--parallel-trials is for local runs; with --spark the master's cores set how many "
-                    + "trials run at once (e.g. local[2])");
-        }
-        TrialRunnerFactory sparkFactory = null;
-        if (spark != null) {
-            sparkFactory = TrialRunnerFactory.find("spark").orElseThrow(() -> new UserException("--spark needs the "
-                    + "regula-spark module on the class path (examples/spark; see docs/distributed.md); this is the plain CLI"));
-        }
+        TrialRunnerFactory sparkFactory = TrialRunners.check(parallelTrials, spark, attempts);
         MLPTrainer configured = config != null ? TrainerConfig.load(config) : null; // checked before any data is read
         Outputs.checkFolder(out, "--out", MARKER, "grid", overwrite);
         for (String name : List.of("grid.csv", "best-config.xml")) {
@@ -189,18 +170,9 @@ final class GridCommand extends BaseCommand {
         }
         try (Outputs.OutputLock lock = Outputs.lock(out, "grid")) {
             Outputs.prepareFolder(out, "--out", MARKER, "grid", overwrite);
-            try (TrialRunner runner = sparkFactory != null ? create(sparkFactory)
-                    : LocalTrialRunner.builder().parallelTrials(parallelTrials).maxAttempts(attempts).build()) {
+            try (TrialRunner runner = TrialRunners.create(sparkFactory, spark, parallelTrials, attempts)) {
                 return search(dataSet, settings, builder, base, axes, points, runner);
             }
-        }
-    }
-
-    private TrialRunner create(TrialRunnerFactory factory) {
-        try {
-            return factory.create(java.util.Objects.requireNonNull(spark), attempts);
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--spark " + spark + ": " + e.getMessage());
         }
     }
 

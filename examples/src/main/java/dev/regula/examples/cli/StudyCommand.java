@@ -10,6 +10,12 @@ import dev.regula.experiment.ProvenanceDiff;
 import dev.regula.experiment.Study;
 import dev.regula.experiment.StudySettings;
 import dev.regula.experiment.StudyVariant;
+import dev.regula.experiment.Trial;
+import dev.regula.experiment.TrialResult;
+import dev.regula.experiment.TrialRunner;
+import dev.regula.experiment.TrialRunnerFactory;
+import dev.regula.experiment.TrialSplit;
+import dev.regula.experiment.TrialSweep;
 import dev.regula.mlp.MLPModel;
 import dev.regula.mlp.MLPTrainer;
 import dev.regula.mlp.TrainingHistory;
@@ -17,17 +23,21 @@ import dev.regula.nn.Backends;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
+import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluation;
+import org.tribuo.protos.core.ModelProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,9 +53,12 @@ import java.util.SplittableRandom;
                 + "models, histories, provenance and confusion matrices, learning-curve charts and report.html.",
                 "Results are written as each variant finishes, so an interrupted study keeps what it finished. --out must be "
                         + "new, empty or an earlier study folder (--overwrite to use another folder); variant folders of an "
-                        + "earlier run that this run does not repeat are reported."},
+                        + "earlier run that this run does not repeat are reported.",
+                "--parallel-trials K trains K runs at once on this machine, --spark MASTER trains them as Spark tasks; "
+                        + "with the same --threads either writes the files of the sequential study."},
         footer = {"%nExamples:%n  regula study%n  regula study --data /usr/share/datasets/fashion-mnist --out fmnist-study%n"
-                + "  regula study --variants baseline,dropout --epochs 5 --hidden 256,256"})
+                + "  regula study --variants baseline,dropout --epochs 5 --hidden 256,256%n"
+                + "  regula study --threads 1 --parallel-trials 2"})
 final class StudyCommand extends BaseCommand {
     /** Name of the marker file identifying a study folder. */
     static final String MARKER = ".regula-study";
@@ -117,6 +130,23 @@ final class StudyCommand extends BaseCommand {
             + "folder (without it, such a folder is refused).")
     boolean overwrite;
 
+    @Option(names = "--parallel-trials", paramLabel = "K",
+            description = "Train K runs (variant x seed) at once on this machine, each with its share of the BLAS "
+                    + "threads (--threads, or every processor, divided by K; default: ${DEFAULT-VALUE}: one run after "
+                    + "the other, with per-epoch progress). Same per-run threads give the same results.csv and runs.csv.")
+    int parallelTrials = 1;
+
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Train the runs as Spark tasks on MASTER (local[2], spark://host:7077, yarn, k8s://..., submit; "
+                    + "needs the regula-spark module on the class path, see docs/distributed.md). The models come back "
+                    + "to this process, which evaluates them on the test set and writes the report.")
+    @Nullable String spark;
+
+    @Option(names = "--attempts", paramLabel = "N",
+            description = "With --parallel-trials or --spark: attempts a failing run gets before it is reported as "
+                    + "failed (default: ${DEFAULT-VALUE}).")
+    int attempts = 2;
+
     @Override
     int execute() throws IOException {
         List<StudyVariant> selected = new ArrayList<>();
@@ -130,16 +160,27 @@ final class StudyCommand extends BaseCommand {
         if (seeds < 1 || seeds > MAX_SEEDS) {
             throw new UserException("--seeds must be in [1, " + MAX_SEEDS + "], found " + seeds);
         }
+        TrialRunnerFactory sparkFactory = TrialRunners.check(parallelTrials, spark, attempts);
         settingsFor(ImageGeometry.of(28, 28, 1)); // validate the values before reading any data
         Outputs.checkFolder(out, "--out", MARKER, "study", overwrite);
         DataSet dataSet = DataSet.load(data, testFraction, network.seed);
         try (Outputs.OutputLock lock = Outputs.lock(out, "study")) {
             Outputs.prepareFolder(out, "--out", MARKER, "study", overwrite);
-            return run(dataSet, selected);
+            if (sparkFactory == null && parallelTrials == 1) {
+                return run(dataSet, selected, null);
+            }
+            try (TrialRunner runner = TrialRunners.create(sparkFactory, spark, parallelTrials, attempts)) {
+                return run(dataSet, selected, runner);
+            }
         }
     }
 
-    private int run(DataSet dataSet, List<StudyVariant> selected) throws IOException {
+    /**
+     * Runs the study: one run after the other in this JVM (runner null, with per-epoch progress), or every run not
+     * reused from an earlier study as a trial of the runner. Either way the files are rewritten as each run finishes,
+     * in study order, so they are the same whatever order the runs finish in.
+     */
+    private int run(DataSet dataSet, List<StudyVariant> selected, @Nullable TrialRunner runner) throws IOException {
         StudySettings settings = settingsFor(dataSet.geometry);
         List<String> stale = staleVariants(selected);
         if (!stale.isEmpty()) {
@@ -155,16 +196,29 @@ final class StudyCommand extends BaseCommand {
         out().println("Output: " + out.toAbsolutePath());
         out().flush();
 
-        Path results = out.resolve("results.csv");
-        Path runsFile = out.resolve("runs.csv");
-        StringBuilder runRows = new StringBuilder(VariantResult.RUNS_HEADER + "\n");
-        AtomicFiles.writeString(results, StudyResults.HEADER + "\n");
-        AtomicFiles.writeString(runsFile, runRows);
+        AtomicFiles.writeString(out.resolve("results.csv"), StudyResults.HEADER + "\n");
+        AtomicFiles.writeString(out.resolve("runs.csv"), VariantResult.RUNS_HEADER + "\n");
         writePreview(train, dataSet.geometry, null);
+        Book book = new Book(dataSet, train, settings, selected, stale);
+        if (runner == null) {
+            runInProcess(dataSet, settings, selected, train, test, book);
+        } else {
+            runTrials(dataSet, settings, selected, train, test, book, runner);
+        }
+        out().println();
+        out().println(table(book.firstSeed()));
+        if (!book.all().isEmpty()) {
+            out().println(new StudyResults(book.all()).table());
+        }
+        out().println("Report: " + out.resolve("report.html").toAbsolutePath());
+        out().flush();
+        return book.failedNames().isEmpty() ? 0 : RegulaCli.EXIT_ERROR;
+    }
+
+    /** The runs one after the other in this JVM, with per-epoch and per-batch progress. */
+    private void runInProcess(DataSet dataSet, StudySettings settings, List<StudyVariant> selected, Dataset<Label> train,
+                              Dataset<Label> test, Book book) throws IOException {
         boolean terminal = Progress.stdoutIsTerminal();
-        List<VariantResult> all = new ArrayList<>();
-        List<VariantResult> done = new ArrayList<>(); // the first seed's: charts and report
-        List<String> failed = new ArrayList<>();
         int total = seeds * selected.size();
         for (int k = 0; k < seeds; k++) {
             long seed = settings.getSeed() + k;
@@ -178,46 +232,229 @@ final class StudyCommand extends BaseCommand {
                         .epochListener(progress::onEpoch)
                         .batchListener(5, progress::onBatch)
                         .build();
-                String name = v.getName() + (seeds == 1 ? "" : " seed " + seed);
-                Path dir = seeds == 1 ? out.resolve(v.getName()) : out.resolve(v.getName()).resolve("seed-" + seed);
-                Path modelFile = dir.resolve("model.tribuo");
-                VariantResult r = reuse(v, seed, name, trainer, train, test, modelFile);
+                String name = runName(v, seed);
+                Path modelFile = modelFile(v, seed);
+                VariantResult r = reuse(v, seed, name, trainer, null, train, test, modelFile);
                 if (r == null) {
                     r = trainAndEvaluate(v, seed, name, trainer, train, test, modelFile);
                 }
                 if (r == null) {
-                    failed.add(name);
+                    book.fail(index);
                     continue;
                 }
-                MLPModel model = r.model();
-                double seconds = r.seconds();
-                all.add(r);
-                runRows.append(r.csvRow()).append('\n');
-                AtomicFiles.writeString(runsFile, runRows);
-                AtomicFiles.writeString(results, new StudyResults(all).csv());
-                if (k == 0) {
-                    done.add(r);
-                    if (v == StudyVariant.AUGMENTED_ZCA) {
-                        writePreview(train, dataSet.geometry, model.getInputTransform());
-                    }
-                }
-                StudyResults summary = new StudyResults(all);
-                Charts.write(histories(all), summary.summaries(), out);
-                StudyReport.write(out, dataSet, settings, summary, done, pending(selected, k, i),
-                        failedVariants(failed, selected), stale);
+                book.finish(index, r);
                 out().printf(Locale.ROOT, "%s: %s; test accuracy %.4f (train %.4f, validation %.4f), %.1f s%n", name,
-                        model.getHistory().getStopMessage(), r.testAccuracy(), r.trainAccuracy(), r.validationAccuracy(), seconds);
+                        r.model().getHistory().getStopMessage(), r.testAccuracy(), r.trainAccuracy(), r.validationAccuracy(),
+                        r.seconds());
                 out().flush();
             }
         }
-        out().println();
-        out().println(table(done));
-        if (!all.isEmpty()) {
-            out().println(new StudyResults(all).table());
+    }
+
+    /**
+     * Every run not reused from an earlier study as a trial of the runner (configuration text, the seed, the
+     * trainer's validation split, the training data's configuration; the model comes back as bytes). Each model
+     * is saved and evaluated on the test set here, as it arrives.
+     */
+    private void runTrials(DataSet dataSet, StudySettings settings, List<StudyVariant> selected, Dataset<Label> train,
+                           Dataset<Label> test, Book book, TrialRunner runner) throws IOException {
+        List<Trial> trials = new ArrayList<>();
+        Map<String, Integer> indexOf = new HashMap<>();
+        int total = seeds * selected.size();
+        int[] reported = {0};
+        for (int k = 0; k < seeds; k++) {
+            long seed = settings.getSeed() + k;
+            StudySettings seeded = seeds == 1 ? settings : settingsFor(dataSet.geometry, seed);
+            for (int i = 0; i < selected.size(); i++) {
+                StudyVariant v = selected.get(i);
+                int index = k * selected.size() + i;
+                MLPTrainer trainer = Study.trainer(v, seeded);
+                VariantResult r = reuse(v, seed, runName(v, seed), trainer, seeded, train, test, modelFile(v, seed));
+                if (r != null) {
+                    book.finish(index, r);
+                    reported[0]++;
+                    continue;
+                }
+                Trial trial = Trial.builder(v.getName() + "-s" + seed).trainer(trainer).seed(seed)
+                        .threads(trainer.getNumThreads()).split(TrialSplit.validation()).data(dataSet.train)
+                        .keepModel(true).build();
+                trials.add(trial);
+                indexOf.put(trial.id(), index);
+            }
         }
-        out().println("Report: " + out.resolve("report.html").toAbsolutePath());
+        out().printf(Locale.ROOT, "%d run(s) to train: %s%n", trials.size(), runner.describe());
         out().flush();
-        return failed.isEmpty() ? 0 : RegulaCli.EXIT_ERROR;
+        try {
+            TrialSweep.run(trials, runner, null, false, result -> {
+                int index = indexOf.get(result.id());
+                StudyVariant v = selected.get(index % selected.size());
+                long seed = settings.getSeed() + index / selected.size();
+                String name = runName(v, seed);
+                reported[0]++;
+                VariantResult r = result.succeeded() ? arrived(v, seed, name, result, test) : null;
+                if (!result.succeeded()) {
+                    err().printf(Locale.ROOT, "%s: variant %s failed after %d attempt(s) on %s: %s%n", spec.qualifiedName(),
+                            name, result.attempts(), result.worker(), result.error());
+                    err().flush();
+                }
+                try {
+                    if (r == null) {
+                        book.fail(index);
+                        return;
+                    }
+                    book.finish(index, r);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the results of " + name + " into " + out, e);
+                }
+                out().printf(Locale.ROOT, "[%d/%d] %s: %s; test accuracy %.4f (train %.4f, validation %.4f), %.1f s on %s%n",
+                        reported[0], total, name, r.model().getHistory().getStopMessage(), r.testAccuracy(),
+                        r.trainAccuracy(), r.validationAccuracy(), r.seconds(), result.worker());
+                out().flush();
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserException("interrupted; the finished runs are saved in " + out + " and a new run into it reuses them");
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    /**
+     * A trial's model, saved and evaluated on the test set; null (said on stderr) if it cannot be read or evaluated.
+     */
+    private @Nullable VariantResult arrived(StudyVariant v, long seed, String name, TrialResult result, Dataset<Label> test) {
+        byte[] bytes = result.model();
+        MLPModel model;
+        try {
+            if (bytes == null || !(Model.deserialize(ModelProto.parseFrom(bytes)) instanceof MLPModel m)) {
+                throw new IOException("the trial returned no network model");
+            }
+            model = m;
+        } catch (IOException | RuntimeException e) {
+            err().println(spec.qualifiedName() + ": variant " + name + ": the model from " + result.worker()
+                    + " cannot be read: " + ModelFiles.rootCause(e));
+            err().flush();
+            return null;
+        }
+        try {
+            LabelEvaluation evaluation = ModelFiles.saveThenEvaluate(model, modelFile(v, seed), test);
+            return new VariantResult(v, seed, model, evaluation, result.seconds());
+        } catch (UserException e) {
+            err().println(spec.qualifiedName() + ": variant " + name + ": " + e.getMessage());
+            err().flush();
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the model of " + name + " into " + out, e);
+        }
+    }
+
+    /** A run's name on the console and in the report: the variant, and its seed when there are several. */
+    private String runName(StudyVariant v, long seed) {
+        return v.getName() + (seeds == 1 ? "" : " seed " + seed);
+    }
+
+    /** Where a run's model goes: {@code VARIANT/model.tribuo}, or {@code VARIANT/seed-S/model.tribuo} for several seeds. */
+    private Path modelFile(StudyVariant v, long seed) {
+        Path dir = seeds == 1 ? out.resolve(v.getName()) : out.resolve(v.getName()).resolve("seed-" + seed);
+        return dir.resolve("model.tribuo");
+    }
+
+    /**
+     * The finished and failed runs so far, by their index in study order (seed by seed, variant by variant); each
+     * change rewrites runs.csv, results.csv, the charts and the report from them in that order.
+     */
+    private final class Book {
+        private final DataSet dataSet;
+        private final Dataset<Label> train;
+        private final StudySettings settings;
+        private final List<StudyVariant> selected;
+        private final List<String> stale;
+        private final @Nullable VariantResult[] finished;
+        private final boolean[] failed;
+
+        Book(DataSet dataSet, Dataset<Label> train, StudySettings settings, List<StudyVariant> selected, List<String> stale) {
+            this.dataSet = dataSet;
+            this.train = train;
+            this.settings = settings;
+            this.selected = selected;
+            this.stale = stale;
+            this.finished = new VariantResult[seeds * selected.size()];
+            this.failed = new boolean[finished.length];
+        }
+
+        /** A run finished: rewrite the files (and the sample images once the first augmented_zca model exists). */
+        void finish(int index, VariantResult r) throws IOException {
+            finished[index] = r;
+            if (index < selected.size() && r.variant() == StudyVariant.AUGMENTED_ZCA) {
+                writePreview(train, dataSet.geometry, r.model().getInputTransform());
+            }
+            write();
+        }
+
+        /** A run failed: the report names it once some run has finished. */
+        void fail(int index) throws IOException {
+            failed[index] = true;
+            if (!all().isEmpty()) {
+                write();
+            }
+        }
+
+        /** @return every finished run, in study order. */
+        List<VariantResult> all() {
+            List<VariantResult> list = new ArrayList<>();
+            for (VariantResult r : finished) {
+                if (r != null) {
+                    list.add(r);
+                }
+            }
+            return list;
+        }
+
+        /** @return the first seed's finished runs, in study order (the console table and the provenance diffs). */
+        List<VariantResult> firstSeed() {
+            List<VariantResult> list = new ArrayList<>();
+            for (int i = 0; i < selected.size(); i++) {
+                if (finished[i] != null) {
+                    list.add(finished[i]);
+                }
+            }
+            return list;
+        }
+
+        /** @return the failed runs' names, in study order. */
+        List<String> failedNames() {
+            List<String> names = new ArrayList<>();
+            for (int n = 0; n < failed.length; n++) {
+                if (failed[n]) {
+                    names.add(name(n));
+                }
+            }
+            return names;
+        }
+
+        private String name(int index) {
+            return runName(selected.get(index % selected.size()), settings.getSeed() + index / selected.size());
+        }
+
+        private void write() throws IOException {
+            List<VariantResult> all = all();
+            StringBuilder rows = new StringBuilder(VariantResult.RUNS_HEADER + "\n");
+            for (VariantResult r : all) {
+                rows.append(r.csvRow()).append('\n');
+            }
+            AtomicFiles.writeString(out.resolve("runs.csv"), rows);
+            StudyResults summary = new StudyResults(all);
+            AtomicFiles.writeString(out.resolve("results.csv"), summary.csv());
+            List<String> pending = new ArrayList<>();
+            for (int n = 0; n < finished.length; n++) {
+                if (finished[n] == null && !failed[n]) {
+                    pending.add(name(n));
+                }
+            }
+            Charts.write(histories(all), summary.summaries(), out);
+            StudyReport.write(out, dataSet, settings, summary, firstSeed(), pending,
+                    failedVariants(failedNames(), selected), stale);
+        }
     }
 
     /**
@@ -255,7 +492,8 @@ final class StudyCommand extends BaseCommand {
      * otherwise, saying why when there was a run that cannot be reused. The reused run's seconds are its history's.
      */
     private @Nullable VariantResult reuse(StudyVariant v, long seed, String name, MLPTrainer trainer,
-                                          Dataset<Label> train, Dataset<Label> test, Path modelFile) throws IOException {
+                                          @Nullable StudySettings runnerShare, Dataset<Label> train, Dataset<Label> test,
+                                          Path modelFile) throws IOException {
         Path evaluationFile = modelFile.resolveSibling("confusion-matrix.txt");
         if (!Files.isRegularFile(modelFile) || !Files.isRegularFile(evaluationFile)) {
             return null;
@@ -271,7 +509,15 @@ final class StudyCommand extends BaseCommand {
                     + "); training again");
             return null;
         }
-        ProvenanceDiff trainerDiff = ProvenanceDiff.of(earlier.getProvenance().getTrainerProvenance(), trainer.getProvenance());
+        MLPTrainer expected = trainer;
+        if (runnerShare != null && trainer.getNumThreads() == 0
+                && earlier.getProvenance().getTrainerProvenance().getConfiguredParameters().get("numThreads")
+                        instanceof com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance recorded
+                && recorded.getValue() > 0) {
+            // a trial without its own thread count ran with the runner's share: compare with the count it recorded
+            expected = Study.trainerBuilder(v, runnerShare).numThreads(recorded.getValue()).build();
+        }
+        ProvenanceDiff trainerDiff = ProvenanceDiff.of(earlier.getProvenance().getTrainerProvenance(), expected.getProvenance());
         ProvenanceDiff dataDiff = ProvenanceDiff.of(earlier.getProvenance().getDatasetProvenance(), train.getProvenance());
         if (!trainerDiff.isEmpty() || !dataDiff.isEmpty()) {
             ProvenanceDiff.Difference first = (trainerDiff.isEmpty() ? dataDiff : trainerDiff).getDifferences().get(0);
@@ -314,17 +560,6 @@ final class StudyCommand extends BaseCommand {
             }
         }
         return histories;
-    }
-
-    /** The runs still to do after run (seed index k, variant index i), named as on the console. */
-    private List<String> pending(List<StudyVariant> selected, int k, int i) {
-        List<String> names = new ArrayList<>();
-        for (int kk = k; kk < seeds; kk++) {
-            for (int ii = kk == k ? i + 1 : 0; ii < selected.size(); ii++) {
-                names.add(selected.get(ii).getName() + (seeds == 1 ? "" : " seed " + (network.seed + kk)));
-            }
-        }
-        return names;
     }
 
     /** The variants that failed with at least one seed. */
