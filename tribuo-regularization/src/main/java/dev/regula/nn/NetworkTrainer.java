@@ -29,8 +29,10 @@ import java.util.SplittableRandom;
  * rows of the columns a batch touches. Input dropout then acts on the stored entries (a zero stays zero either way).
  * When the optimiser leaves an element with a zero gradient exactly as it was ({@link Updater#skipsZeroGradients()})
  * and the first layer has neither a kernel penalty nor max-norm, only the touched kernel rows are updated: the
- * result is bit for bit the full update's. Otherwise (Adam, momentum, RMSProp, penalties) every kernel row is
- * updated every step, as Keras does.
+ * result is bit for bit the full update's. A lazy optimiser ({@link Updater#lazyOnSparseInputs()}) is also given the
+ * touched rows only, unless the first layer has a kernel penalty. Otherwise (Adam, momentum, RMSProp, penalties)
+ * every kernel row is updated every step, as Keras does; the untouched rows through
+ * {@link Updater#updateWithoutGradient}, without reading their zero gradient.
  * Not thread-safe.
  */
 public final class NetworkTrainer {
@@ -490,11 +492,12 @@ public final class NetworkTrainer {
         boolean maxNorm = s.maxNorm() > 0;
         Penalty kernelPenalty = s.kernelPenalty();
         double[] penalties = partPenalty;
-        boolean touchedRowsOnly = sparseLayer && kernelPenalty == null && !maxNorm && updater.skipsZeroGradients();
+        boolean touchedRowsOnly = sparseLayer && kernelPenalty == null
+                && (updater.lazyOnSparseInputs() || !maxNorm && updater.skipsZeroGradients());
         team.run(p -> {
             columnSums(dz, rows, s.units(), gb, ThreadTeam.start(p, parts, s.units(), 16),
                     ThreadTeam.start(p + 1, parts, s.units(), 16), rowScratch[p]);
-            if (touchedRowsOnly) { // every other row has a zero gradient, which this updater leaves as it is
+            if (touchedRowsOnly) { // every other row has a zero gradient, which this updater leaves (or: is lazy about)
                 updateTouchedRows(w, g, s.units(), p);
                 penalties[p] = 0;
                 return;

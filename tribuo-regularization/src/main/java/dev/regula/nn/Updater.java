@@ -36,6 +36,17 @@ public interface Updater {
     }
 
     /**
+     * Whether, on a sparse first layer, the kernel rows of features absent from the batch are left as they are —
+     * weights and optimiser state — although this rule would move them: the lazy semantics of TensorFlow Addons'
+     * {@code LazyAdam} and PyTorch's {@code SparseAdam}. Unlike {@link #skipsZeroGradients()} this changes the result;
+     * the dense path and every other tensor are updated in full.
+     * @return true for a lazy rule.
+     */
+    default boolean lazyOnSparseInputs() {
+        return false;
+    }
+
+    /**
      * Updates elements whose gradient is exactly zero for the current step: the same bits as
      * {@link #update(int, float[], float[], int, int) update} with {@code zeros} as the gradient, which holds zeros
      * over {@code [from, to)}. The default does exactly that; a rule may override it to skip reading the zeros (a

@@ -129,6 +129,63 @@ public final class Updaters {
     }
 
     /**
+     * Lazy Adam: {@link #adam} with {@link Updater#lazyOnSparseInputs()} — on a sparse first layer only the kernel
+     * rows of features present in the batch are updated (their moments and weights, with the bias correction of the
+     * global step count), as TensorFlow Addons' {@code LazyAdam} and PyTorch's {@code SparseAdam} do; everything
+     * else is Adam.
+     * @param sizes tensor lengths.
+     * @param initialRate learning rate (until {@link Updater#setLearningRate} changes it).
+     * @param beta1 first-moment decay.
+     * @param beta2 second-moment decay.
+     * @param epsilon denominator constant.
+     * @return the updater.
+     */
+    public static Updater lazyAdam(int[] sizes, double initialRate, double beta1, double beta2, double epsilon) {
+        Updater adam = adam(sizes, initialRate, beta1, beta2, epsilon, 0);
+        return new Updater() {
+            @Override
+            public void beginStep() {
+                adam.beginStep();
+            }
+
+            @Override
+            public void update(int tensor, float[] param, float[] grad, int from, int to) {
+                adam.update(tensor, param, grad, from, to);
+            }
+
+            @Override
+            public void updateWithoutGradient(int tensor, float[] param, float[] zeros, int from, int to) {
+                adam.updateWithoutGradient(tensor, param, zeros, from, to);
+            }
+
+            @Override
+            public boolean lazyOnSparseInputs() {
+                return true;
+            }
+
+            @Override
+            public double learningRate() {
+                return adam.learningRate();
+            }
+
+            @Override
+            public UpdaterState saveState() {
+                return adam.saveState();
+            }
+
+            @Override
+            public void restoreState(UpdaterState state) {
+                adam.restoreState(state);
+            }
+
+            @Override
+            public void setLearningRate(double rate) {
+                adam.setLearningRate(rate);
+            }
+        };
+    }
+
+    /**
      * Stochastic gradient descent with optional (Nesterov) momentum:
      * <pre>
      * momentum 0:  w ← w − lr·g
@@ -344,6 +401,11 @@ public final class Updaters {
             @Override
             public boolean skipsZeroGradients() {
                 return inner.skipsZeroGradients();
+            }
+
+            @Override
+            public boolean lazyOnSparseInputs() {
+                return inner.lazyOnSparseInputs();
             }
 
             @Override

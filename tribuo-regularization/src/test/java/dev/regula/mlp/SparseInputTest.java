@@ -5,6 +5,7 @@ import dev.regula.augment.Standardization;
 import dev.regula.data.ImageGeometry;
 import dev.regula.mlp.optimisers.AdaGrad;
 import dev.regula.mlp.optimisers.Adam;
+import dev.regula.mlp.optimisers.LazyAdam;
 import dev.regula.mlp.optimisers.Optimiser;
 import dev.regula.mlp.optimisers.SGD;
 import dev.regula.nn.Backends;
@@ -40,6 +41,7 @@ import java.util.logging.Logger;
 
 import static dev.regula.testing.ErrorAssertions.rejects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -446,5 +448,26 @@ class SparseInputTest {
         // dense passes drop inputs that are zero too, drawing other masks: the model must not have taken them
         assertTrue(fromDensePasses > 1e-3, "the sparse model's passes were the dense ones");
         assertTrue(spread > 0, "input dropout on the stored entries makes the passes disagree");
+    }
+
+    /**
+     * LazyAdam through the trainer: on sparse inputs it trains and differs from Adam (the rows of absent features
+     * stay put); on dense inputs it is Adam bit for bit; its provenance names it and its hyper-parameters are
+     * checked when it is built.
+     */
+    @Test
+    void lazyAdamTrainsSparseModels() {
+        Dataset<Label> data = labels(240, 1);
+        MLPModel lazy = classifier(new LazyAdam(0.01), InputKind.SPARSE).build().train(data);
+        MLPModel adam = classifier(new Adam(0.01), InputKind.SPARSE).build().train(data);
+        assertTrue(lazy.getHistory().getEpochs().get(5).loss() < lazy.getHistory().getEpochs().get(0).loss() * 0.9,
+                "lazy Adam trains");
+        assertFalse(lazy.getNetwork().sameParameters(adam.getNetwork()), "lazy Adam on sparse inputs was Adam");
+        MLPModel lazyDense = classifier(new LazyAdam(0.01), InputKind.DENSE).build().train(data);
+        MLPModel adamDense = classifier(new Adam(0.01), InputKind.DENSE).build().train(data);
+        assertTrue(lazyDense.getNetwork().sameParameters(adamDense.getNetwork()), "on dense inputs lazy Adam is Adam");
+        assertTrue(lazy.getProvenance().getTrainerProvenance().toString().contains(LazyAdam.class.getName()));
+        rejects("learningRate", () -> new LazyAdam(-1), "learningRate");
+        rejects("beta2", () -> new LazyAdam(1e-3, 0.9, 1.0, 1e-7), "beta2");
     }
 }

@@ -294,7 +294,8 @@ class SparseProductsTest {
     }
 
     private static Updater updater(String name, int[] sizes, boolean allowSkipping) {
-        Updater u = name.equals("sgd") ? Updaters.sgd(sizes, 0.1, 0, false)
+        Updater u = name.equals("lazyadam") ? Updaters.lazyAdam(sizes, 1e-2, 0.9, 0.999, 1e-7)
+                : name.equals("sgd") ? Updaters.sgd(sizes, 0.1, 0, false)
                 : name.equals("adagrad") ? Updaters.adagrad(sizes, 0.05, 0.1, 1e-7)
                 : Updaters.adam(sizes, 1e-2, 0.9, 0.999, 1e-7, name.equals("adamw") ? 0.05 : 0);
         if (allowSkipping) {
@@ -378,6 +379,62 @@ class SparseProductsTest {
             }
         }
         assertTrue(sparse.sameParameters(train(optimiser, true, true, 2)), "same seed and threads, different weights");
+    }
+
+    /** Lazy Adam on dense inputs is Adam, bit for bit. */
+    @Test
+    void lazyAdamIsAdamOnDenseInputs() {
+        assertTrue(train("lazyadam", false, true, 2).sameParameters(train("adam", false, true, 2)));
+        assertTrue(train("lazyadam", false, true, 1).sameParameters(train("adam", false, true, 1)));
+    }
+
+    /**
+     * Lazy Adam leaves the kernel rows of features absent from a batch exactly as they were, where Adam keeps moving
+     * the rows of features seen before (their first moment is not zero); rows never seen stay put under both (zero
+     * moments); the rows of the batch's features move under both.
+     */
+    @Test
+    void lazyAdamLeavesAbsentFeaturesAlone() {
+        int in = 50, h = 4, out = 3, rows = 4;
+        Blas blas = Backends.get("java", 2);
+        SplittableRandom data = new SplittableRandom(8);
+        float[] first = new float[rows * in];
+        float[] second = new float[rows * in];
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < 10; k++) {
+                first[r * in + k] = (float) data.nextGaussian();
+                second[r * in + 10 + k] = (float) data.nextGaussian();
+            }
+        }
+        float[] y = {0, 1, 2, 1};
+        for (String name : new String[]{"lazyadam", "adam"}) {
+            Network net = Network.initialise(0, List.of(LayerSpec.dense(in, h, Activation.RELU),
+                    LayerSpec.dense(h, out, Activation.LINEAR)), WeightInit.GLOROT_UNIFORM, new SplittableRandom(4));
+            float[] initial = net.getKernel(0);
+            NetworkTrainer trainer = new NetworkTrainer(net, rows, blas,
+                    updater(name, NetworkTrainer.parameterSizes(net), true), SoftmaxCrossEntropy.INSTANCE,
+                    new SplittableRandom(9), true);
+            trainer.step(CsrMatrix.fromDense(first, rows, in), y, null, rows);
+            float[] afterFirst = net.getKernel(0);
+            trainer.step(CsrMatrix.fromDense(second, rows, in), y, null, rows);
+            float[] afterSecond = net.getKernel(0);
+            boolean seenMoved = false;
+            boolean presentMoved = false;
+            for (int k = 0; k < in; k++) {
+                for (int j = 0; j < h; j++) {
+                    int i = k * h + j;
+                    if (k < 10) {
+                        seenMoved |= afterSecond[i] != afterFirst[i];
+                    } else if (k < 20) {
+                        presentMoved |= afterSecond[i] != afterFirst[i];
+                    } else {
+                        assertEquals(initial[i], afterSecond[i], 0, name + ": a feature never seen moved, row " + k);
+                    }
+                }
+            }
+            assertTrue(presentMoved, name + ": the batch's features did not move");
+            assertEquals(name.equals("adam"), seenMoved, name + ": rows of features absent from the second batch");
+        }
     }
 
     static Stream<Arguments> optimisers() {

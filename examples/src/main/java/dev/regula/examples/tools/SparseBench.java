@@ -7,6 +7,7 @@ import dev.regula.mlp.MLPModel;
 import dev.regula.mlp.MLPTrainer;
 import dev.regula.mlp.optimisers.AdaGrad;
 import dev.regula.mlp.optimisers.Adam;
+import dev.regula.mlp.optimisers.LazyAdam;
 import dev.regula.mlp.optimisers.Optimiser;
 import dev.regula.mlp.optimisers.SGD;
 import org.tribuo.Dataset;
@@ -35,7 +36,7 @@ import java.util.logging.Logger;
  * topic words; word counts 1–3 as feature values.
  * <ul>
  *   <li>{@code speed [features docs wordsPerDoc rounds]} (default 20,000 × 5,000 × 100, 0.5 %, 3 rounds): per-epoch
- *       training time of the dense and the sparse input kind for Adam, SGD and AdaGrad, alternating the two round by
+ *       training time of the dense and the sparse input kind for Adam, LazyAdam, SGD and AdaGrad, alternating the two round by
  *       round in this one process; one hidden layer of 100 ReLU units, minibatch 128, no standardization; each run
  *       trains {@value #SPEED_EPOCHS} epochs and its time is the median of the epochs after the first
  *       {@value #WARM_UP_EPOCHS} (the JIT compiles the sparse loops during the first two: a second sparse epoch
@@ -112,7 +113,7 @@ public final class SparseBench {
     private static void speed(Dataset<Label> train, int rounds) {
         System.out.println("| optimiser | dense s/epoch | sparse s/epoch | dense / sparse |");
         System.out.println("|---|---|---|---|");
-        for (String name : new String[]{"Adam", "SGD", "AdaGrad"}) {
+        for (String name : new String[]{"Adam", "LazyAdam", "SGD", "AdaGrad"}) {
             double[] dense = new double[rounds];
             double[] sparse = new double[rounds];
             for (int r = 0; r < rounds; r++) {
@@ -129,6 +130,7 @@ public final class SparseBench {
     private static double warmEpoch(Dataset<Label> train, String optimiser, InputKind kind) {
         Optimiser o = switch (optimiser) {
             case "Adam" -> new Adam();
+            case "LazyAdam" -> new LazyAdam();
             case "SGD" -> new SGD(0.05, 0, false);
             default -> new AdaGrad(0.05);
         };
