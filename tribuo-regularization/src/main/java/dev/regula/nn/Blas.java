@@ -90,9 +90,12 @@ public interface Blas {
      * given layer's products all take the same kernel path (OpenBLAS switches kernels — and summation orders — by
      * product size; one product over a whole batch would sum a row differently from a one-row product). The team's
      * parts share out the tile × block pairs. A row's result does not depend on its position in a tile either: the
-     * tests check both.
+     * tests check both. A backend may compute a last tile of fewer real rows as a shorter product where that gives
+     * those rows the same bits as the full tile (OpenBLAS: verified once per shape on this machine's kernel), which
+     * saves the padding rows' arithmetic — most of the cost of predicting one example.
      * @param m rows of A and C; A and C must hold {@link #rowwisePadded(int) rowwisePadded(m)} rows (the padding
-     *          rows of A may hold anything finite, zeros by convention; those of C are overwritten).
+     *          rows of A may hold anything finite, zeros by convention, and need not be read; those of C are
+     *          overwritten or left as they were).
      * @param n columns of B and C.
      * @param k columns of A, rows of B.
      * @param a matrix A.

@@ -32,6 +32,9 @@ public final class OpenBlas implements Blas {
 
     private final ThreadTeam team;
     private final String name;
+    /** {@link #shortTilesExact} verdicts by tile shape. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Boolean> shortTileVerdicts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Loads the native library.
@@ -90,25 +93,76 @@ public final class OpenBlas implements Blas {
         NativeBuffer nc = (NativeBuffer) c;
         int tiles = Blas.rowwisePadded(m) / ROWWISE_ROWS;
         int tasks = tiles * ((n + ROWWISE_COLUMNS - 1) / ROWWISE_COLUMNS);
+        int lastRows = shortTilesExact(m - (tiles - 1) * ROWWISE_ROWS, n, k) ? m - (tiles - 1) * ROWWISE_ROWS
+                : ROWWISE_ROWS;
         if (team.size() == 1 || tasks == 1 || (long) tasks * ROWWISE_ROWS * ROWWISE_COLUMNS * k < ROWWISE_SPLIT_MIN_WORK) {
-            rowwiseTasks(0, tasks, tiles, 0, n, k, na, nb, nc);
+            rowwiseTasks(0, tasks, tiles, lastRows, 0, n, k, na, nb, nc);
             return;
         }
         int parts = team.size();
         team.run(part -> rowwiseTasks(ThreadTeam.start(part, parts, tasks, 1), ThreadTeam.start(part + 1, parts, tasks, 1),
-                tiles, part, n, k, na, nb, nc));
+                tiles, lastRows, part, n, k, na, nb, nc));
+    }
+
+    /**
+     * Whether a last tile of {@code rows} real rows may be computed as a product of that many rows instead of a padded
+     * one of {@value #ROWWISE_ROWS}: true when it is full, or when this machine's OpenBLAS kernel gives such a short
+     * product's rows the same bits as the same rows of a full tile for every column block of the layer ({@code n}
+     * columns, inner dimension {@code k}). A short tile costs a quarter to three quarters of the arithmetic (one example
+     * alone: one row instead of four). The verdict comes from a product of both sizes on random data, computed once
+     * per shape and kept: a kernel that sums in another order for fewer rows differs in almost every element, and
+     * then the tile is padded as before, so a row's bits never depend on its batch either way.
+     */
+    private boolean shortTilesExact(int rows, int n, int k) {
+        if (rows == ROWWISE_ROWS) {
+            return true;
+        }
+        long key = ((long) rows << 60) | ((long) Math.min(n, ROWWISE_COLUMNS) << 40) | ((long) (n % ROWWISE_COLUMNS) << 20) | k;
+        Boolean known = shortTileVerdicts.get(key);
+        if (known == null) {
+            known = sameRows(rows, Math.min(n, ROWWISE_COLUMNS), k)
+                    && (n % ROWWISE_COLUMNS == 0 || n < ROWWISE_COLUMNS || sameRows(rows, n % ROWWISE_COLUMNS, k));
+            shortTileVerdicts.put(key, known);
+        }
+        return known;
+    }
+
+    /** Whether a product of {@code rows} rows equals the first rows of a {@value #ROWWISE_ROWS}-row one, bit for bit. */
+    private static boolean sameRows(int rows, int cols, int k) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(0x5EED ^ ((long) rows << 32) ^ ((long) cols << 16) ^ k);
+        try (FloatPointer a = new FloatPointer((long) ROWWISE_ROWS * k); FloatPointer b = new FloatPointer((long) k * cols);
+             FloatPointer full = new FloatPointer((long) ROWWISE_ROWS * cols);
+             FloatPointer part = new FloatPointer((long) rows * cols)) {
+            for (long i = 0; i < (long) ROWWISE_ROWS * k; i++) {
+                a.put(i, (float) rng.nextGaussian());
+            }
+            for (long i = 0; i < (long) k * cols; i++) {
+                b.put(i, (float) rng.nextGaussian());
+            }
+            openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, ROWWISE_ROWS, cols,
+                    k, 1f, a, k, b, cols, 0f, full, cols);
+            openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, rows, cols, k, 1f,
+                    a, k, b, cols, 0f, part, cols);
+            for (long i = 0; i < (long) rows * cols; i++) {
+                if (Float.floatToRawIntBits(full.get(i)) != Float.floatToRawIntBits(part.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**
      * Tasks {@code [from, to)} of {@link #sgemmRowwise}, in block-major order (task t is row tile {@code t % tiles}
      * of column block {@code t / tiles}), so that consecutive tasks reuse one block of B across row tiles.
      */
-    private static void rowwiseTasks(int from, int to, int tiles, int part, int n, int k, NativeBuffer a,
+    private static void rowwiseTasks(int from, int to, int tiles, int lastRows, int part, int n, int k, NativeBuffer a,
                                      NativeBuffer b, NativeBuffer c) {
         for (int t = from; t < to; t++) {
             int col = t / tiles * ROWWISE_COLUMNS;
             long row = (long) (t % tiles) * ROWWISE_ROWS;
-            openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, ROWWISE_ROWS,
+            int rows = t % tiles == tiles - 1 ? lastRows : ROWWISE_ROWS;
+            openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, rows,
                     Math.min(ROWWISE_COLUMNS, n - col), k, 1f, a.view(0, part, row * k), k, b.view(1, part, col), n, 0f,
                     c.view(2, part, row * n + col), n);
         }

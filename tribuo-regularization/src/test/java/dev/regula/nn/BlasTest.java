@@ -150,4 +150,43 @@ class BlasTest {
         }
         return d;
     }
+
+    /**
+     * The inference product of any number of rows gives each row the bits it has in a batch of 64, on the reference
+     * network's shapes (784 → 500, 500 → 500, 500 → 10) and on ragged column blocks: whether the backend computes a
+     * short last tile as a shorter product or pads it, a row never depends on its batch.
+     */
+    @ParameterizedTest(name = "{0} threads={1}")
+    @CsvSource({"openblas,1", "openblas,2", "java,2"})
+    void rowwiseProductsOfAnyRowCountMatchBitForBit(String backend, int threads) {
+        if (backend.equals("openblas")) {
+            Assumptions.assumeTrue(Backends.nativeAvailable(), "OpenBLAS natives unavailable");
+        }
+        Blas blas = Backends.get(backend, threads);
+        SplittableRandom rng = new SplittableRandom(23);
+        int[][] shapes = {{784, 500}, {500, 500}, {500, 10}, {37, 200}};
+        for (int[] shape : shapes) {
+            int k = shape[0];
+            int n = shape[1];
+            float[] a = new float[64 * k];
+            float[] b = new float[k * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rng.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) rng.nextGaussian();
+            }
+            float[] batch = new float[64 * n];
+            blas.sgemmRowwise(64, n, k, a, b, batch);
+            for (int first : new int[]{0, 5, 61}) {
+                for (int m = 1; m <= 64 - first && m <= 7; m++) {
+                    float[] c = new float[m * n];
+                    blas.sgemmRowwise(m, n, k, java.util.Arrays.copyOfRange(a, first * k, (first + m) * k), b, c);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(
+                            java.util.Arrays.copyOfRange(batch, first * n, (first + m) * n), c,
+                            k + " x " + n + ": rows " + first + ".." + (first + m) + " alone");
+                }
+            }
+        }
+    }
 }
