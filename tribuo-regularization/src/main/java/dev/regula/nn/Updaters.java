@@ -58,30 +58,17 @@ public final class Updaters {
 
             @Override
             public void update(int tensor, float[] w, float[] g, int from, int to) {
-                float b1 = (float) (1 - beta1);
-                float b2 = (float) (1 - beta2);
-                float eps = (float) epsilon;
-                float[] mi = m[tensor];
-                float[] vi = v[tensor];
-                if (weightDecay != 0) {
-                    float decay = (float) (1 - lr * weightDecay);
-                    for (int j = from; j < to; j++) {
-                        w[j] *= decay;
-                    }
-                }
-                for (int j = from; j < to; j++) {
-                    float gj = g[j];
-                    float mj = mi[j] + b1 * (gj - mi[j]);
-                    float vj = vi[j] + b2 * (gj * gj - vi[j]);
-                    mi[j] = mj;
-                    vi[j] = vj;
-                    w[j] -= a * mj / ((float) Math.sqrt(vj) + eps);
-                }
+                step(tensor, w, g, true, from, to);
             }
 
-            /** The loop of {@link #update} with {@code g[j]} replaced by 0: the same arithmetic, one array fewer. */
+            /** The same loop with {@code g[j]} replaced by 0: the same arithmetic, one array fewer. */
             @Override
             public void updateWithoutGradient(int tensor, float[] w, float[] zeros, int from, int to) {
+                step(tensor, w, zeros, false, from, to);
+            }
+
+            /** One fused pass; {@code readGradient} is loop-invariant, so the JIT compiles a loop for each case. */
+            private void step(int tensor, float[] w, float[] g, boolean readGradient, int from, int to) {
                 float b1 = (float) (1 - beta1);
                 float b2 = (float) (1 - beta2);
                 float eps = (float) epsilon;
@@ -93,8 +80,8 @@ public final class Updaters {
                         w[j] *= decay;
                     }
                 }
-                float gj = 0f;
                 for (int j = from; j < to; j++) {
+                    float gj = readGradient ? g[j] : 0f;
                     float mj = mi[j] + b1 * (gj - mi[j]);
                     float vj = vi[j] + b2 * (gj * gj - vi[j]);
                     mi[j] = mj;
@@ -141,46 +128,10 @@ public final class Updaters {
      * @return the updater.
      */
     public static Updater lazyAdam(int[] sizes, double initialRate, double beta1, double beta2, double epsilon) {
-        Updater adam = adam(sizes, initialRate, beta1, beta2, epsilon, 0);
-        return new Updater() {
-            @Override
-            public void beginStep() {
-                adam.beginStep();
-            }
-
-            @Override
-            public void update(int tensor, float[] param, float[] grad, int from, int to) {
-                adam.update(tensor, param, grad, from, to);
-            }
-
-            @Override
-            public void updateWithoutGradient(int tensor, float[] param, float[] zeros, int from, int to) {
-                adam.updateWithoutGradient(tensor, param, zeros, from, to);
-            }
-
+        return new Forwarding(adam(sizes, initialRate, beta1, beta2, epsilon, 0)) {
             @Override
             public boolean lazyOnSparseInputs() {
                 return true;
-            }
-
-            @Override
-            public double learningRate() {
-                return adam.learningRate();
-            }
-
-            @Override
-            public UpdaterState saveState() {
-                return adam.saveState();
-            }
-
-            @Override
-            public void restoreState(UpdaterState state) {
-                adam.restoreState(state);
-            }
-
-            @Override
-            public void setLearningRate(double rate) {
-                adam.setLearningRate(rate);
             }
         };
     }
@@ -379,38 +330,13 @@ public final class Updaters {
      * @return the scheduled optimiser.
      */
     public static Updater scheduled(Updater inner, java.util.function.LongToDoubleFunction schedule) {
-        return new Updater() {
+        return new Forwarding(inner) {
             private long step;
 
             @Override
             public void beginStep() {
                 inner.setLearningRate(schedule.applyAsDouble(step++));
                 inner.beginStep();
-            }
-
-            @Override
-            public void update(int tensor, float[] param, float[] grad, int from, int to) {
-                inner.update(tensor, param, grad, from, to);
-            }
-
-            @Override
-            public void updateWithoutGradient(int tensor, float[] param, float[] zeros, int from, int to) {
-                inner.updateWithoutGradient(tensor, param, zeros, from, to);
-            }
-
-            @Override
-            public boolean skipsZeroGradients() {
-                return inner.skipsZeroGradients();
-            }
-
-            @Override
-            public boolean lazyOnSparseInputs() {
-                return inner.lazyOnSparseInputs();
-            }
-
-            @Override
-            public double learningRate() {
-                return inner.learningRate();
             }
 
             @Override
@@ -430,5 +356,59 @@ public final class Updaters {
                         + "(BackupAndRestore refuses schedules at configuration time)");
             }
         };
+    }
+
+    /** An updater that hands every call to another; subclasses change what differs. */
+    private abstract static class Forwarding implements Updater {
+        private final Updater inner;
+
+        Forwarding(Updater inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void beginStep() {
+            inner.beginStep();
+        }
+
+        @Override
+        public void update(int tensor, float[] param, float[] grad, int from, int to) {
+            inner.update(tensor, param, grad, from, to);
+        }
+
+        @Override
+        public void updateWithoutGradient(int tensor, float[] param, float[] zeros, int from, int to) {
+            inner.updateWithoutGradient(tensor, param, zeros, from, to);
+        }
+
+        @Override
+        public boolean skipsZeroGradients() {
+            return inner.skipsZeroGradients();
+        }
+
+        @Override
+        public boolean lazyOnSparseInputs() {
+            return inner.lazyOnSparseInputs();
+        }
+
+        @Override
+        public double learningRate() {
+            return inner.learningRate();
+        }
+
+        @Override
+        public void setLearningRate(double rate) {
+            inner.setLearningRate(rate);
+        }
+
+        @Override
+        public UpdaterState saveState() {
+            return inner.saveState();
+        }
+
+        @Override
+        public void restoreState(UpdaterState state) {
+            inner.restoreState(state);
+        }
     }
 }
