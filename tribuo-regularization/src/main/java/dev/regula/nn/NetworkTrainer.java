@@ -562,18 +562,32 @@ public final class NetworkTrainer {
     }
 
     /**
-     * Part p's share of the kernel rows, for an updater that must visit every element: each run of consecutive
-     * rows of columns the batch touched by {@link Updater#update} (then its gradient is cleared), the runs between
-     * them by {@link Updater#updateWithoutGradient}, whose gradient is zero and need not be read — the same bits as
-     * one update over the whole range.
+     * Part p's share of the kernel rows, for an updater that must visit every element. When fewer than 3/8 of the
+     * part's rows are touched: each run of consecutive rows of columns the batch touched by {@link Updater#update}
+     * (then its gradient is cleared), the runs between them by {@link Updater#updateWithoutGradient}, whose gradient
+     * is zero and need not be read. Otherwise one contiguous {@link Updater#update} over the part reading the zeros,
+     * then the touched rows' gradient cleared: short runs cost more per element than the gradient read they save
+     * (Adam: 0.78 ns per element in runs of 100, 0.41 without the gradient, 0.53 in one pass). Both give the bits of
+     * one full update.
      */
     private void updateRowsByGradient(float[] w, float[] g, int units, int p) {
         SparseColumns xt = batchColumns;
         int inputs = w.length / units;
         int k0 = ThreadTeam.start(p, parts, inputs, 1);
         int k1 = ThreadTeam.start(p + 1, parts, inputs, 1);
+        int t0 = xt.firstAtLeast(k0);
+        if (8L * (xt.firstAtLeast(k1) - t0) >= 3L * (k1 - k0)) { // many rows touched: one pass reading the zeros
+            int end = k1 * units;
+            for (int from = k0 * units; from < end; from += UPDATE_SLICE) {
+                updater.update(0, w, g, from, Math.min(end, from + UPDATE_SLICE));
+            }
+            for (int t = t0; t < xt.size() && xt.column(t) < k1; t++) {
+                java.util.Arrays.fill(g, xt.column(t) * units, (xt.column(t) + 1) * units, 0f);
+            }
+            return;
+        }
         int next = k0; // the first row not yet updated
-        for (int t = xt.firstAtLeast(k0); t < xt.size() && xt.column(t) < k1; ) {
+        for (int t = t0; t < xt.size() && xt.column(t) < k1; ) {
             int first = xt.column(t);
             int end = first + 1;
             for (t++; t < xt.size() && xt.column(t) == end && end < k1; t++) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -335,6 +336,11 @@ class SparseProductsTest {
 
     /** Trains a few steps on sparse or dense batches and returns the network. */
     private static Network train(String optimiser, boolean sparse, boolean allowSkipping, int threads) {
+        return train(optimiser, sparse, allowSkipping, threads, 0.02);
+    }
+
+    /** {@link #train(String, boolean, boolean, int)} with inputs of about {@code density} non-zeros. */
+    private static Network train(String optimiser, boolean sparse, boolean allowSkipping, int threads, double density) {
         Blas blas = Backends.get("java", threads);
         int in = 200, h = 8, out = 3, rows = 16, steps = 12;
         List<LayerSpec> specs = List.of(LayerSpec.dense(in, h, Activation.RELU), LayerSpec.dense(h, out, Activation.LINEAR));
@@ -344,7 +350,7 @@ class SparseProductsTest {
                 new SplittableRandom(9), sparse);
         SplittableRandom data = new SplittableRandom(21);
         for (int s = 0; s < steps; s++) {
-            float[] x = sparseDense(rows, in, 0.02, data);
+            float[] x = sparseDense(rows, in, density, data);
             float[] y = new float[rows];
             for (int i = 0; i < rows; i++) {
                 y[i] = data.nextInt(out);
@@ -379,6 +385,24 @@ class SparseProductsTest {
             }
         }
         assertTrue(sparse.sameParameters(train(optimiser, true, true, 2)), "same seed and threads, different weights");
+    }
+
+    /**
+     * Adam visits every kernel row by runs (few rows touched) or in one pass reading the zero gradient (many rows
+     * touched: at density 0.2 a batch of 16 touches most of the 200 columns); both give the full update's bits, and
+     * both follow the dense path.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {0.005, 0.2})
+    void adamVisitsEveryRowAtAnyDensity(double density) {
+        Network sparse = train("adam", true, true, 2, density);
+        assertTrue(sparse.sameParameters(train("adam", true, false, 2, density)));
+        Network dense = train("adam", false, true, 2, density);
+        float[] a = sparse.getKernel(0);
+        float[] b = dense.getKernel(0);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(b[i], a[i], 1e-4 + 1e-3 * Math.abs(b[i]), "density " + density + " index " + i);
+        }
     }
 
     /** Lazy Adam on dense inputs is Adam, bit for bit. */
