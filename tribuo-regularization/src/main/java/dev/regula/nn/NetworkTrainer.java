@@ -551,13 +551,12 @@ public final class NetworkTrainer {
         SparseColumns xt = batchColumns;
         int t1 = ThreadTeam.start(p + 1, parts, xt.size(), 1);
         for (int t = ThreadTeam.start(p, parts, xt.size(), 1); t < t1; ) {
-            int first = xt.column(t);
-            int end = first + 1;
-            for (t++; t < t1 && xt.column(t) == end; t++) {
-                end++;
-            }
-            updater.update(0, w, g, first * units, end * units);
-            java.util.Arrays.fill(g, first * units, end * units, 0f);
+            int run = xt.runEnd(t, t1);
+            int from = xt.column(t) * units;
+            int to = (xt.column(run - 1) + 1) * units;
+            updater.update(0, w, g, from, to);
+            java.util.Arrays.fill(g, from, to, 0f);
+            t = run;
         }
     }
 
@@ -576,29 +575,28 @@ public final class NetworkTrainer {
         int k0 = ThreadTeam.start(p, parts, inputs, 1);
         int k1 = ThreadTeam.start(p + 1, parts, inputs, 1);
         int t0 = xt.firstAtLeast(k0);
-        if (8L * (xt.firstAtLeast(k1) - t0) >= 3L * (k1 - k0)) { // many rows touched: one pass reading the zeros
-            int end = k1 * units;
-            for (int from = k0 * units; from < end; from += UPDATE_SLICE) {
+        int t1 = xt.firstAtLeast(k1);
+        if (8L * (t1 - t0) >= 3L * (k1 - k0)) { // many rows touched: one pass reading the zeros
+            for (int from = k0 * units, end = k1 * units; from < end; from += UPDATE_SLICE) {
                 updater.update(0, w, g, from, Math.min(end, from + UPDATE_SLICE));
             }
-            for (int t = t0; t < xt.size() && xt.column(t) < k1; t++) {
+            for (int t = t0; t < t1; t++) {
                 java.util.Arrays.fill(g, xt.column(t) * units, (xt.column(t) + 1) * units, 0f);
             }
             return;
         }
         int next = k0; // the first row not yet updated
-        for (int t = t0; t < xt.size() && xt.column(t) < k1; ) {
+        for (int t = t0; t < t1; ) {
+            int run = xt.runEnd(t, t1);
             int first = xt.column(t);
-            int end = first + 1;
-            for (t++; t < xt.size() && xt.column(t) == end && end < k1; t++) {
-                end++;
-            }
+            int end = xt.column(run - 1) + 1;
             if (first > next) {
                 updater.updateWithoutGradient(0, w, g, next * units, first * units);
             }
             updater.update(0, w, g, first * units, end * units);
             java.util.Arrays.fill(g, first * units, end * units, 0f);
             next = end;
+            t = run;
         }
         if (next < k1) {
             updater.updateWithoutGradient(0, w, g, next * units, k1 * units);

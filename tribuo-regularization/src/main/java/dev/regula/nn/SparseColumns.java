@@ -98,17 +98,21 @@ public final class SparseColumns {
      * @return the position of the first touched column at least {@code column} ({@link #size()} if none is).
      */
     public int firstAtLeast(int column) {
-        int lo = 0;
-        int hi = size;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (touched[mid] < column) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        int i = java.util.Arrays.binarySearch(touched, 0, size, column);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /**
+     * @param t a touched-column position, in {@code [0, end)}.
+     * @param end a position bounding the run, at most {@link #size()}.
+     * @return one past the last position of the run of consecutive columns starting at {@code t}, at most {@code end}.
+     */
+    public int runEnd(int t, int end) {
+        int r = t + 1;
+        while (r < end && touched[r] == touched[r - 1] + 1) {
+            r++;
         }
-        return lo;
+        return r;
     }
 
     /** @return the touched columns array itself ({@code [0, size())} is valid). */
