@@ -2,13 +2,11 @@ package dev.regula.spark;
 
 import dev.regula.data.IdxFiles;
 import dev.regula.data.ImageGeometry;
-import dev.regula.examples.cli.RegulaCli;
+import dev.regula.examples.cli.StudyOutputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,26 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SparkGridTest {
     @TempDir
     Path tmp;
-
-    private static String run(String... args) {
-        picocli.CommandLine cl = RegulaCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        assertEquals(0, code, out + "\n" + err);
-        return out.toString();
-    }
-
-    /** grid.csv without its seconds column (wall time). */
-    private static List<String> withoutSeconds(Path csv) throws IOException {
-        return Files.readAllLines(csv).stream().map(line -> {
-            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
-            cells.remove(cells.size() - 6);
-            return String.join(",", cells);
-        }).toList();
-    }
 
     /**
      * 400 synthetic 8 x 8 IDX images of two classes (class 1 brighter in its top half), so the test does not spend
@@ -70,12 +48,12 @@ class SparkGridTest {
                 "--threads", "1", "--seeds", "2", "--batch", "32", "--param", "optimiser.learningRate=0.001,0.003"};
         Path local = tmp.resolve("local");
         Path spark = tmp.resolve("spark");
-        run(concat(common, "--out", local.toString(), "--parallel-trials", "2"));
-        String out = run(concat(common, "--out", spark.toString(), "--spark", "local[2]"));
+        SweepOutputs.ok(concat(common, "--out", local.toString(), "--parallel-trials", "2"));
+        String out = SweepOutputs.ok(concat(common, "--out", spark.toString(), "--spark", "local[2]")).out();
         assertTrue(out.contains("4 trial(s): Spark 4.0.1 on local[2,2]"), out);
-        List<String> grid = withoutSeconds(local.resolve("grid.csv"));
+        List<String> grid = StudyOutputs.withoutColumn(local.resolve("grid.csv"), "seconds");
         assertEquals(3, grid.size(), grid.toString());
-        assertEquals(grid, withoutSeconds(spark.resolve("grid.csv")));
+        assertEquals(grid, StudyOutputs.withoutColumn(spark.resolve("grid.csv"), "seconds"));
         assertEquals(Files.readString(local.resolve("best-config.xml")), Files.readString(spark.resolve("best-config.xml")));
     }
 

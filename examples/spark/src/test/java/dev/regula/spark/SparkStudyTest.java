@@ -1,5 +1,7 @@
 package dev.regula.spark;
 
+import dev.regula.examples.cli.CliTestSupport;
+import dev.regula.examples.cli.StudyOutputs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +32,7 @@ class SparkStudyTest {
     @BeforeAll
     static void data() throws IOException {
         Logger.getLogger("dev.regula").setLevel(Level.SEVERE); // the tiny runs warn about their few steps
-        common = new String[]{"study", "--data", SweepOutputs.writeIdx(tmp.resolve("idx"), 600, 150).toString(),
+        common = new String[]{"study", "--data", StudyOutputs.writeIdx(tmp.resolve("idx"), 600, 150).toString(),
                 "--epochs", "2", "--seeds", "2", "--hidden", "8", "--batch", "32", "--threads", "1", "--seed", "5"};
     }
 
@@ -39,16 +41,16 @@ class SparkStudyTest {
         Path sequential = tmp.resolve("sequential");
         Path spark = tmp.resolve("spark");
         SweepOutputs.ok(concat(common, "--out", sequential.toString()));
-        SweepOutputs.Run r = SweepOutputs.ok(concat(common, "--out", spark.toString(), "--spark", "local[2]"));
+        CliTestSupport.Run r = SweepOutputs.ok(concat(common, "--out", spark.toString(), "--spark", "local[2]"));
         assertTrue(r.out().contains("16 run(s) to train: Spark 4.0.1 on local[2,2]"), r.out());
         assertTrue(r.out().contains("[16/16] "), r.out());
         assertTrue(r.out().contains("s on ") && r.out().contains("/executor driver"), "where each run ran: " + r.out());
-        assertEquals(16, SweepOutputs.assertSameStudy(sequential, spark));
+        assertEquals(16, StudyOutputs.assertSameStudy(sequential, spark));
     }
 
     @Test
     void refusesBadRunnerOptionsBeforeAnyRun() throws IOException {
-        SweepOutputs.Run both = SweepOutputs.run(concat(common, "--out", tmp.resolve("both").toString(), "--spark", "local[2]",
+        CliTestSupport.Run both = CliTestSupport.run(concat(common, "--out", tmp.resolve("both").toString(), "--spark", "local[2]",
                 "--parallel-trials", "2"));
         assertNotEquals(0, both.exitCode());
         assertTrue(both.err().contains("--parallel-trials is for local runs"), both.err());
@@ -58,13 +60,13 @@ class SparkStudyTest {
         }
         Path out = tmp.resolve("unreachable");
         long start = System.nanoTime();
-        SweepOutputs.Run down = SweepOutputs.run(concat(common, "--out", out.toString(), "--spark", "spark://127.0.0.1:" + port));
+        CliTestSupport.Run down = CliTestSupport.run(concat(common, "--out", out.toString(), "--spark", "spark://127.0.0.1:" + port));
         assertNotEquals(0, down.exitCode());
         assertTrue(down.err().contains("--spark spark://127.0.0.1:" + port + ": the Spark master 127.0.0.1:" + port
                 + " does not answer"), down.err());
         assertTrue((System.nanoTime() - start) / 1e9 < 30, "refused at once, not after Spark's registration retries");
         assertFalse(down.out().contains("run(s) to train"), "no run started: " + down.out());
-        SweepOutputs.Run malformed = SweepOutputs.run(concat(common, "--out", out.toString(), "--spark", "spark://nohost"));
+        CliTestSupport.Run malformed = CliTestSupport.run(concat(common, "--out", out.toString(), "--spark", "spark://nohost"));
         assertTrue(malformed.err().contains("malformed Spark master spark://nohost"), malformed.err());
     }
 

@@ -1,5 +1,7 @@
 package dev.regula.spark;
 
+import dev.regula.examples.cli.CliTestSupport;
+import dev.regula.examples.cli.StudyOutputs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,7 @@ class StandaloneClusterTest {
         Logger.getLogger("dev.regula").setLevel(Level.SEVERE); // the tiny runs warn about their few steps
         // should the test JVM itself be stopped (surefire's timeout, Ctrl-C), the daemons go with it
         Runtime.getRuntime().addShutdownHook(new Thread(StandaloneClusterTest::destroyAll, "stop-spark-daemons"));
-        data = SweepOutputs.writeIdx(tmp.resolve("idx"), 600, 150);
+        data = StudyOutputs.writeIdx(tmp.resolve("idx"), 600, 150);
         List<Path> classPath = new ArrayList<>();
         for (String entry : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
                 .split(File.pathSeparator)) {
@@ -216,7 +218,7 @@ class StandaloneClusterTest {
         Path local = tmp.resolve("grid-local");
         Path cluster = tmp.resolve("grid-cluster");
         SweepOutputs.ok(concat(grid, "--out", local.toString(), "--parallel-trials", "2"));
-        SweepOutputs.Run r = SweepOutputs.ok(concat(grid, "--out", cluster.toString(), "--spark", master));
+        CliTestSupport.Run r = SweepOutputs.ok(concat(grid, "--out", cluster.toString(), "--spark", master));
         assertTrue(r.out().contains("4 trial(s): Spark 4.0.1 on " + master), r.out());
         List<Path> stored = SweepOutputs.assertSameGrid(local, cluster);
         assertEquals(4, stored.size(), stored.toString());
@@ -239,12 +241,12 @@ class StandaloneClusterTest {
         Path sequential = tmp.resolve("study-sequential");
         Path cluster = tmp.resolve("study-cluster");
         SweepOutputs.ok(concat(study, "--out", sequential.toString()));
-        SweepOutputs.Run r = SweepOutputs.ok(concat(study, "--out", cluster.toString(), "--spark", master));
+        CliTestSupport.Run r = SweepOutputs.ok(concat(study, "--out", cluster.toString(), "--spark", master));
         assertTrue(r.out().contains("16 run(s) to train: Spark 4.0.1 on " + master), r.out());
         List<String> ids = executors(r.out());
         assertEquals(16, ids.size(), "one line per run, naming its executor: " + r.out());
         assertFalse(ids.contains("driver"), "every run on an executor: " + r.out());
-        assertEquals(16, SweepOutputs.assertSameStudy(sequential, cluster));
+        assertEquals(16, StudyOutputs.assertSameStudy(sequential, cluster));
     }
 
     private static String[] concat(String[] head, String... tail) {

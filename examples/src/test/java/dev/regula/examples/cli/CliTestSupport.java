@@ -13,19 +13,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs the CLI in-process and builds small IDX datasets from the embedded data. */
-final class CliTestSupport {
+/** Runs the CLI in-process and builds small IDX datasets from the embedded data (also used by the Spark module's tests). */
+public final class CliTestSupport {
     private CliTestSupport() {}
 
-    /** The outcome of one CLI run. */
-    record Run(int exitCode, String out, String err) {
+    /**
+     * The outcome of one CLI run.
+     * @param exitCode the exit code.
+     * @param out what it printed on standard output.
+     * @param err what it printed on standard error.
+     */
+    public record Run(int exitCode, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exitCode + "\n--- out\n" + out + "\n--- err\n" + err;
         }
     }
 
-    static Run run(String... args) {
+    /**
+     * Runs the CLI in this JVM.
+     * @param args its arguments.
+     * @return the outcome.
+     */
+    public static Run run(String... args) {
         return run(RegulaCli.commandLine(), args);
     }
 
