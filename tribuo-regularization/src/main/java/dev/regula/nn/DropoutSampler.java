@@ -93,15 +93,16 @@ public final class DropoutSampler {
         }
         int rows = x.rows();
         SplittableRandom[] rng = streams(rows, firstRow, seed, pass);
-        float[] values = x.values().clone();
         double rate = net.getInputDropout();
+        CsrMatrix dropped = x;
         if (rate > 0) {
+            float[] values = x.values().clone();
             int[] ptr = x.rowPointers();
             for (int r = 0; r < rows; r++) {
                 NetworkTrainer.dropout(rng[r], values, null, ptr[r], ptr[r + 1], rate);
             }
+            dropped = new CsrMatrix(rows, x.cols(), values, x.columns(), ptr);
         }
-        CsrMatrix dropped = new CsrMatrix(rows, x.cols(), values, x.columns(), x.rowPointers());
         int units = layers.get(0).units();
         float[] z = new float[rows * units];
         SparseProducts.multiply(dropped, 0, rows, kernels[0], units, z, 0, SparseProducts.scratch(units));

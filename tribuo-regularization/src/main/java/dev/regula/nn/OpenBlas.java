@@ -33,7 +33,7 @@ public final class OpenBlas implements Blas {
     private final ThreadTeam team;
     private final String name;
     /** {@link #shortTilesExact} verdicts by tile shape. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, Boolean> shortTileVerdicts =
+    private final java.util.concurrent.ConcurrentHashMap<TileShape, Boolean> shortTileVerdicts =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -117,15 +117,17 @@ public final class OpenBlas implements Blas {
         if (rows == ROWWISE_ROWS) {
             return true;
         }
-        long key = ((long) rows << 60) | ((long) Math.min(n, ROWWISE_COLUMNS) << 40) | ((long) (n % ROWWISE_COLUMNS) << 20) | k;
-        Boolean known = shortTileVerdicts.get(key);
-        if (known == null) {
-            known = sameRows(rows, Math.min(n, ROWWISE_COLUMNS), k)
-                    && (n % ROWWISE_COLUMNS == 0 || n < ROWWISE_COLUMNS || sameRows(rows, n % ROWWISE_COLUMNS, k));
-            shortTileVerdicts.put(key, known);
-        }
-        return known;
+        int rest = n % ROWWISE_COLUMNS;
+        return exact(rows, Math.min(n, ROWWISE_COLUMNS), k) && (rest == 0 || n < ROWWISE_COLUMNS || exact(rows, rest, k));
     }
+
+    /** {@link #sameRows} for one tile shape, computed on first use and kept. */
+    private boolean exact(int rows, int cols, int k) {
+        return shortTileVerdicts.computeIfAbsent(new TileShape(rows, cols, k), s -> sameRows(s.rows(), s.cols(), s.k()));
+    }
+
+    /** A short tile's shape: its rows, its columns and the inner dimension. */
+    private record TileShape(int rows, int cols, int k) {}
 
     /** Whether a product of {@code rows} rows equals the first rows of a {@value #ROWWISE_ROWS}-row one, bit for bit. */
     private static boolean sameRows(int rows, int cols, int k) {
